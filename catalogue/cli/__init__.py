@@ -1,0 +1,92 @@
+"""The `catalogue` command: the composition root, the one place that wires every package together.
+
+Each submodule holds the commands of one area and registers them on the group:
+core (init, import, export, show), search (search, reindex), crawl (crawl, add,
+import-page), check (check), serve (serve, user).
+"""
+
+import logging
+import sys
+
+import click
+
+from catalogue import __version__
+from catalogue.errors import CatalogueError
+from catalogue.settings import Settings
+
+
+class Context:
+    """What every command receives: the resolved settings and whether to talk."""
+
+    def __init__(self, settings: Settings, quiet: bool):
+        self.settings = settings
+        self.quiet = quiet
+
+    @property
+    def interactive(self) -> bool:
+        """True when progress should be shown: a terminal on stderr, and not --quiet."""
+        return not self.quiet and sys.stderr.isatty()
+
+
+pass_context = click.make_pass_decorator(Context)
+
+
+def fail(message: str, code: int = 2) -> None:
+    """Print an error on stderr and exit with this code."""
+    click.echo(f"catalogue: error: {message}", err=True)
+    sys.exit(code)
+
+
+class Group(click.Group):
+    """Turns library errors into a clean message on stderr and exit code 2."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except CatalogueError as exc:
+            fail(str(exc))
+
+
+@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="catalogue")
+@click.option(
+    "--data-dir",
+    type=click.Path(file_okay=False),
+    envvar="CATALOGUE_DATA_DIR",
+    help="Data directory (database, index, archive). Env: CATALOGUE_DATA_DIR. "
+    "Default: $XDG_DATA_HOME/cites-catalogue, i.e. ~/.local/share/cites-catalogue.",
+)
+@click.option("-q", "--quiet", is_flag=True, help="No progress, only errors (for cron).")
+@click.option("-v", "--verbose", count=True, help="More logging on stderr (-vv for debug).")
+@click.pass_context
+def cli(ctx, data_dir, quiet, verbose):
+    """Catalogue des ressources des Cités éducatives."""
+    level = logging.WARNING - 10 * min(verbose, 2)
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    ctx.obj = Context(Settings({"data_dir": data_dir}), quiet)
+
+
+def _register() -> None:
+    from catalogue.cli import core
+
+    for module in (core,):
+        module.register(cli)
+    # Areas that other packages provide; each registers its commands if present.
+    import importlib
+
+    for name in ("search", "crawl", "check", "serve"):
+        try:
+            module = importlib.import_module(f"catalogue.cli.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"catalogue.cli.{name}":
+                raise
+            continue
+        module.register(cli)
+
+
+_register()
+
+
+def main() -> None:
+    """Entry point of the console script."""
+    cli(prog_name="catalogue")

@@ -1,0 +1,245 @@
+"""The SQLite store of resources: WAL, foreign keys, forward migrations, one transaction per write."""
+
+import json
+import logging
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from importlib import resources as importlib_resources
+from pathlib import Path
+
+from catalogue.errors import NotFound, StoreError
+from catalogue.models import LIST_FIELDS, Resource, now_iso, validate
+from catalogue.urls import canonical_url, resource_id
+from catalogue.vocabularies import Vocabularies, load_vocabularies
+
+log = logging.getLogger(__name__)
+
+COLUMNS = (
+    "id", "url", "title", "description", "type", "themes", "level", "territory", "publisher",
+    "audience", "date", "language", "source_url", "text", "notes", "suggested_themes",
+    "added_at", "updated_at",
+)
+
+
+def migrations() -> list[tuple[int, str, str]]:
+    """The packaged migrations as (version, name, sql), in order."""
+    folder = importlib_resources.files("catalogue") / "migrations"
+    found = []
+    for entry in folder.iterdir():
+        name = entry.name
+        if name.endswith(".sql") and name[:4].isdigit():
+            found.append((int(name[:4]), name, entry.read_text(encoding="utf-8")))
+    return sorted(found)
+
+
+def connect(path: str | Path) -> sqlite3.Connection:
+    """Open a SQLite connection with the catalogue's pragmas (WAL, foreign keys, busy timeout)."""
+    conn = sqlite3.connect(str(path), timeout=30, isolation_level=None, check_same_thread=False)
+    conn.row_factory = sqlite3.Row
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute("PRAGMA busy_timeout = 30000")
+    if str(path) != ":memory:":
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = NORMAL")
+    return conn
+
+
+def migrate(conn: sqlite3.Connection, available: list[tuple[int, str, str]] | None = None) -> int:
+    """Apply every migration newer than the database's user_version, each in its own transaction."""
+    available = migrations() if available is None else available
+    current = conn.execute("PRAGMA user_version").fetchone()[0]
+    newest = max((v for v, _, _ in available), default=0)
+    if current > newest:
+        raise StoreError(
+            f"the database is at schema version {current}, newer than this program knows ({newest}): upgrade the program"
+        )
+    for version, name, sql in available:
+        if version <= current:
+            continue
+        try:
+            conn.executescript(f"BEGIN IMMEDIATE;\n{sql}\nPRAGMA user_version = {version};\nCOMMIT;")
+        except sqlite3.Error as exc:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise StoreError(f"migration {name} failed: {exc}") from exc
+        log.info("applied migration %s", name)
+        current = version
+    return current
+
+
+def _row_to_resource(row: sqlite3.Row) -> Resource:
+    data = dict(row)
+    for name in LIST_FIELDS:
+        data[name] = json.loads(data[name])
+    return Resource.from_dict(data)
+
+
+def _resource_to_row(resource: Resource) -> dict:
+    data = {name: getattr(resource, name) for name in COLUMNS}
+    for name in LIST_FIELDS:
+        data[name] = json.dumps(data[name], ensure_ascii=False)
+    return data
+
+
+class Store:
+    """The catalogue's database. Open with Store(path) or Store.open(data_dir); close when done."""
+
+    def __init__(self, path: str | Path, vocabularies: Vocabularies | None = None):
+        self.path = Path(path) if str(path) != ":memory:" else path
+        self.vocabularies = vocabularies or load_vocabularies()
+        try:
+            if isinstance(self.path, Path):
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.conn = connect(self.path)
+            migrate(self.conn)
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot open the database {self.path}: {exc}") from exc
+
+    @classmethod
+    def open(cls, settings) -> "Store":
+        """Open the store of a Settings' data directory, with its vocabularies."""
+        return cls(settings.database_path, load_vocabularies(settings.vocabularies))
+
+    def close(self) -> None:
+        """Close the connection."""
+        self.conn.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    @contextmanager
+    def transaction(self):
+        """A write transaction: everything inside commits together or not at all. Nests."""
+        if self.conn.in_transaction:
+            yield self.conn
+            return
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.conn
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        else:
+            self.conn.execute("COMMIT")
+
+    # -- reading -------------------------------------------------------------
+
+    def get(self, rid: str) -> Resource:
+        """The resource with this id; NotFound if none."""
+        row = self.conn.execute("SELECT * FROM resources WHERE id = ?", (rid,)).fetchone()
+        if row is None:
+            raise NotFound(rid)
+        return _row_to_resource(row)
+
+    def find_by_url(self, url: str) -> Resource | None:
+        """The resource at this URL (by canonical form, or a former address), or None."""
+        try:
+            return self.get(resource_id(url))
+        except NotFound:
+            pass
+        row = self.conn.execute(
+            "SELECT resource_id FROM aliases WHERE url = ?", (canonical_url(url),)
+        ).fetchone()
+        return self.get(row[0]) if row else None
+
+    def __iter__(self) -> Iterator[Resource]:
+        return self.iter_resources()
+
+    def iter_resources(self, ids: Iterable[str] | None = None) -> Iterator[Resource]:
+        """Every resource (or those with these ids), in order of addition."""
+        if ids is None:
+            rows = self.conn.execute("SELECT * FROM resources ORDER BY added_at, id").fetchall()
+        else:
+            ids = list(ids)
+            rows = []
+            for rid in ids:
+                rows.append(self.conn.execute("SELECT * FROM resources WHERE id = ?", (rid,)).fetchone())
+                if rows[-1] is None:
+                    raise NotFound(rid)
+        for row in rows:
+            yield _row_to_resource(row)
+
+    def count(self) -> int:
+        """The number of resources."""
+        return self.conn.execute("SELECT count(*) FROM resources").fetchone()[0]
+
+    def ids(self) -> list[str]:
+        """The ids of every resource."""
+        return [r[0] for r in self.conn.execute("SELECT id FROM resources ORDER BY added_at, id")]
+
+    # -- writing -------------------------------------------------------------
+
+    def upsert(self, resource: Resource, *, now: str | None = None) -> tuple[Resource, bool]:
+        """Validate and insert a resource, or replace the one at the same URL. Returns (resource, created)."""
+        validate(resource, self.vocabularies)
+        now = now or now_iso()
+        with self.transaction():
+            existing = self.conn.execute(
+                "SELECT added_at FROM resources WHERE id = ?", (resource.id,)
+            ).fetchone()
+            resource.added_at = resource.added_at or (existing["added_at"] if existing else now)
+            if existing is None or not resource.updated_at:
+                resource.updated_at = now
+            row = _resource_to_row(resource)
+            placeholders = ", ".join(f":{c}" for c in COLUMNS)
+            updates = ", ".join(f"{c} = excluded.{c}" for c in COLUMNS if c != "id")
+            self.conn.execute(
+                f"INSERT INTO resources ({', '.join(COLUMNS)}) VALUES ({placeholders}) "
+                f"ON CONFLICT(id) DO UPDATE SET {updates}",
+                row,
+            )
+        return resource, existing is None
+
+    def upsert_many(self, resources: Iterable[Resource]) -> tuple[int, int]:
+        """Upsert resources in one transaction. Returns (created, updated)."""
+        created = updated = 0
+        with self.transaction():
+            for resource in resources:
+                _, was_created = self.upsert(resource)
+                created += was_created
+                updated += not was_created
+        return created, updated
+
+    def update_fields(self, rid: str, **changes) -> Resource:
+        """Change some fields of a resource (validated) and stamp updated_at."""
+        with self.transaction():
+            resource = self.get(rid)
+            for name, value in changes.items():
+                if not hasattr(resource, name) or name in ("id", "added_at"):
+                    raise AttributeError(f"cannot set field {name!r}")
+                setattr(resource, name, value)
+            if "url" in changes:
+                old_id = rid
+                resource.id = ""
+                resource.__post_init__()
+                if resource.id != old_id:
+                    raise StoreError("changing a resource's address goes through change_url()")
+            resource.updated_at = now_iso()
+            self.upsert(resource, now=resource.updated_at)
+        return resource
+
+    def delete(self, rid: str) -> None:
+        """Remove a resource (and, by cascade, what hangs off it)."""
+        with self.transaction():
+            cur = self.conn.execute("DELETE FROM resources WHERE id = ?", (rid,))
+            if cur.rowcount == 0:
+                raise NotFound(rid)
+
+    # -- meta ----------------------------------------------------------------
+
+    def get_meta(self, key: str, default: str | None = None) -> str | None:
+        """A value of the meta table."""
+        row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else default
+
+    def set_meta(self, key: str, value: str) -> None:
+        """Set a value of the meta table."""
+        with self.transaction():
+            self.conn.execute(
+                "INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                (key, value),
+            )

@@ -1,0 +1,92 @@
+"""The controlled vocabularies (themes, levels, types), read from a JSON data file."""
+
+import json
+from dataclasses import dataclass, field
+from importlib import resources as importlib_resources
+from pathlib import Path
+
+from catalogue.errors import VocabularyError
+
+KINDS = ("themes", "levels", "types")
+# The resource field each vocabulary controls.
+FIELD_OF_KIND = {"themes": "themes", "levels": "level", "types": "type"}
+
+
+@dataclass(frozen=True)
+class Term:
+    """One value of a vocabulary: its stable value, French label, definition and keywords."""
+
+    value: str
+    label: str
+    definition: str = ""
+    keywords: tuple[str, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """The ordered terms of one vocabulary."""
+
+    kind: str
+    terms: tuple[Term, ...]
+
+    def values(self) -> list[str]:
+        """The allowed values, in the file's order."""
+        return [t.value for t in self.terms]
+
+    def label(self, value: str) -> str:
+        """The French label of a value (the value itself if unknown)."""
+        for t in self.terms:
+            if t.value == value:
+                return t.label
+        return value
+
+    def get(self, value: str) -> Term | None:
+        """The term with this value, or None."""
+        return next((t for t in self.terms if t.value == value), None)
+
+    def __contains__(self, value: str) -> bool:
+        return any(t.value == value for t in self.terms)
+
+    def check(self, value: str, field_name: str | None = None) -> str:
+        """Return value if allowed, else raise VocabularyError naming the allowed values."""
+        if value not in self:
+            raise VocabularyError(field_name or FIELD_OF_KIND[self.kind], value, self.values())
+        return value
+
+
+@dataclass(frozen=True)
+class Vocabularies:
+    """The three vocabularies of the catalogue."""
+
+    themes: Vocabulary
+    levels: Vocabulary
+    types: Vocabulary
+
+    def of(self, kind: str) -> Vocabulary:
+        """The vocabulary named themes, levels or types."""
+        return getattr(self, kind)
+
+
+def default_path() -> Path:
+    """The vocabulary file shipped with the package."""
+    return Path(str(importlib_resources.files("catalogue") / "data" / "vocabularies.json"))
+
+
+def load_vocabularies(path: str | Path | None = None) -> Vocabularies:
+    """Read the vocabularies from a JSON file (the packaged one by default)."""
+    path = Path(path) if path else default_path()
+    data = json.loads(path.read_text(encoding="utf-8"))
+    vocabs = {}
+    for kind in KINDS:
+        terms = []
+        for entry in data[kind]:
+            terms.append(
+                Term(
+                    value=entry["value"],
+                    label=entry["label"],
+                    definition=entry.get("definition", ""),
+                    keywords=tuple(entry.get("keywords", ())),
+                )
+            )
+        vocabs[kind] = Vocabulary(kind, tuple(terms))
+    return Vocabularies(**vocabs)

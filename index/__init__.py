@@ -1,0 +1,1 @@
+"""The Whoosh index of the catalogue: French analysis, facets, highlighting, suggestions."""
