@@ -2,7 +2,7 @@
 
 import re
 from dataclasses import asdict, dataclass, field, fields
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from catalogue.errors import ValidationError
 from catalogue.urls import resource_id
@@ -14,7 +14,7 @@ LIST_FIELDS = ("themes", "audience", "suggested_themes")
 
 def now_iso() -> str:
     """The current UTC time as an ISO 8601 string with seconds."""
-    return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
 
 
 @dataclass
@@ -102,7 +102,9 @@ def validate(resource: Resource, vocabularies: Vocabularies) -> Resource:
     else:
         resource.type = None
     if resource.date and not PARTIAL_DATE.match(resource.date):
-        raise ValidationError("date", f"must be YYYY, YYYY-MM or YYYY-MM-DD, got {resource.date!r}", resource.date)
+        raise ValidationError(
+            "date", f"must be YYYY, YYYY-MM or YYYY-MM-DD, got {resource.date!r}", resource.date
+        )
     if resource.source_url and not re.match(r"^https?://", resource.source_url):
         raise ValidationError("source_url", f"must be an http(s) address, got {resource.source_url!r}")
     for name in ("description", "territory", "publisher", "language", "text", "notes", "source_url", "date"):

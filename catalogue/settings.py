@@ -48,6 +48,9 @@ DECLARED: tuple[Setting, ...] = (
     Setting("archive_max_bytes", int, 2 * 1024 * 1024 * 1024, "Total size of the archive; the oldest copies go first."),
     Setting("confirm_nights", int, 2, "Failing nights before a link is called cassé."),
     Setting("secret_key", str, None, "Secret of the site's session cookies (default: generated once, stored in the data directory)."),
+    Setting("secure_cookies", bool, False, "Send the staff session cookie over https only (set it when the site is served over https)."),
+    Setting("login_max_failures", int, 5, "Failed staff logins in a row before the account is locked."),
+    Setting("login_lockout_seconds", float, 900.0, "First lockout of a staff account, in seconds; doubled at each further failure."),
     Setting("vocabularies", str, None, "Vocabulary file (default: the one shipped in the package)."),
 )
 

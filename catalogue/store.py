@@ -93,7 +93,7 @@ class Store:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
             self.conn = connect(self.path)
             migrate(self.conn)
-        except sqlite3.Error as exc:
+        except (sqlite3.Error, OSError) as exc:
             raise StoreError(f"cannot open the database {self.path}: {exc}") from exc
 
     @classmethod
@@ -182,8 +182,7 @@ class Store:
                 "SELECT added_at FROM resources WHERE id = ?", (resource.id,)
             ).fetchone()
             resource.added_at = resource.added_at or (existing["added_at"] if existing else now)
-            if existing is None or not resource.updated_at:
-                resource.updated_at = now
+            resource.updated_at = resource.updated_at or now
             row = _resource_to_row(resource)
             placeholders = ", ".join(f":{c}" for c in COLUMNS)
             updates = ", ".join(f"{c} = excluded.{c}" for c in COLUMNS if c != "id")

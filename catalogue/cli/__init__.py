@@ -74,7 +74,7 @@ def _register() -> None:
     # Areas that other packages provide; each registers its commands if present.
     import importlib
 
-    for name in ("search", "crawl", "check", "serve"):
+    for name in ("search", "crawl", "check", "serve", "users"):
         try:
             module = importlib.import_module(f"catalogue.cli.{name}")
         except ModuleNotFoundError as exc:

@@ -1,5 +1,142 @@
-"""Commands on the catalogue itself: init, import, export, show."""
+"""Commands on the catalogue itself: init, import, export, show, vocab."""
+
+import io
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from catalogue.cli import Context, fail, pass_context
+from catalogue.errors import NotFound
+from catalogue.io import FORMATS, detect_format, export_resources, import_resources
+from catalogue.store import Store
+from catalogue.vocabularies import KINDS, load_vocabularies
+
+
+def ensure_initialised(ctx: Context, *, echo=None) -> dict:
+    """Load the seed catalogue into a new data directory and build a missing index. Idempotent."""
+    from catalogue.seed import load_seed
+    from index.build import index_exists, rebuild
+
+    report = {"seeded": None, "indexed": None}
+    with Store.open(ctx.settings) as store:
+        if store.get_meta("seed_loaded_at") is None and store.count() == 0:
+            report["seeded"] = load_seed(store)
+        if report["seeded"] or not index_exists(ctx.settings.index_path):
+            report["indexed"] = rebuild(store, ctx.settings.index_path)
+    return report
 
 
 def register(group) -> None:
     """Add this module's commands to the `catalogue` group."""
+
+    @group.command("init")
+    @pass_context
+    def init_command(ctx: Context):
+        """Create the data directory, load the seed catalogue into it if empty, build the index."""
+        report = ensure_initialised(ctx)
+        settings = ctx.settings
+        if not ctx.quiet:
+            if report["seeded"]:
+                created, updated = report["seeded"]
+                click.echo(
+                    f"Catalogue initial chargé : {created} ressources ajoutées, {updated} mises à jour."
+                )
+            else:
+                click.echo("Catalogue déjà initialisé : rien à charger.")
+            if report["indexed"]:
+                click.echo(f"Index construit : {report['indexed'].get('documents', '?')} ressources.")
+            click.echo(f"Dossier de données : {settings.data_path}")
+
+    @group.command("import")
+    @click.argument("file", type=click.File("r", encoding="utf-8-sig"))
+    @click.option(
+        "--format", "fmt", type=click.Choice(FORMATS), help="jsonl or csv (default: from the file name)."
+    )
+    @click.option("--no-index", is_flag=True, help="Do not update the index afterwards.")
+    @pass_context
+    def import_command(ctx: Context, file, fmt, no_index):
+        """Import resources from FILE (JSON Lines or CSV; - for stdin), all or nothing, upserting by URL."""
+        name = "<stdin>" if file.name == "<stdin>" else file.name
+        content = file.read()
+        fmt = fmt or detect_format(name, content[:200])
+        with Store.open(ctx.settings) as store:
+            created, updated, changed = import_resources(store, io.StringIO(content), fmt, name)
+            if not no_index and (created or updated):
+                from index.build import index_exists, rebuild, update
+
+                if index_exists(ctx.settings.index_path):
+                    update(store, ctx.settings.index_path, changed)
+                else:
+                    rebuild(store, ctx.settings.index_path)
+        if not ctx.quiet:
+            click.echo(f"{name} : {created} ressources ajoutées, {updated} mises à jour.")
+
+    @group.command("export")
+    @click.option("--format", "fmt", type=click.Choice(FORMATS), default="jsonl", show_default=True)
+    @click.option(
+        "-o",
+        "--output",
+        type=click.Path(dir_okay=False, writable=True),
+        help="File to write (default: stdout).",
+    )
+    @pass_context
+    def export_command(ctx: Context, fmt, output):
+        """Export every resource (all fields, suggested themes included), ordered by id."""
+        with Store.open(ctx.settings) as store:
+            if output:
+                tmp = Path(output + ".tmp")
+                with tmp.open("w", encoding="utf-8", newline="") as out:
+                    export_resources(store, out, fmt)
+                tmp.replace(output)
+            else:
+                export_resources(store, sys.stdout, fmt)
+
+    @group.command("show")
+    @click.argument("ref")
+    @click.option("--json", "as_json", is_flag=True, help="Print the resource as JSON.")
+    @pass_context
+    def show_command(ctx: Context, ref, as_json):
+        """Show one resource, by id or URL."""
+        with Store.open(ctx.settings) as store:
+            resource = store.find_by_url(ref) if "://" in ref else None
+            if resource is None:
+                try:
+                    resource = store.get(ref)
+                except NotFound:
+                    fail(f"no resource with id or address {ref!r}")
+            if as_json:
+                click.echo(json.dumps(resource.to_dict(), ensure_ascii=False, indent=2))
+                return
+            vocab = store.vocabularies
+            click.echo(resource.title)
+            click.echo(f"  {resource.url}")
+            rows = [
+                ("id", resource.id),
+                ("type", vocab.types.label(resource.type) if resource.type else ""),
+                ("niveau", vocab.levels.label(resource.level) if resource.level else ""),
+                ("thèmes", ", ".join(vocab.themes.label(t) for t in resource.themes)),
+                ("thèmes suggérés", ", ".join(vocab.themes.label(t) for t in resource.suggested_themes)),
+                ("éditeur", resource.publisher),
+                ("territoire", resource.territory),
+                ("public", ", ".join(resource.audience)),
+                ("date", resource.date),
+                ("source", resource.source_url),
+                ("description", resource.description),
+                ("notes", resource.notes),
+            ]
+            for label, value in rows:
+                if value:
+                    click.echo(f"  {label:16} {value}")
+
+    @group.command("vocab")
+    @click.argument("kind", type=click.Choice(KINDS), required=False)
+    @pass_context
+    def vocab_command(ctx: Context, kind):
+        """List the controlled vocabularies (themes, levels, types) with their labels."""
+        vocabularies = load_vocabularies(ctx.settings.vocabularies)
+        for k in [kind] if kind else KINDS:
+            click.echo(f"{k}:")
+            for term in vocabularies.of(k).terms:
+                click.echo(f"  {term.value:22} {term.label}")

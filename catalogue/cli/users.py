@@ -1,0 +1,59 @@
+"""Commands on staff accounts: user add, user list, user remove."""
+
+import sys
+
+import click
+
+from catalogue import users
+from catalogue.store import Store
+
+
+def _read_password(from_stdin: bool) -> str:
+    if from_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+        if not password:
+            raise users.UserError("no password on standard input")
+        return password
+    return click.prompt("Mot de passe", hide_input=True, confirmation_prompt="Confirmer le mot de passe")
+
+
+def register(group) -> None:
+    """Add the `user` group to the `catalogue` group."""
+    from catalogue.cli import pass_context
+
+    @group.group("user")
+    def user():
+        """Comptes de l'équipe (pages /equipe du site)."""
+
+    @user.command("add")
+    @click.argument("name")
+    @click.option("--password-stdin", is_flag=True, help="Read the password from the first line of stdin (scripts).")
+    @pass_context
+    def add(ctx, name, password_stdin):
+        """Create a staff account NAME; the password is asked twice, hidden."""
+        users.check_name(name)
+        password = _read_password(password_stdin)
+        with Store.open(ctx.settings) as store:
+            users.create_user(store, name, password)
+        if not ctx.quiet:
+            click.echo(f"Compte {name} créé.")
+
+    @user.command("list")
+    @pass_context
+    def list_(ctx):
+        """List staff accounts: name, created, last login, locked until."""
+        with Store.open(ctx.settings) as store:
+            accounts = users.list_users(store)
+        for account in accounts:
+            locked = f"\tverrouillé jusqu'à {account.locked_until}" if account.locked_until else ""
+            click.echo(f"{account.name}\tcréé {account.created_at}\tdernière connexion {account.last_login_at or '-'}{locked}")
+
+    @user.command("remove")
+    @click.argument("name")
+    @pass_context
+    def remove(ctx, name):
+        """Delete the staff account NAME (its audit entries stay)."""
+        with Store.open(ctx.settings) as store:
+            users.remove_user(store, name)
+        if not ctx.quiet:
+            click.echo(f"Compte {name} supprimé.")

@@ -1,0 +1,84 @@
+"""The dependency arrows of STYLE.md, kept true by walking every import with ast."""
+
+import ast
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FIRST_PARTY = {"catalogue", "crawler", "index", "web"}
+
+
+def imports_of(path: Path) -> set[str]:
+    """The dotted names a module imports (absolute, relative ones resolved)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    package = ".".join(path.relative_to(ROOT).with_suffix("").parts[:-1])
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.split(".")[: len(package.split(".")) - node.level + 1]
+                names.add(".".join(base + ([node.module] if node.module else [])))
+            else:
+                names.add(node.module)
+    return names
+
+
+def modules(package: str, exclude: str | None = None):
+    for path in sorted((ROOT / package).rglob("*.py")):
+        if exclude and exclude in path.relative_to(ROOT).parts:
+            continue
+        yield path
+
+
+def is_stdlib(name: str) -> bool:
+    return name.split(".")[0] in sys.stdlib_module_names
+
+
+def violations(package, allowed_first_party, allowed_third_party=None, exclude=None):
+    found = []
+    for path in modules(package, exclude):
+        for name in imports_of(path):
+            top = name.split(".")[0]
+            if top in FIRST_PARTY:
+                ok = any(name == a or name.startswith(a + ".") for a in allowed_first_party)
+                ok = ok and not name.startswith("catalogue.cli")
+            elif allowed_third_party is None:
+                ok = True
+            else:
+                ok = is_stdlib(name) or top in allowed_third_party
+            if not ok:
+                found.append(f"{path.relative_to(ROOT)} imports {name}")
+    return found
+
+
+@pytest.mark.parametrize(
+    "package, first_party, third_party",
+    [
+        ("catalogue", {"catalogue"}, set()),  # the core: standard library only
+        ("crawler", {"catalogue", "crawler"}, None),
+        ("index", {"catalogue", "index"}, {"whoosh"}),
+        ("web", {"catalogue", "index", "web"}, None),
+    ],
+)
+def test_packages_import_only_what_the_architecture_allows(package, first_party, third_party):
+    assert [] == violations(package, first_party, third_party, exclude="cli" if package == "catalogue" else None)
+
+
+def test_the_web_never_imports_the_crawler_nor_any_http_client():
+    found = [v for v in violations("web", {"catalogue", "index", "web"}) if "crawler" in v]
+    found += [
+        f"{p.relative_to(ROOT)} imports {n}"
+        for p in modules("web")
+        for n in imports_of(p)
+        if n.split(".")[0] in {"requests", "whoosh"}
+    ]
+    assert [] == found
+
+
+def test_the_checker_walks_real_modules():
+    assert len(list(modules("catalogue"))) > 5
+    assert "catalogue.models" in imports_of(ROOT / "catalogue" / "store.py")

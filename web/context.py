@@ -1,0 +1,65 @@
+"""Per-request and per-process handles of the site: settings, the store on `g`, the shared searcher."""
+
+import threading
+
+from flask import Flask, current_app, g
+
+from catalogue.store import Store
+from catalogue.vocabularies import Vocabularies, load_vocabularies
+
+_SEARCHER = "catalogue.searcher"
+_VOCABULARIES = "catalogue.vocabularies"
+_LOCK = "catalogue.searcher_lock"
+
+
+def get_settings():
+    """The Settings of the running app."""
+    return current_app.config["SETTINGS"]
+
+
+def get_vocabularies() -> Vocabularies:
+    """The controlled vocabularies, read once per app."""
+    vocabularies = current_app.extensions.get(_VOCABULARIES)
+    if vocabularies is None:
+        vocabularies = load_vocabularies(get_settings().vocabularies)
+        current_app.extensions[_VOCABULARIES] = vocabularies
+    return vocabularies
+
+
+def get_store() -> Store:
+    """The store of this request, opened on first use and closed at teardown."""
+    if "store" not in g:
+        g.store = Store.open(get_settings())
+    return g.store
+
+
+def close_store(exc=None) -> None:
+    """Close the request's store, if one was opened."""
+    store = g.pop("store", None)
+    if store is not None:
+        store.close()
+
+
+def get_searcher():
+    """The one Searcher of this app (thread-safe, reopens itself when the index changed)."""
+    searcher = current_app.extensions.get(_SEARCHER)
+    if searcher is None:
+        with current_app.extensions[_LOCK]:
+            searcher = current_app.extensions.get(_SEARCHER)
+            if searcher is None:
+                from index.search import Searcher
+
+                searcher = Searcher(get_settings().index_path, get_vocabularies())
+                current_app.extensions[_SEARCHER] = searcher
+    return searcher
+
+
+def get_services():
+    """What the composition root injected (crawl_now, import_page…), or None."""
+    return current_app.extensions.get("catalogue.services")
+
+
+def init_app(app: Flask) -> None:
+    """Register the store teardown and the searcher lock."""
+    app.extensions[_LOCK] = threading.Lock()
+    app.teardown_appcontext(close_store)

@@ -1,0 +1,67 @@
+"""How catalogue values read in French on the site: dates, vocabulary labels, link-health badges, hits."""
+
+from flask import url_for
+
+from web.facets import STATUS_LABELS
+
+MONTHS = (
+    "janvier", "février", "mars", "avril", "mai", "juin",
+    "juillet", "août", "septembre", "octobre", "novembre", "décembre",
+)
+STATUS_CLASSES = {"ok": "ok", "a-verifier": "warn", "casse": "bad", "": "unknown"}
+
+
+def french_date(value: str | None) -> str:
+    """A partial ISO date ("2022", "2022-04", "2022-04-28", or a timestamp) in French words."""
+    if not value:
+        return ""
+    parts = value[:10].split("-")
+    try:
+        if len(parts) == 1:
+            return parts[0]
+        month = MONTHS[int(parts[1]) - 1]
+        if len(parts) == 2:
+            return f"{month} {parts[0]}"
+        day = int(parts[2])
+        return f"{'1er' if day == 1 else day} {month} {parts[0]}"
+    except (ValueError, IndexError):
+        return value
+
+
+def status_badge(status: str | None) -> dict:
+    """The link-health badge of a status: its French label and CSS class."""
+    status = status or ""
+    return {"label": STATUS_LABELS.get(status, STATUS_LABELS[""]), "css": STATUS_CLASSES.get(status, "unknown")}
+
+
+def theme_list(themes, suggested, vocabularies) -> list[dict]:
+    """Curated themes then suggested ones (marked), with labels and a link to their search."""
+    items = []
+    for value in themes:
+        items.append({"value": value, "label": vocabularies.themes.label(value), "suggested": False})
+    for value in suggested:
+        if value not in themes:
+            items.append({"value": value, "label": vocabularies.themes.label(value), "suggested": True})
+    for item in items:
+        item["url"] = url_for("search.search", theme=item["value"])
+    return items
+
+
+def hit_view(hit, vocabularies) -> dict:
+    """A search hit as the result list prints it."""
+    return {
+        "id": hit.id,
+        "title": hit.title,
+        "url": hit.url,
+        "page_url": url_for("resources.show", rid=hit.id),
+        "type": vocabularies.types.label(hit.type) if hit.type else "",
+        "level": vocabularies.levels.label(hit.level) if hit.level else "",
+        "themes": theme_list(hit.themes, hit.suggested_themes, vocabularies),
+        "publisher": hit.publisher,
+        "date": french_date(hit.date),
+        "date_iso": hit.date,
+        "territory": hit.territory,
+        "description": hit.description,
+        "snippet": hit.snippet,
+        "status": status_badge(hit.status),
+    }

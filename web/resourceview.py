@@ -1,0 +1,189 @@
+"""Everything the resource page shows about one resource, gathered from the store as plain data.
+
+Link health, extractions and the archive belong to other parts of the catalogue core; each
+is read through its own module, and the page degrades ("Lien non vérifié", no archive)
+when that module or its data is missing.
+"""
+
+import importlib
+import logging
+
+from flask import url_for
+
+from catalogue.models import Resource
+from web.display import french_date, status_badge, theme_list
+
+log = logging.getLogger(__name__)
+
+SCHEMA_TYPES = {
+    "video": "VideoObject",
+    "podcast": "PodcastSeries",
+    "webinaire": "VideoObject",
+    "guide": "Book",
+    "rapport": "Report",
+    "synthese": "Report",
+    "compte-rendu": "Report",
+    "article": "Article",
+    "recueil": "Collection",
+}
+EXCERPT_CHARS = 1200
+
+
+def optional_module(name: str):
+    """A catalogue module written by another part of the project, or None while it does not exist."""
+    try:
+        return importlib.import_module(name)
+    except ModuleNotFoundError as exc:
+        if exc.name != name:
+            raise
+        return None
+
+
+def excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:
+    """The start of a text, cut at a word boundary."""
+    text = " ".join((text or "").split())
+    if len(text) <= limit:
+        return text
+    return text[:limit].rsplit(" ", 1)[0] + " …"
+
+
+def link_health(store, rid: str) -> dict:
+    """The link's state in words: badge, last check, since when it fails, and recent checks."""
+    health = {"badge": status_badge(""), "checked_at": "", "failing_since": "", "verdict": "", "history": []}
+    module = optional_module("catalogue.linkhealth")
+    if module is None or not hasattr(module, "state_of"):
+        return health
+    state = module.state_of(store, rid)
+    if not state:
+        return health
+    state = state if isinstance(state, dict) else vars(state)
+    health["badge"] = status_badge(state.get("status") or state.get("verdict") or "")
+    health["checked_at"] = french_date(state.get("checked_at") or state.get("last_checked_at") or "")
+    health["failing_since"] = french_date(state.get("failing_since") or "")
+    health["verdict"] = state.get("verdict_text") or state.get("reason") or state.get("error") or ""
+    health["new_url"] = state.get("new_url") or state.get("moved_to") or ""
+    if hasattr(module, "history"):
+        for check in module.history(store, rid, 10):
+            check = check if isinstance(check, dict) else vars(check)
+            health["history"].append(
+                {
+                    "date": french_date(check.get("checked_at") or ""),
+                    "outcome": check.get("verdict_text") or check.get("outcome") or check.get("status") or "",
+                }
+            )
+    return health
+
+
+def extracted_fields(store, rid: str) -> tuple[dict | None, list[dict]]:
+    """What the crawler extracted (title, description, author, text…) and the podcast episodes."""
+    module = optional_module("catalogue.extractions")
+    if module is None:
+        return None, []
+    extraction = module.get_extraction(store, rid)
+    episodes = [dict(ep, date_fr=french_date(ep.get("date") or "")) for ep in module.get_episodes(store, rid)]
+    return extraction, episodes
+
+
+def archive_info(store, settings, rid: str) -> dict | None:
+    """The archived copy of a resource (date and URL of its page), or None."""
+    module = optional_module("catalogue.archive")
+    if module is None:
+        return None
+    found = module.archived_copy(store, settings, rid)
+    if found is None:
+        return None
+    _path, content_type, fetched_at = found
+    return {
+        "date": french_date(fetched_at),
+        "content_type": content_type,
+        "url": url_for("resources.archive", rid=rid),
+        "raw_url": url_for("resources.archive_raw", rid=rid),
+    }
+
+
+def json_ld(resource: Resource, vocabularies, page_url: str) -> dict:
+    """The schema.org description of a resource (JSON-LD)."""
+    data = {
+        "@context": "https://schema.org",
+        "@type": SCHEMA_TYPES.get(resource.type or "", "CreativeWork"),
+        "@id": page_url,
+        "name": resource.title,
+        "url": resource.url,
+        "mainEntityOfPage": page_url,
+        "inLanguage": resource.language or "fr",
+    }
+    if resource.description:
+        data["description"] = resource.description
+    if resource.date:
+        data["datePublished"] = resource.date
+    if resource.publisher:
+        data["publisher"] = {"@type": "Organization", "name": resource.publisher}
+    if resource.themes:
+        data["keywords"] = [vocabularies.themes.label(t) for t in resource.themes]
+    if resource.territory:
+        data["spatialCoverage"] = {"@type": "Place", "name": resource.territory}
+    if resource.audience:
+        data["audience"] = [{"@type": "Audience", "audienceType": a} for a in resource.audience]
+    if resource.type:
+        data["genre"] = vocabularies.types.label(resource.type)
+    return data
+
+
+def dublin_core(resource: Resource, vocabularies) -> list[tuple[str, str]]:
+    """The Dublin Core meta tags of a resource as (name, content) pairs."""
+    pairs = [("DC.title", resource.title), ("DC.identifier", resource.url), ("DC.language", resource.language or "fr")]
+    if resource.description:
+        pairs.append(("DC.description", resource.description))
+    if resource.type:
+        pairs.append(("DC.type", vocabularies.types.label(resource.type)))
+    if resource.date:
+        pairs.append(("DC.date", resource.date))
+    if resource.publisher:
+        pairs.append(("DC.publisher", resource.publisher))
+    for theme in resource.themes:
+        pairs.append(("DC.subject", vocabularies.themes.label(theme)))
+    if resource.territory:
+        pairs.append(("DC.coverage", resource.territory))
+    if resource.source_url:
+        pairs.append(("DC.source", resource.source_url))
+    return pairs
+
+
+def resource_fields(resource: Resource, vocabularies) -> list[dict]:
+    """The curated fields as (label, value) rows, empty ones left out; values are plain text."""
+    rows = [
+        ("Type", vocabularies.types.label(resource.type) if resource.type else ""),
+        ("Niveau", vocabularies.levels.label(resource.level) if resource.level else ""),
+        ("Éditeur", resource.publisher),
+        ("Date", french_date(resource.date)),
+        ("Territoire", resource.territory),
+        ("Public", ", ".join(resource.audience)),
+        ("Langue", {"fr": "français", "en": "anglais"}.get(resource.language, resource.language)),
+        ("Ajoutée au catalogue le", french_date(resource.added_at)),
+        ("Mise à jour le", french_date(resource.updated_at)),
+        ("Notes", resource.notes),
+    ]
+    return [{"label": label, "value": value} for label, value in rows if value]
+
+
+def extracted_rows(extraction: dict | None) -> list[dict]:
+    """The extracted metadata as (label, value) rows."""
+    if not extraction:
+        return []
+    duration = extraction.get("duration")
+    rows = [
+        ("Titre extrait", extraction.get("title")),
+        ("Description extraite", extraction.get("description")),
+        ("Auteur", extraction.get("author")),
+        ("Date extraite", french_date(extraction.get("date") or "")),
+        ("Langue détectée", extraction.get("language")),
+        ("Nombre de pages", extraction.get("page_count")),
+        ("Durée", f"{int(duration) // 60} min {int(duration) % 60:02d} s" if duration else ""),
+        ("Extrait le", french_date(extraction.get("extracted_at") or "")),
+    ]
+    return [{"label": label, "value": value} for label, value in rows if value]
+
+
+def themes_of(resource: Resource, vocabularies) -> list[dict]:
+    """Curated then suggested themes, with labels and search links."""
+    return theme_list(resource.themes, resource.suggested_themes, vocabularies)

@@ -1,0 +1,26 @@
+"""The staff pages under /equipe: login, link health, add and edit resources, import a page, audit log."""
+
+from datetime import timedelta
+
+from flask import Blueprint, Flask
+
+bp = Blueprint("staff", __name__, url_prefix="/equipe")
+
+# The views attach their routes to bp; imported after bp exists.
+from web.staff import auth, csrf, health, importing, journal, resources  # noqa: E402,F401
+
+
+@bp.before_request
+def _guard():
+    csrf.protect()
+    auth.load_user()
+
+
+def init_app(app: Flask) -> None:
+    """Session cookie flags, the CSRF token in templates; call after registering bp."""
+    settings = app.config["SETTINGS"]
+    app.config["SESSION_COOKIE_HTTPONLY"] = True
+    app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
+    app.config["SESSION_COOKIE_SECURE"] = bool(app.config.get("SESSION_COOKIE_SECURE") or settings.secure_cookies)
+    app.config.setdefault("PERMANENT_SESSION_LIFETIME", timedelta(hours=8))
+    app.add_template_global(csrf.csrf_token, "csrf_token")
