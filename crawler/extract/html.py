@@ -111,17 +111,18 @@ def extract_html(body: bytes, content_type: str = "", url: str = "") -> Extracti
         raise MalformedDocument("html", f"unreadable HTML: {exc}") from exc
     og, named = _meta(tree)
     ld = _json_ld(tree)
+    title_el = tree.find(".//title")
+    title = og.get("og:title") or _clean(title_el.text_content() if title_el is not None else "")
+    language = (tree.get("lang") or named.get("language") or og.get("og:locale") or "").strip()
+    # trafilatura prunes the tree it is given: read everything else before.
     doc = trafilatura.bare_extraction(
         tree, url=url or None, with_metadata=True, include_comments=False, include_tables=True
     )
-    title_el = tree.find(".//title")
-    title = og.get("og:title") or _clean(title_el.text_content() if title_el is not None else "")
     title = title or _clean(getattr(doc, "title", ""))
     description = og.get("og:description") or named.get("description") or _clean(getattr(doc, "description", ""))
     main = (getattr(doc, "text", None) or "").strip() if doc is not None else ""
     if not main:
         main = _fallback_text(lxml.html.document_fromstring(text.encode("utf-8")))
-    language = (tree.get("lang") or named.get("language") or og.get("og:locale") or "").strip()
     language = language.replace("_", "-").split("-")[0].lower() if language else ""
     date = _clean(getattr(doc, "date", "")) if doc is not None else ""
     for item in ld:

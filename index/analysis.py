@@ -1,0 +1,151 @@
+"""French text analysis for the index: folding, elisions, stop words, stemming without accent loss.
+
+The analyzers built here are pickled into the index schema: the filter classes must keep
+this import path (index.analysis) or existing indexes stop opening.
+
+Each word is indexed under two forms at the same position: "fold then stem" (the form a
+query without accents produces) and "stem then fold" (which keeps the stemmer's handling
+of accented suffixes: évaluée, parentalité). Both forms of a query word are searched.
+"""
+
+import re
+import unicodedata
+from functools import lru_cache
+
+from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer, StopFilter
+from whoosh.lang.snowball.french import FrenchStemmer
+
+# Words, and number ranges such as 16-25 or 2021/2022 kept as one token.
+TOKEN_PATTERN = r"\d+(?:[-–/]\d+)+|\w+"
+RANGE = re.compile(r"^\d+(?:[-–/]\d+)+$")
+
+# Checked French stop list: articles, pronouns, prepositions, auxiliaries, elided letters.
+# Left out on purpose: "été" (summer), "pas", "même", "plus" (phrases such as "plus jeune âge").
+STOP_WORDS = frozenset(
+    """
+    a à au aux avec c ce ces cet cette ceux celle celles celui chez d dans de des du
+    dont donc elle elles en entre es est et eu eux il ils j je l la le les leur leurs lui
+    m ma mais me mes moi mon n ne ni nos notre nous on ont ou où par pour qu que qui quoi
+    s sa se ses si son sont sur t ta te tes toi ton tu un une vos votre vous y
+    ai aie aient ait as avaient avais avait avez aviez avions avons ayant
+    sera seront serait etait était étaient etaient
+    aussi ainsi comme afin lors jusqu lorsqu puisqu quelqu
+    """.split()
+)
+
+_SPECIAL_FOLDS = str.maketrans({"œ": "oe", "æ": "ae", "ß": "ss", "’": "'"})
+
+
+@lru_cache(maxsize=200_000)
+def fold(text: str) -> str:
+    """Lowercase text without accents: "Évaluée" -> "evaluee"."""
+    text = text.lower().translate(_SPECIAL_FOLDS)
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+_STEMMER = FrenchStemmer()
+
+
+@lru_cache(maxsize=200_000)
+def stem(word: str) -> str:
+    """The French Snowball stem of a lowercase word."""
+    return _STEMMER.stem(word)
+
+
+def word_forms(word: str) -> list[str]:
+    """The indexed forms of one lowercase word: fold-then-stem first, then stem-then-fold if different."""
+    if word.isdigit() or RANGE.match(word):
+        return [word]
+    folded_first = stem(fold(word))
+    stemmed_first = fold(stem(word))
+    if stemmed_first == folded_first:
+        return [folded_first]
+    return [folded_first, stemmed_first]
+
+
+class FrenchFormsFilter(Filter):
+    """Emit each word's folded stems at one position; number ranges also as their parts when indexing."""
+
+    def __eq__(self, other):
+        return other is not None and self.__class__ is other.__class__
+
+    def __call__(self, tokens):
+        for t in tokens:
+            text = t.text
+            if RANGE.match(text):
+                yield t
+                if t.mode != "query":
+                    for part in re.split(r"[-–/]", text):
+                        t.text = part
+                        yield t
+                continue
+            for form in word_forms(text):
+                t.text = form
+                yield t
+
+
+class FoldFilter(Filter):
+    """Fold accents and case, without stemming (spelling field)."""
+
+    def __eq__(self, other):
+        return other is not None and self.__class__ is other.__class__
+
+    def __call__(self, tokens):
+        for t in tokens:
+            t.text = fold(t.text)
+            yield t
+
+
+class AccentPairFilter(Filter):
+    """Emit "folded|original" for words that carry accents, so display can restore them."""
+
+    def __eq__(self, other):
+        return other is not None and self.__class__ is other.__class__
+
+    def __call__(self, tokens):
+        for t in tokens:
+            folded = fold(t.text)
+            if folded != t.text and len(folded) > 2:
+                t.text = f"{folded}|{t.text}"
+                yield t
+
+
+def french_analyzer():
+    """The analyzer of the searched text fields."""
+    return (
+        RegexTokenizer(TOKEN_PATTERN)
+        | LowercaseFilter()
+        | StopFilter(stoplist=STOP_WORDS, minsize=1, renumber=True)
+        | FrenchFormsFilter()
+    )
+
+
+def spelling_analyzer():
+    """Folded, unstemmed words of three letters or more: the dictionary of "did you mean"."""
+    return (
+        RegexTokenizer(TOKEN_PATTERN)
+        | LowercaseFilter()
+        | StopFilter(stoplist=STOP_WORDS, minsize=3, renumber=False)
+        | FoldFilter()
+    )
+
+
+def accent_analyzer():
+    """Pairs folded|accented of the words that carry accents."""
+    return RegexTokenizer(r"\w+") | LowercaseFilter() | AccentPairFilter()
+
+
+def query_words(text: str) -> list[tuple[str, list[str]]]:
+    """The words of a query, each with its searched forms; stop words dropped."""
+    analyzer = french_analyzer()
+    out: list[tuple[str, list[str]]] = []
+    last_pos = None
+    for token in analyzer(text, mode="query", positions=True, chars=True, removestops=True):
+        original = text[token.startchar : token.endchar]
+        if token.pos == last_pos:
+            out[-1][1].append(token.text)
+        else:
+            out.append((original, [token.text]))
+            last_pos = token.pos
+    return out

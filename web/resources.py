@@ -1,0 +1,132 @@
+"""The resource page (every field, link health, related resources, metadata) and its archived copy."""
+
+import re
+
+from flask import Blueprint, Response, abort, render_template, request, send_file, url_for
+
+from catalogue.errors import NotFound
+from index.query import SearchQuery
+from web import resourceview as view
+from web.context import get_searcher, get_settings, get_store, get_vocabularies
+from web.display import hit_view
+
+bp = Blueprint("resources", __name__)
+RESOURCE_ID = re.compile(r"^[0-9a-f]{12}$")
+RELATED = 5
+# The archived page is someone else's HTML: served sandboxed (no script, unique origin).
+ARCHIVE_CSP = "sandbox; default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; frame-ancestors 'self'"
+
+
+def load_resource(rid: str):
+    """The resource with this id, or a 404."""
+    if not RESOURCE_ID.match(rid):
+        abort(404)
+    try:
+        return get_store().get(rid)
+    except NotFound:
+        abort(404)
+
+
+def related(resource, vocabularies) -> tuple[list[dict], str | None]:
+    """A few resources sharing the resource's themes (else its type), and the URL of that search."""
+    if resource.themes:
+        filters = {"theme": list(resource.themes)}
+    elif resource.type:
+        filters = {"type": [resource.type]}
+    else:
+        return [], None
+    results = get_searcher().search(SearchQuery(q="", filters=filters, sort="date", per_page=RELATED + 1))
+    hits = [hit_view(h, vocabularies) for h in results.hits if h.id != resource.id][:RELATED]
+    return hits, url_for("search.search", **filters)
+
+
+@bp.get("/ressources/<rid>")
+def show(rid: str):
+    """Every field of a resource, its link health, archive, episodes and related resources."""
+    resource = load_resource(rid)
+    store, settings, vocabularies = get_store(), get_settings(), get_vocabularies()
+    extraction, episodes = view.extracted_fields(store, rid)
+    page_url = url_for("resources.show", rid=rid, _external=True)
+    see_also, see_also_url = related(resource, vocabularies)
+    text = resource.text or (extraction or {}).get("text", "")
+    return render_template(
+        "resource.html",
+        resource=resource,
+        fields=view.resource_fields(resource, vocabularies),
+        themes=view.themes_of(resource, vocabularies),
+        extracted=view.extracted_rows(extraction),
+        excerpt=view.excerpt(text),
+        episodes=episodes,
+        health=view.link_health(store, rid),
+        archive=view.archive_info(store, settings, rid),
+        related=see_also,
+        related_url=see_also_url,
+        jsonld=view.json_ld(resource, vocabularies, page_url),
+        dublin_core=view.dublin_core(resource, vocabularies),
+        back_url=request.referrer if (request.referrer or "").startswith(request.host_url) else None,
+    )
+
+
+def _archived(rid: str):
+    resource = load_resource(rid)
+    module = view.optional_module("catalogue.archive")
+    found = module.archived_copy(get_store(), get_settings(), rid) if module else None
+    if found is None:
+        abort(404)
+    return resource, found
+
+
+@bp.get("/ressources/<rid>/archive")
+def archive(rid: str):
+    """The page that announces the archived copy of a resource, with its date, and opens it."""
+    resource, (_path, content_type, fetched_at) = _archived(rid)
+    return render_template(
+        "archive.html",
+        resource=resource,
+        archive=view.archive_info(get_store(), get_settings(), rid),
+        content_type=content_type,
+    )
+
+
+@bp.get("/ressources/<rid>/archive/document")
+def archive_raw(rid: str):
+    """The archived file itself, served from the data directory, sandboxed; HTML gets a banner."""
+    resource, (path, content_type, fetched_at) = _archived(rid)
+    content_type = content_type or "application/octet-stream"
+    if content_type.split(";")[0].strip().lower() in ("text/html", "application/xhtml+xml"):
+        response = Response(_with_banner(path.read_bytes(), resource, fetched_at), content_type="text/html; charset=utf-8")
+    else:
+        response = send_file(path, mimetype=content_type.split(";")[0].strip(), max_age=0, conditional=True)
+    response.headers["Content-Security-Policy"] = ARCHIVE_CSP
+    return response
+
+
+def _with_banner(body: bytes, resource, fetched_at: str) -> str:
+    """The archived HTML with a banner saying it is an archive of date D (inserted after <body>)."""
+    from markupsafe import escape
+
+    from web.display import french_date
+
+    text = _decode(body)
+    banner = (
+        '<div role="note" style="background:#fff3cd;color:#1a1a1a;border-bottom:3px solid #8a5a00;'
+        'padding:12px;font:16px/1.4 sans-serif">'
+        f"<strong>Copie archivée du {escape(french_date(fetched_at))}</strong> de "
+        f"{escape(resource.url)} : le lien d'origine ne répond plus. "
+        f'<a href="{escape(url_for("resources.show", rid=resource.id))}" target="_top">Revenir à la fiche</a>'
+        "</div>"
+    )
+    match = re.search(r"<body[^>]*>", text, re.IGNORECASE)
+    if match:
+        return text[: match.end()] + banner + text[match.end() :]
+    return banner + text
+
+
+def _decode(body: bytes) -> str:
+    match = re.search(rb'charset=["\']?([A-Za-z0-9_\-]+)', body[:2048])
+    for encoding in ([match.group(1).decode("ascii")] if match else []) + ["utf-8", "cp1252"]:
+        try:
+            return body.decode(encoding)
+        except (LookupError, UnicodeDecodeError):
+            continue
+    return body.decode("utf-8", "replace")
