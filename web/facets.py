@@ -12,7 +12,7 @@ from index.query import FACETS, SORTS, SearchQuery, SearchResults
 
 SORT_LABELS = {"relevance": "Pertinence", "date": "Date (récentes d'abord)", "title": "Titre (A à Z)"}
 STATUS_LABELS = {
-    "ok": "Lien vérifié",
+    "ok": "Lien valide",
     "a-verifier": "Lien à vérifier",
     "casse": "Lien cassé",
     "": "Lien non vérifié",
@@ -120,7 +120,7 @@ def facet_panels(results: SearchResults, query: SearchQuery, vocabularies) -> li
                         "toggle_url": state_url(query, filters=_without(query.filters, name, value), page=1),
                     }
                 )
-        panels.append({"name": name, "label": label, "values": values, "truncated": facet.truncated})
+        panels.append({"name": name, "label": label, "options": values, "truncated": facet.truncated})
     return panels
 
 

@@ -50,7 +50,7 @@ def register(group) -> None:
             click.echo(f"Dossier de données : {settings.data_path}")
 
     @group.command("import")
-    @click.argument("file", type=click.File("r", encoding="utf-8-sig"))
+    @click.argument("file", type=click.Path(dir_okay=False, allow_dash=True))
     @click.option(
         "--format", "fmt", type=click.Choice(FORMATS), help="jsonl or csv (default: from the file name)."
     )
@@ -58,8 +58,14 @@ def register(group) -> None:
     @pass_context
     def import_command(ctx: Context, file, fmt, no_index):
         """Import resources from FILE (JSON Lines or CSV; - for stdin), all or nothing, upserting by URL."""
-        name = "<stdin>" if file.name == "<stdin>" else file.name
-        content = file.read()
+        if file == "-":
+            name, content = "<stdin>", click.get_text_stream("stdin", encoding="utf-8").read()
+        else:
+            name = file
+            try:
+                content = Path(file).read_text(encoding="utf-8-sig")
+            except (OSError, UnicodeDecodeError) as exc:
+                fail(f"cannot read {file}: {exc}")
         fmt = fmt or detect_format(name, content[:200])
         with Store.open(ctx.settings) as store:
             created, updated, changed = import_resources(store, io.StringIO(content), fmt, name)

@@ -5,7 +5,7 @@ import logging
 import re
 
 from pypdf import PdfReader
-from pypdf.errors import PyPdfError
+from pypdf.errors import DependencyError, PyPdfError
 
 from crawler.extract.result import MAX_TEXT_CHARS, Extraction, MalformedDocument
 
@@ -32,7 +32,7 @@ def extract_pdf(body: bytes) -> Extraction:
         if reader.is_encrypted:
             try:
                 reader.decrypt("")  # many PDFs are "encrypted" with an empty user password
-            except (PyPdfError, NotImplementedError) as exc:
+            except (PyPdfError, DependencyError, NotImplementedError) as exc:
                 raise MalformedDocument("pdf", f"encrypted PDF: {exc}") from exc
         info = reader.metadata or {}
         pages = reader.pages
@@ -46,7 +46,7 @@ def extract_pdf(body: bytes) -> Extraction:
                 break
     except MalformedDocument:
         raise
-    except (PyPdfError, NotImplementedError, ValueError, KeyError, TypeError, AttributeError, IndexError,
+    except (PyPdfError, DependencyError, NotImplementedError, ValueError, KeyError, TypeError, AttributeError, IndexError,
             RecursionError, OSError) as exc:
         raise MalformedDocument("pdf", f"unreadable PDF: {type(exc).__name__}: {exc}") from exc
     if page_count == 0:

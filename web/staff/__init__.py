@@ -2,7 +2,7 @@
 
 from datetime import timedelta
 
-from flask import Blueprint, Flask
+from flask import Blueprint, Flask, session, url_for
 
 bp = Blueprint("staff", __name__, url_prefix="/equipe")
 
@@ -22,5 +22,18 @@ def init_app(app: Flask) -> None:
     app.config["SESSION_COOKIE_HTTPONLY"] = True
     app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
     app.config["SESSION_COOKIE_SECURE"] = bool(app.config.get("SESSION_COOKIE_SECURE") or settings.secure_cookies)
-    app.config.setdefault("PERMANENT_SESSION_LIFETIME", timedelta(hours=8))
+    app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(hours=8)
     app.add_template_global(csrf.csrf_token, "csrf_token")
+    app.context_processor(_staff_link)
+
+
+def _staff_link() -> dict:
+    """The "Espace équipe" link of the main menu, for logged-in staff only."""
+    return {"staff_home_url": url_for("staff.home") if session.get(auth.SESSION_USER) else None}
+
+
+@bp.after_request
+def _no_store(response):
+    # Staff pages show private data and forms with a CSRF token: never cached.
+    response.headers["Cache-Control"] = "no-store"
+    return response

@@ -1,5 +1,6 @@
 """Changes staff make, each written with its audit entry in one transaction, then reindexed."""
 
+import dataclasses
 import logging
 
 from catalogue import audit
@@ -19,7 +20,11 @@ def reindex(store, ids: list[str]) -> bool:
             raise
         log.warning("index.build is missing: resources %s not reindexed", ids)
         return False
-    build.update(store, get_settings().index_path, ids)
+    try:
+        build.update(store, get_settings().index_path, ids)
+    except build.IndexMissing:
+        log.warning("no index yet: resources %s will be indexed by the next `catalogue reindex`", ids)
+        return False
     return True
 
 
@@ -55,19 +60,22 @@ def edit_resource(store, actor: str, rid: str, values: dict) -> tuple[Resource, 
 
 def record_crawl(store, actor: str, ids: list[str], summary) -> None:
     """Note a "crawl now" in the audit log and reindex what the crawl changed."""
-    audit.record(store, actor, "resource.crawl", ids[0] if len(ids) == 1 else None, detail=_text(summary))
+    audit.record(store, actor, "resource.crawl", ids[0] if len(ids) == 1 else None, detail=summary_text(summary))
     reindex(store, ids)
 
 
 def record_import(store, actor: str, url: str, level: str | None, report, ids: list[str]) -> None:
     """Note a page import in the audit log and index the resources it added or changed."""
-    detail = f"{url} (niveau : {level or 'non précisé'}) : {_text(report)}"
+    detail = f"{url} (niveau : {level or 'non précisé'}) : {summary_text(report)}"
     audit.record(store, actor, "page.import", None, detail=detail[:2000])
     if ids:
         reindex(store, ids)
 
 
-def _text(value) -> str:
+def summary_text(value) -> str:
+    """A service's summary or report in one line (its scalar fields when it is a dict or a dataclass)."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        value = dataclasses.asdict(value)
     if isinstance(value, dict):
         return ", ".join(f"{k} = {v}" for k, v in value.items() if not isinstance(v, list | dict))
     return str(value)

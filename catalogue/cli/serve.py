@@ -1,0 +1,86 @@
+"""`catalogue serve`: the site behind waitress, with the services the staff pages call into the crawler.
+
+This module is part of the composition root: it is the one place where the site (web)
+meets the crawler, through the plain callables of `SiteServices`.
+"""
+
+import logging
+
+import click
+
+from catalogue.cli import Context, pass_context
+from catalogue.store import Store
+
+log = logging.getLogger(__name__)
+
+
+class SiteServices:
+    """What the staff pages may ask of the crawler, as plain callables; the index is kept up to date."""
+
+    def __init__(self, settings):
+        self.settings = settings
+
+    def _reindex(self, store, ids) -> None:
+        from index.build import index_exists, rebuild, update
+
+        if not ids:
+            return
+        if index_exists(self.settings.index_path):
+            update(store, self.settings.index_path, ids)
+        else:
+            rebuild(store, self.settings.index_path)
+
+    def crawl_now(self, ids: list[str]):
+        """Crawl these resources now and reindex them; returns the crawler's summary."""
+        from crawler import crawl
+
+        with Store.open(self.settings) as store:
+            summary = crawl.crawl(store, self.settings, ids=list(ids))
+            self._reindex(store, list(ids))
+        return summary
+
+    def import_page(self, url: str, level: str | None = None, dry_run: bool = True):
+        """Read a page and add the resources it links to (nothing written with dry_run); returns the outcome."""
+        from crawler.fetch import Fetcher
+        from crawler.import_page import import_page
+
+        fetcher = Fetcher(self.settings)
+        try:
+            with Store.open(self.settings) as store:
+                outcome = import_page(store, fetcher, url, level=level, dry_run=dry_run)
+                if not dry_run:
+                    self._reindex(store, [r.id for r in outcome.created])
+        finally:
+            fetcher.close()
+        return outcome
+
+
+def build_app(settings):
+    """The site of these settings, with the crawler services wired in."""
+    from web import create_app
+
+    return create_app({"SETTINGS": settings}, services=SiteServices(settings))
+
+
+def register(group) -> None:
+    """Add `serve` to the `catalogue` group."""
+
+    @group.command("serve")
+    @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+    @click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on.")
+    @click.option("--threads", default=6, show_default=True, type=int, help="Worker threads of waitress.")
+    @pass_context
+    def serve_command(ctx: Context, host, port, threads):
+        """Serve the site (waitress); on first start, load the seed catalogue and build the index."""
+        import waitress
+
+        from catalogue.cli.core import ensure_initialised
+
+        report = ensure_initialised(ctx)
+        if not ctx.quiet and report.get("seeded"):
+            created, _updated = report["seeded"]
+            click.echo(f"Catalogue initial chargé : {created} ressources.")
+        app = build_app(ctx.settings)
+        if not ctx.quiet:
+            click.echo(f"Catalogue servi sur http://{host}:{port}/ (données : {ctx.settings.data_path})")
+        waitress.serve(app, host=host, port=port, threads=threads, ident="cites-catalogue", _quiet=ctx.quiet)

@@ -1,0 +1,289 @@
+"""Link health in the store: check runs, every check, each resource's state (ok / à vérifier / cassé).
+
+The link checker writes through `start_run` and `record_run`; the site and the index read
+through `state_of`, `history`, `summary_by_verdict`, `nightly_counts`, `failing`, `moved`
+and `status_map`; `apply_moved` accepts a moved link's new address.
+"""
+
+import json
+from collections.abc import Iterable
+from datetime import date, datetime, timedelta, timezone
+
+from catalogue.errors import CatalogueError, NotFound
+from catalogue.linkwords import describe, french_date
+from catalogue.models import now_iso
+from catalogue.urls import canonical_url, resource_id
+
+__all__ = [
+    "FAILING", "NEUTRAL", "STATUSES", "describe", "french_date", "next_state", "start_run", "record_run",
+    "state_of", "history", "summary_by_verdict", "nightly_counts", "failing", "moved", "apply_moved",
+    "status_map", "last_run", "previous_states",
+]
+
+FAILING = frozenset({"broken", "error", "timeout", "dns", "refused", "tls", "loop", "soft404", "invalid"})
+NEUTRAL = frozenset({"robots", "blocked", "rate_limited"})
+STATUSES = ("ok", "a-verifier", "casse")
+STATE_FIELDS = (
+    "resource_id", "url", "verdict", "status", "http_status", "error", "checked_at", "first_failure_at",
+    "consecutive_failures", "last_failure_night", "last_success_at", "content_type", "content_length",
+    "moved_to", "status_changed_at",
+)
+CHECK_FIELDS = (
+    "resource_id", "url", "checked_at", "method", "verdict", "http_status", "final_url", "redirects",
+    "duration", "error", "content_type", "content_length", "attempts",
+)
+
+
+class MoveError(CatalogueError):
+    """A moved link's new address cannot be accepted (no proposal, or another resource has it)."""
+
+
+def next_state(prev: dict | None, check: dict, night: str, confirm_nights: int) -> dict:
+    """The link state after one check (pure): counts failing nights, confirms 'casse', resets on success."""
+    prev = dict(prev or {})
+    verdict = check["verdict"]
+    state = {
+        "resource_id": check["resource_id"],
+        "url": check["url"],
+        "verdict": verdict,
+        "http_status": check.get("http_status"),
+        "error": check.get("error") or "",
+        "checked_at": check["checked_at"],
+        "first_failure_at": prev.get("first_failure_at"),
+        "consecutive_failures": prev.get("consecutive_failures") or 0,
+        "last_failure_night": prev.get("last_failure_night"),
+        "last_success_at": prev.get("last_success_at"),
+        "content_type": prev.get("content_type") or "",
+        "content_length": prev.get("content_length"),
+        "moved_to": None,
+    }
+    if verdict in FAILING:
+        if prev.get("last_failure_night") != night:
+            state["consecutive_failures"] += 1
+            state["last_failure_night"] = night
+        state["first_failure_at"] = state["first_failure_at"] or check["checked_at"]
+        state["status"] = "casse" if state["consecutive_failures"] >= confirm_nights else "a-verifier"
+    elif verdict in NEUTRAL or check.get("suspect"):
+        state["status"] = "a-verifier"
+    else:  # ok, moved
+        state.update(first_failure_at=None, consecutive_failures=0, last_failure_night=None)
+        state["last_success_at"] = check["checked_at"]
+        state["status"] = "ok"
+        if check.get("content_type"):
+            state["content_type"] = check["content_type"]
+            state["content_length"] = check.get("content_length")
+        if verdict == "moved":
+            state["moved_to"] = check.get("moved_to")
+    if check.get("suspect"):
+        state["error"] = check.get("error") or state["error"]
+    changed = prev.get("status") != state["status"]
+    state["status_changed_at"] = check["checked_at"] if changed else prev.get("status_changed_at")
+    return state
+
+
+def _night(started_at: str) -> str:
+    return started_at[:10]
+
+
+def start_run(store, started_at: str | None = None) -> int:
+    """Record the start of a check run; returns its id."""
+    started_at = started_at or now_iso()
+    with store.transaction():
+        cur = store.conn.execute(
+            "INSERT INTO check_runs(started_at, night) VALUES (?, ?)", (started_at, _night(started_at))
+        )
+    return cur.lastrowid
+
+
+def previous_states(store, ids: Iterable[str] | None = None) -> dict[str, dict]:
+    """The current link state of these resources (or all), by id."""
+    rows = store.conn.execute("SELECT * FROM link_state").fetchall()
+    wanted = None if ids is None else set(ids)
+    return {r["resource_id"]: dict(r) for r in rows if wanted is None or r["resource_id"] in wanted}
+
+
+def record_run(
+    store, run_id: int, results: list[dict], *, outage: bool, confirm_nights: int, finished_at: str | None = None
+) -> list[dict]:
+    """Store a run's checks and, unless it was an outage, the new link states; one transaction.
+
+    Each result is a final check dict (CHECK_FIELDS + moved_to, suspect) with a "checks" list of
+    every request-level check made. Returns, per result, {"before": state | None, "after": state}.
+    """
+    finished_at = finished_at or now_iso()
+    run = store.conn.execute("SELECT * FROM check_runs WHERE id = ?", (run_id,)).fetchone()
+    night = run["night"]
+    summary: dict[str, int] = {}
+    changes = []
+    with store.transaction():
+        before_all = previous_states(store, [r["resource_id"] for r in results])
+        for result in results:
+            summary[result["verdict"]] = summary.get(result["verdict"], 0) + 1
+            for check in result.get("checks") or [result]:
+                row = {name: check.get(name) for name in CHECK_FIELDS}
+                row["redirects"] = json.dumps(row["redirects"] or [])
+                row["error"] = row["error"] or ""
+                row["final_url"] = row["final_url"] or ""
+                row["content_type"] = row["content_type"] or ""
+                row["duration"] = row["duration"] or 0.0
+                row["attempts"] = row["attempts"] or 1
+                store.conn.execute(
+                    f"INSERT INTO link_checks(run_id, {', '.join(CHECK_FIELDS)}) "
+                    f"VALUES (:run_id, {', '.join(':' + n for n in CHECK_FIELDS)})",
+                    {"run_id": run_id, **row},
+                )
+            before = before_all.get(result["resource_id"])
+            if outage:
+                changes.append({"before": before, "after": before})
+                continue
+            after = next_state(before, result, night, confirm_nights)
+            store.conn.execute(
+                f"INSERT OR REPLACE INTO link_state({', '.join(STATE_FIELDS)}) "
+                f"VALUES ({', '.join(':' + n for n in STATE_FIELDS)})",
+                after,
+            )
+            changes.append({"before": before, "after": after})
+        store.conn.execute(
+            "UPDATE check_runs SET finished_at = ?, status = ?, total = ?, summary = ? WHERE id = ?",
+            (finished_at, "outage" if outage else "done", len(results), json.dumps(summary), run_id),
+        )
+    return changes
+
+
+def _with_words(state: dict) -> dict:
+    state = dict(state)
+    state["failing_since"] = state.get("first_failure_at") or ""
+    state["new_url"] = state.get("moved_to") or ""
+    state["verdict_text"] = describe(
+        state["verdict"], state.get("http_status"), state.get("error") or "", state.get("first_failure_at"),
+        state.get("consecutive_failures") or 0, state.get("moved_to"), state.get("status"),
+    )
+    return state
+
+
+def state_of(store, rid: str) -> dict | None:
+    """A resource's link state (with `verdict_text` in plain French), or None if never checked."""
+    row = store.conn.execute("SELECT * FROM link_state WHERE resource_id = ?", (rid,)).fetchone()
+    return _with_words(dict(row)) if row else None
+
+
+def history(store, rid: str, limit: int = 20) -> list[dict]:
+    """A resource's last checks, newest first (with `verdict_text`)."""
+    rows = store.conn.execute(
+        "SELECT * FROM link_checks WHERE resource_id = ? ORDER BY checked_at DESC, id DESC LIMIT ?", (rid, limit)
+    ).fetchall()
+    out = []
+    for row in rows:
+        item = dict(row)
+        item["redirects"] = json.loads(item["redirects"] or "[]")
+        item["verdict_text"] = describe(item["verdict"], item["http_status"], item["error"])
+        out.append(item)
+    return out
+
+
+def summary_by_verdict(store) -> dict[str, int]:
+    """How many resources have each current verdict."""
+    rows = store.conn.execute("SELECT verdict, count(*) FROM link_state GROUP BY verdict ORDER BY count(*) DESC")
+    return {verdict: count for verdict, count in rows}
+
+
+def status_map(store, ids: Iterable[str] | None = None) -> dict[str, str]:
+    """The user-facing status ('ok', 'a-verifier', 'casse') of checked resources, by id."""
+    rows = store.conn.execute("SELECT resource_id, status FROM link_state").fetchall()
+    wanted = None if ids is None else set(ids)
+    return {rid: status for rid, status in rows if wanted is None or rid in wanted}
+
+
+def nightly_counts(store, nights: int = 60, today: str | None = None) -> list[dict]:
+    """For each of the last nights (oldest first): {"night", "counts": {verdict: n}} of its last finished run."""
+    today_d = date.fromisoformat(today[:10]) if today else datetime.now(timezone.utc).date()
+    first = (today_d - timedelta(days=nights - 1)).isoformat()
+    rows = store.conn.execute(
+        "SELECT night, summary FROM check_runs WHERE night >= ? AND status = 'done' ORDER BY night, id", (first,)
+    ).fetchall()
+    by_night = {night: json.loads(summary) for night, summary in rows}  # the last run of a night wins
+    out = []
+    for offset in range(nights):
+        night = (today_d - timedelta(days=nights - 1 - offset)).isoformat()
+        out.append({"night": night, "counts": by_night.get(night, {})})
+    return out
+
+
+def _listing(store, where: str) -> list[dict]:
+    rows = store.conn.execute(
+        "SELECT s.*, r.title, r.publisher FROM link_state s JOIN resources r ON r.id = s.resource_id "
+        f"WHERE {where} ORDER BY s.status DESC, s.consecutive_failures DESC, r.title"
+    ).fetchall()
+    return [_with_words(dict(r)) for r in rows]
+
+
+def failing(store) -> list[dict]:
+    """Resources whose link is not ok (cassé first), with title, publisher and `verdict_text`."""
+    return _listing(store, "s.status != 'ok'")
+
+
+def moved(store) -> list[dict]:
+    """Resources whose link moved permanently, with the proposed address (`moved_to`)."""
+    return _listing(store, "s.moved_to IS NOT NULL AND s.verdict = 'moved'")
+
+
+def last_run(store) -> dict | None:
+    """The last finished check run, or None."""
+    row = store.conn.execute(
+        "SELECT * FROM check_runs WHERE finished_at IS NOT NULL ORDER BY id DESC LIMIT 1"
+    ).fetchone()
+    return dict(row) if row else None
+
+
+def _referencing_columns(conn) -> list[tuple[str, str]]:
+    """(table, column) of every foreign key to resources(id), so a change of id moves them all."""
+    found = []
+    tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+    for table in tables:
+        for fk in conn.execute(f"PRAGMA foreign_key_list({table})"):
+            if fk["table"] == "resources" and (fk["to"] in (None, "id")):
+                found.append((table, fk["from"]))
+    return found
+
+
+def apply_moved(store, rid: str, actor: str = "", *, now: str | None = None) -> dict:
+    """Accept a moved link's new address in one transaction: the resource takes the new URL (hence a new
+    id), everything that hangs off it follows, and the old address stays as an alias.
+
+    Returns {"id", "old_id", "url", "old_url", "actor"}. The caller records the audit entry.
+    """
+    now = now or now_iso()
+    with store.transaction():
+        row = store.conn.execute("SELECT * FROM resources WHERE id = ?", (rid,)).fetchone()
+        if row is None:
+            raise NotFound(rid)
+        state = store.conn.execute("SELECT * FROM link_state WHERE resource_id = ?", (rid,)).fetchone()
+        if state is None or not state["moved_to"]:
+            raise MoveError(f"resource {rid!r} has no proposed new address")
+        new_url = state["moved_to"]
+        new_id = resource_id(new_url)
+        if new_id == rid:
+            store.conn.execute("UPDATE resources SET url = ?, updated_at = ? WHERE id = ?", (new_url, now, rid))
+            store.conn.execute("UPDATE link_state SET url = ?, moved_to = NULL, verdict = 'ok' WHERE resource_id = ?",
+                               (new_url, rid))
+            return {"id": rid, "old_id": rid, "url": new_url, "old_url": row["url"], "actor": actor}
+        if store.conn.execute("SELECT 1 FROM resources WHERE id = ?", (new_id,)).fetchone():
+            raise MoveError(f"resource {rid!r}: the new address {new_url} is already resource {new_id!r}")
+        data = dict(row)
+        data.update(id=new_id, url=new_url, updated_at=now)
+        columns = list(data)
+        store.conn.execute(
+            f"INSERT INTO resources({', '.join(columns)}) VALUES ({', '.join(':' + c for c in columns)})", data
+        )
+        for table, column in _referencing_columns(store.conn):
+            store.conn.execute(f"UPDATE {table} SET {column} = ? WHERE {column} = ?", (new_id, rid))
+        store.conn.execute(
+            "INSERT OR REPLACE INTO aliases(url, resource_id, added_at, reason) VALUES (?, ?, ?, ?)",
+            (canonical_url(row["url"]), new_id, now, f"adresse déplacée, acceptée par {actor or 'la vérification des liens'}"),
+        )
+        store.conn.execute("DELETE FROM aliases WHERE url = ?", (canonical_url(new_url),))
+        store.conn.execute("DELETE FROM resources WHERE id = ?", (rid,))
+        store.conn.execute(
+            "UPDATE link_state SET url = ?, moved_to = NULL, verdict = 'ok' WHERE resource_id = ?", (new_url, new_id)
+        )
+    return {"id": new_id, "old_id": rid, "url": new_url, "old_url": row["url"], "actor": actor}

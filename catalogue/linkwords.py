@@ -1,0 +1,91 @@
+"""Link verdicts in plain French, for the reports, the site and the staff pages."""
+
+MONTHS = (
+    "janvier", "février", "mars", "avril", "mai", "juin",
+    "juillet", "août", "septembre", "octobre", "novembre", "décembre",
+)
+
+LABELS = {
+    "ok": "Fonctionne",
+    "moved": "Déplacée",
+    "broken": "Introuvable (404, 410)",
+    "error": "Erreur du serveur",
+    "timeout": "Délai dépassé",
+    "dns": "Nom de domaine introuvable",
+    "refused": "Connexion refusée",
+    "tls": "Certificat non valable",
+    "loop": "Boucle de redirections",
+    "soft404": "Page d'erreur déguisée",
+    "robots": "Interdite par robots.txt",
+    "blocked": "Accès bloqué",
+    "rate_limited": "Trop de requêtes",
+    "invalid": "Adresse non valable",
+}
+STATUS_LABELS = {"ok": "ok", "a-verifier": "à vérifier", "casse": "cassé"}
+
+
+def french_date(iso: str | None) -> str:
+    """'2026-03-03T02:00:00+00:00' -> '3 mars 2026' ('' if empty or unreadable)."""
+    if not iso or len(iso) < 10:
+        return ""
+    try:
+        year, month, day = int(iso[:4]), int(iso[5:7]), int(iso[8:10])
+        return f"{'1er' if day == 1 else day} {MONTHS[month - 1]} {year}"
+    except (ValueError, IndexError):
+        return ""
+
+
+def _since(first_failure_at: str | None) -> str:
+    when = french_date(first_failure_at)
+    return f" depuis le {when}" if when else ""
+
+
+def describe(
+    verdict: str,
+    http_status: int | None = None,
+    error: str = "",
+    first_failure_at: str | None = None,
+    nights: int = 0,
+    moved_to: str | None = None,
+    status: str | None = None,
+) -> str:
+    """One plain-French sentence that says what is wrong with a link, and since when."""
+    since = _since(first_failure_at)
+    detail = f" ({error})" if error else ""
+    if verdict == "ok":
+        return "Le lien fonctionne."
+    if verdict == "moved":
+        return f"La page a changé d'adresse : la nouvelle adresse est {moved_to}." if moved_to else "La page a changé d'adresse."
+    if verdict == "broken":
+        code = f"Le serveur répond {http_status}" if http_status else "Le serveur répond une erreur"
+        gone = " : la page a été supprimée" if http_status == 410 else " : la page n'existe plus"
+        text = f"{code}{gone}{since}."
+    elif verdict == "error":
+        code = f" ({http_status})" if http_status else ""
+        text = f"Le serveur est en erreur{code}, même après plusieurs essais{since}."
+    elif verdict == "timeout":
+        text = f"Le serveur ne répond pas à temps{since}{detail}."
+    elif verdict == "dns":
+        text = f"Le nom du site n'existe pas ou plus (DNS){since}."
+    elif verdict == "refused":
+        text = f"Le serveur refuse la connexion{since}."
+    elif verdict == "tls":
+        text = f"La connexion sécurisée échoue : {error or 'certificat non valable'}{since}."
+    elif verdict == "loop":
+        text = f"L'adresse redirige sans fin (boucle de redirections){since}."
+    elif verdict == "soft404":
+        text = f"La page s'affiche mais c'est une page d'erreur{detail}{since}."
+    elif verdict == "robots":
+        return "Le site interdit aux robots de vérifier cette adresse (robots.txt) : à vérifier à la main."
+    elif verdict == "blocked":
+        code = f" ({http_status})" if http_status else ""
+        return f"Le site bloque les robots{code} : à vérifier à la main dans un navigateur."
+    elif verdict == "rate_limited":
+        return "Le site limite le nombre de requêtes (429) : il sera revérifié la nuit prochaine."
+    elif verdict == "invalid":
+        text = f"L'adresse n'est pas valable{detail}."
+    else:
+        text = f"Vérification impossible{detail}."
+    if status == "casse" and nights:
+        text = text[:-1] + f" — en échec {nights} nuits de suite."
+    return text

@@ -1,0 +1,323 @@
+"""Import the resources linked from a page like the seed's: content area only, levels from section headings.
+
+`parse_page(html, page_url)` is pure (no network): it returns the candidate resources (one
+per canonical URL, with title, description and level) and the skipped links with the
+reason. `import_page(store, fetcher, url)` fetches the page and adds the new candidates.
+"""
+
+import logging
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from urllib.parse import unquote, urljoin, urlsplit
+
+from bs4 import BeautifulSoup, NavigableString, Tag
+
+from catalogue.errors import CatalogueError
+from catalogue.models import Resource
+from catalogue.urls import canonical_url
+from crawler.extract.encoding import decode
+
+log = logging.getLogger(__name__)
+
+# Link texts that say nothing about their target: the title comes from the context instead.
+EMPTY_LINK_TEXTS = {
+    "ici", "cliquez ici", "cliquer ici", "clic ici", "telechargement", "telecharger", "lien", "ce lien",
+    "en savoir plus", "lire la suite", "voir", "voir ici", "plus", "plus d'infos", "la", "here", "click here",
+    "download", "pdf", "lien ici", "consulter", "acceder", "site", "site internet", "le site",
+}
+SHARING_HOSTS = (
+    "facebook.com/sharer", "facebook.com/share", "twitter.com/intent", "twitter.com/share", "x.com/intent",
+    "linkedin.com/sharearticle", "linkedin.com/sharing", "linkedin.com/shareArticle", "pinterest.com/pin/create",
+    "wa.me/", "api.whatsapp.com/send", "reddit.com/submit", "t.me/share", "telegram.me/share",
+)
+LOGIN_PATH = re.compile(
+    r"(^|[/_.-])(login|logon|signin|sign-in|sign_in|signup|sign-up|register|registration|connexion|"
+    r"se-connecter|inscription|s-inscrire|mon-compte|user/password)([/_.?-]|$)",
+    re.I,
+)
+REGISTRATION_CONTEXT = re.compile(r"\b(vous inscrire|s'inscrire|inscrivez-vous|inscription|se connecter|connectez-vous|identifiez-vous)\b")
+LEVEL_HEADING = re.compile(r"\b(?:niveau|echelle|echelon)\s+(national|regional|local)")
+LEVEL_ONLY = re.compile(r"^\W*(national|regional|local)e?s?\W*$")
+BARE_URL = re.compile(r"https?://[^\s<>\"'«»]+[^\s<>\"'«».,;:!?)\]]")
+NOISE = re.compile(
+    r"(afficher\s*/\s*masquer la transcription|poids\s*:\s*[\d.,]+\s*[kmg]?o|favoris\s*\+?|"
+    r"retrouvez le replay en cliquant|en cliquant|cliquez ici)",
+    re.I,
+)
+CONTENT_SELECTORS = ("main", "[role=main]", "#main-content", "#content", ".main-content", "article", "body")
+BOILERPLATE = "header, footer, nav, aside, form, script, style, noscript, [role=navigation], [role=banner], [role=contentinfo]"
+BLOCKS = ("li", "p", "td", "dd", "blockquote", "figure", "div", "section", "article")
+HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+
+
+class PageImportError(CatalogueError):
+    """The page to import could not be fetched or read."""
+
+    def __init__(self, url: str, message: str):
+        self.url = url
+        super().__init__(f"{url}: {message}")
+
+
+@dataclass
+class Candidate:
+    """A resource found on the page."""
+
+    url: str
+    title: str
+    description: str = ""
+    level: str | None = None
+    title_from: str = "link"  # link, context, url
+
+    @property
+    def canonical(self) -> str:
+        return canonical_url(self.url)
+
+
+@dataclass
+class Skipped:
+    """A link of the page that is not a resource, and why."""
+
+    href: str
+    text: str
+    reason: str
+
+
+@dataclass
+class PageImport:
+    """What a page holds: its candidates (in page order) and its skipped links."""
+
+    page_url: str
+    candidates: list[Candidate] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+
+
+def fold(text: str) -> str:
+    """Lower case, no accents, single spaces, straight apostrophes: for comparing phrases."""
+    text = unicodedata.normalize("NFKD", text or "").encode("ascii", "ignore").decode("ascii")
+    return " ".join(text.replace("\u2019", "'").lower().split())
+
+
+def _clean(text: str) -> str:
+    return " ".join((text or "").split())
+
+
+def _content_area(soup: BeautifulSoup) -> Tag:
+    for selector in CONTENT_SELECTORS:
+        found = soup.select_one(selector)
+        if found is not None:
+            area = found
+            break
+    else:
+        area = soup
+    for junk in area.select(BOILERPLATE):
+        junk.decompose()
+    return area
+
+
+def _heading_level(element: Tag) -> str | None:
+    text = fold(element.get_text(" "))
+    match = LEVEL_HEADING.search(text) or LEVEL_ONLY.match(text)
+    return match.group(1) if match else None
+
+
+def _is_heading(element: Tag) -> bool:
+    if element.name in HEADINGS:
+        return True
+    # A paragraph that is nothing but bold text acts as a heading on many CMS pages.
+    if element.name == "p":
+        strong = element.find(["strong", "b"])
+        return strong is not None and _clean(strong.get_text(" ")) == _clean(element.get_text(" "))
+    return False
+
+
+def says_nothing(text: str, href: str = "") -> bool:
+    """True when a link text does not name its target ("ici", "Téléchargement", the bare address...)."""
+    folded = fold(text).strip(" .:;,!()[]>»«-")
+    if not folded or folded in EMPTY_LINK_TEXTS:
+        return True
+    return bool(href) and (folded.rstrip("/") == fold(href).rstrip("/") or folded.startswith(("http://", "https://", "www.")))
+
+
+def skip_reason(href: str, text: str, page_url: str, context: str = "") -> str | None:
+    """Why a link is not a resource (French), or None if it is one."""
+    raw = (href or "").strip()
+    lowered = unquote(raw).lower()
+    if not raw:
+        return "lien sans adresse"
+    if lowered.startswith("mailto:"):
+        return "adresse électronique (mailto)"
+    if lowered.startswith("tel:"):
+        return "numéro de téléphone (tel)"
+    if lowered.startswith("javascript:") or "/javascript:" in lowered:
+        return "lien javascript"
+    if raw.startswith("#"):
+        return "ancre dans la même page"
+    absolute = urljoin(page_url, raw)
+    parts = urlsplit(absolute)
+    if parts.scheme not in ("http", "https"):
+        return f"adresse non web ({parts.scheme}:)"
+    if parts.fragment and canonical_url(absolute) == canonical_url(page_url):
+        return "ancre dans la même page"
+    if canonical_url(absolute) == canonical_url(page_url):
+        return "la page elle-même"
+    if fold(text).startswith(("favoris", "ajouter aux favoris")):
+        return "bouton « Favoris »"
+    host_and_path = (parts.netloc + parts.path).lower()
+    if any(s.lower() in host_and_path for s in SHARING_HOSTS) or fold(text).startswith(("partager", "share")):
+        return "partage sur les réseaux sociaux"
+    if LOGIN_PATH.search(parts.path + ("?" + parts.query if parts.query else "")):
+        return "page de connexion ou d'inscription"
+    if says_nothing(text, raw) and REGISTRATION_CONTEXT.search(fold(context)):
+        return "page de connexion ou d'inscription"
+    return None
+
+
+def _block_of(node) -> Tag | None:
+    parent = node.parent
+    while parent is not None and parent.name not in BLOCKS:
+        parent = parent.parent
+    return parent
+
+
+def _own_text(block: Tag, skip_link=None) -> str:
+    """A block's text without noise (sizes, toggles) and without the links that say nothing."""
+    parts = []
+    for piece in block.descendants:
+        if not isinstance(piece, NavigableString) or piece.parent is None:
+            continue
+        if piece.find_parent(class_=re.compile("transcription", re.I)) is not None:
+            continue
+        link = piece.find_parent("a")
+        if link is not None and (link is skip_link or says_nothing(link.get_text(" "), link.get("href", ""))):
+            continue
+        parts.append(str(piece))
+    return _clean(NOISE.sub(" ", " ".join(parts))).strip(" ()[]:,;-–>")
+
+
+def _first_strong(block: Tag, before=None) -> str:
+    for strong in block.find_all(["strong", "b"] + list(HEADINGS)):
+        if strong.find_parent(class_=re.compile("transcription", re.I)) is not None:
+            continue
+        text = _clean(strong.get_text(" ")).strip(" :")
+        if len(text) >= 3 and not says_nothing(text):
+            return text
+    return ""
+
+
+def _sentence(text: str, limit: int = 300) -> str:
+    text = _clean(text)
+    if len(text) <= limit:
+        return text
+    cut = text[:limit]
+    end = max(cut.rfind(". "), cut.rfind(" ; "))
+    return (cut[: end + 1] if end > limit // 3 else cut.rsplit(" ", 1)[0] + "…").strip()
+
+
+def _context(node) -> tuple[str, str]:
+    """(title, description) from around a link that says nothing: its block, else the block before."""
+    block = _block_of(node)
+    link = node if isinstance(node, Tag) else None
+    while block is not None:
+        own = _own_text(block, link)
+        if len(own.split()) >= 2:
+            title = _first_strong(block) or _sentence(own, 160)
+            return title.rstrip(" :"), _sentence(own)
+        previous = block.find_previous_sibling()
+        if previous is not None and previous.name not in ("ul", "ol", "table"):
+            text = _own_text(previous)
+            if len(text.split()) >= 2:
+                return _sentence(text, 160).rstrip(" :"), _sentence(text)
+        block = _block_of(block)
+    return "", ""
+
+
+def _links_in_order(area: Tag):
+    """Yield ("heading", element) and ("link", element or text node, href, text) in document order."""
+    for element in area.descendants:
+        if isinstance(element, Tag):
+            if _is_heading(element):
+                yield ("heading", element)
+            if element.name == "a":
+                yield ("link", element, element.get("href", ""), _clean(element.get_text(" ")) or element.get("title", ""))
+        elif isinstance(element, NavigableString) and element.find_parent("a") is None:
+            if element.parent is not None and element.parent.name in ("script", "style"):
+                continue
+            for match in BARE_URL.finditer(str(element)):
+                yield ("link", element, match.group(0), match.group(0))
+
+
+def parse_page(body: bytes | str, page_url: str, default_level: str | None = None, content_type: str = "") -> PageImport:
+    """Find the resources a page links to, with their level, title and description; no network."""
+    html = body if isinstance(body, str) else decode(body, content_type)[0]
+    soup = BeautifulSoup(html, "lxml")
+    area = _content_area(soup)
+    result = PageImport(page_url=page_url)
+    by_canonical: dict[str, Candidate] = {}
+    level = default_level
+    for item in _links_in_order(area):
+        if item[0] == "heading":
+            level = _heading_level(item[1]) or level
+            continue
+        _, node, href, text = item
+        block = _block_of(node)
+        context = _own_text(block, node if isinstance(node, Tag) else None) if block is not None else ""
+        reason = skip_reason(href, text, page_url, context)
+        if reason:
+            result.skipped.append(Skipped(href=href, text=text, reason=reason))
+            continue
+        url = urljoin(page_url, href.strip())
+        if says_nothing(text, href):
+            title, description = _context(node)
+            title_from = "context" if title else "url"
+            title = title or url
+            description = "" if description == title else description
+        else:
+            title, title_from = text.strip(" :>»"), "link"
+            description = _sentence(context) if len(context.split()) >= 3 else ""
+        key = canonical_url(url)
+        existing = by_canonical.get(key)
+        if existing is None:
+            by_canonical[key] = Candidate(url=url, title=title, description=description, level=level, title_from=title_from)
+            result.candidates.append(by_canonical[key])
+        elif existing.title_from != "link" and title_from == "link":
+            existing.title, existing.title_from = title, "link"  # a link that names it beats context
+            existing.description = existing.description or description
+    return result
+
+
+@dataclass
+class ImportOutcome:
+    """What import_page did: new resources, ones already in the catalogue, skipped links."""
+
+    page: PageImport
+    created: list[Resource] = field(default_factory=list)
+    existing: list[Resource] = field(default_factory=list)
+
+
+def import_page(store, fetcher, url: str, level: str | None = None, dry_run: bool = False) -> ImportOutcome:
+    """Fetch a page and add the resources it links to (nothing written with dry_run)."""
+    fetched = fetcher.fetch(url)
+    if not fetched.ok or fetched.body is None:
+        raise PageImportError(url, f"la page n'a pas pu être récupérée ({fetched.outcome}: {fetched.error or fetched.status})")
+    page = parse_page(fetched.body, fetched.final_url or url, level, fetched.headers.get("Content-Type", ""))
+    outcome = ImportOutcome(page=page)
+    new = []
+    for candidate in page.candidates:
+        found = store.find_by_url(candidate.url)
+        if found is not None:
+            outcome.existing.append(found)
+            continue
+        resource = Resource(
+            url=candidate.url,
+            title=candidate.title[:300],
+            description=candidate.description,
+            level=candidate.level,
+            source_url=url,
+        )
+        new.append(resource)
+    if not dry_run and new:
+        store.upsert_many(new)
+    outcome.created = new
+    log.info("import-page %s: %d new, %d existing, %d skipped", url, len(new), len(outcome.existing), len(page.skipped))
+    return outcome

@@ -1,0 +1,181 @@
+"""Building the index: full rebuilds swapped in atomically, and in-place updates of some resources.
+
+Layout of `index_path`: numbered generations `gen-000001/`, `gen-000002/`… (each a Whoosh
+index) and a `CURRENT` file naming the live one. A rebuild writes a new generation beside
+the live one, then replaces `CURRENT` with os.replace (atomic): readers see the old index
+or the new one, never a half-written one; a crash leaves the old one live. The previous
+generation is kept (searchers opened on it keep working); older ones are removed.
+
+Theme suggestion runs first (`catalogue.suggest.apply`), so the index carries the
+suggested themes of resources that no person gave themes to.
+"""
+
+import logging
+import os
+import shutil
+import time
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+
+from catalogue import suggest
+from catalogue.documents import iter_documents
+from catalogue.errors import CatalogueError, NotFound
+from index.schema import build_schema, document_fields
+
+log = logging.getLogger(__name__)
+
+CURRENT = "CURRENT"
+PREFIX = "gen-"
+# Memory of the writer's buffer: faster builds, bounded RSS (see WHOOSH-NOTES).
+WRITER_LIMIT_MB = 256
+# How long an update waits for another writer (a rebuild never locks the live generation).
+WRITER_TIMEOUT = 60.0
+
+
+class IndexMissing(CatalogueError):
+    """There is no index yet: run `catalogue reindex`."""
+
+    def __init__(self, index_path):
+        self.index_path = str(index_path)
+        super().__init__(f"no search index in {index_path}: run `catalogue reindex` to build it")
+
+
+class IndexBuildError(CatalogueError):
+    """The index could not be built or updated."""
+
+
+def current_generation(index_path: str | Path) -> Path | None:
+    """The folder of the live generation, or None if no index was built."""
+    index_path = Path(index_path)
+    try:
+        name = (index_path / CURRENT).read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        return None
+    folder = index_path / name
+    return folder if name.startswith(PREFIX) and folder.is_dir() else None
+
+
+def index_exists(index_path: str | Path) -> bool:
+    """True if a live index exists in this folder."""
+    return current_generation(index_path) is not None
+
+
+def open_current(index_path: str | Path):
+    """The live Whoosh index; IndexMissing if none."""
+    folder = current_generation(index_path)
+    if folder is None or not whoosh_index.exists_in(str(folder)):
+        raise IndexMissing(index_path)
+    return whoosh_index.open_dir(str(folder))
+
+
+def _generations(index_path: Path) -> list[int]:
+    numbers = []
+    for entry in index_path.glob(PREFIX + "*"):
+        suffix = entry.name[len(PREFIX) :]
+        if suffix.isdigit():
+            numbers.append(int(suffix))
+    return sorted(numbers)
+
+
+def _point_to(index_path: Path, name: str) -> None:
+    tmp = index_path / (CURRENT + ".tmp")
+    with open(tmp, "w", encoding="utf-8") as f:
+        f.write(name + "\n")
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, index_path / CURRENT)
+    fd = os.open(index_path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def rebuild(
+    store,
+    index_path: str | Path,
+    *,
+    progress: Callable[[int, int], None] | None = None,
+    suggest_themes: bool = True,
+    procs: int = 1,
+) -> dict:
+    """Rebuild the whole index from the store beside the live one and swap it in. Returns stats."""
+    started = time.monotonic()
+    index_path = Path(index_path)
+    index_path.mkdir(parents=True, exist_ok=True)
+    suggested = suggest.apply(store) if suggest_themes else 0
+    total = store.count()
+    number = (_generations(index_path) or [0])[-1] + 1
+    name = f"{PREFIX}{number:06d}"
+    folder = index_path / name
+    folder.mkdir()
+    vocabularies = store.vocabularies
+    count = 0
+    try:
+        ix = whoosh_index.create_in(str(folder), build_schema())
+        options = {"limitmb": WRITER_LIMIT_MB}
+        if procs > 1:
+            options.update(procs=procs, multisegment=True)
+        writer = ix.writer(**options)
+        try:
+            for doc in iter_documents(store):
+                writer.add_document(**document_fields(doc, vocabularies))
+                count += 1
+                if progress and (count % 100 == 0 or count == total):
+                    progress(count, total)
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit()
+        if procs > 1:
+            ix.optimize()
+        ix.close()
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    _point_to(index_path, name)
+    for old in _generations(index_path)[:-2]:
+        shutil.rmtree(index_path / f"{PREFIX}{old:06d}", ignore_errors=True)
+    size = sum(f.stat().st_size for f in folder.iterdir() if f.is_file())
+    stats = {
+        "documents": count,
+        "seconds": round(time.monotonic() - started, 3),
+        "generation": name,
+        "bytes": size,
+        "suggested": suggested,
+    }
+    log.info("index rebuilt: %s", stats)
+    return stats
+
+
+def update(store, index_path: str | Path, ids: Iterable[str]) -> None:
+    """Update these resources in the live index, or delete those no longer in the store."""
+    ids = list(dict.fromkeys(ids))
+    if not ids:
+        return
+    present = []
+    for rid in ids:
+        try:
+            store.get(rid)
+        except NotFound:
+            continue
+        present.append(rid)
+    if present:
+        suggest.apply(store, present)
+    ix = open_current(index_path)
+    try:
+        writer = ix.writer(timeout=WRITER_TIMEOUT, delay=0.1)
+        try:
+            for rid in set(ids) - set(present):
+                writer.delete_by_term("id", rid)
+            for doc in iter_documents(store, present):
+                writer.update_document(**document_fields(doc, store.vocabularies))
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit()
+    finally:
+        ix.close()
+    log.info("index updated: %d resources, %d removed", len(present), len(ids) - len(present))

@@ -1,0 +1,89 @@
+"""The Whoosh schema of the catalogue index and how a Document becomes an index entry."""
+
+from whoosh import fields
+
+from catalogue.documents import Document
+from catalogue.vocabularies import Vocabularies
+from index.analysis import accent_analyzer, fold, french_analyzer, spelling_analyzer
+
+# Facet name (as in index.query.FACETS) -> index field holding its values.
+FACET_FIELDS = {
+    "theme": "f_theme",
+    "level": "f_level",
+    "type": "f_type",
+    "publisher": "f_publisher",
+    "year": "f_year",
+    "territory": "f_territory",
+    "status": "f_status",
+}
+# Text fields searched, with their weight: title above themes and description above body.
+FIELD_WEIGHTS = {"title": 5.0, "themes_text": 2.5, "description": 2.0, "body": 1.0}
+# Only the first part of a very long body feeds the accent map (the display of suggestions).
+ACCENT_TEXT_CHARS = 20_000
+
+
+def build_schema() -> fields.Schema:
+    """A new schema (the analyzers are pickled into the index)."""
+    text = french_analyzer()
+    facet = {name: fields.ID(stored=False) for name in FACET_FIELDS.values()}
+    facet["f_theme"] = fields.KEYWORD(stored=False, commas=True, lowercase=False, scorable=False)
+    return fields.Schema(
+        id=fields.ID(stored=True, unique=True),
+        title=fields.TEXT(analyzer=text, stored=True, phrase=True),
+        themes_text=fields.TEXT(analyzer=text, phrase=True),
+        description=fields.TEXT(analyzer=text, stored=True, phrase=True),
+        body=fields.TEXT(analyzer=text, stored=True, phrase=True, chars=True),
+        spell=fields.TEXT(analyzer=spelling_analyzer(), phrase=False),
+        accents=fields.TEXT(analyzer=accent_analyzer(), phrase=False),
+        meta=fields.STORED(),
+        date_sort=fields.ID(sortable=True),
+        title_sort=fields.ID(sortable=True),
+        **facet,
+    )
+
+
+def document_fields(doc: Document, vocabularies: Vocabularies) -> dict:
+    """The field values of one document, ready for writer.update_document()."""
+    r = doc.resource
+    themes = list(r.themes)
+    suggested = [] if themes else [t for t in r.suggested_themes if t not in themes]
+    title = doc.title or r.url
+    description = doc.description
+    body = doc.full_text
+    theme_labels = " ; ".join(vocabularies.themes.label(t) for t in themes)
+    meta = {
+        "url": r.url,
+        "type": r.type,
+        "themes": themes,
+        "suggested_themes": suggested,
+        "level": r.level,
+        "publisher": r.publisher,
+        "date": r.date,
+        "territory": r.territory,
+        "status": doc.link_status or "",
+    }
+    values = {
+        "id": r.id,
+        "title": title,
+        "themes_text": theme_labels,
+        "description": description,
+        "body": body,
+        "spell": f"{title}\n{description}\n{body}",
+        "accents": f"{title}\n{description}\n{body[:ACCENT_TEXT_CHARS]}",
+        "meta": meta,
+        "date_sort": r.date or "0000",
+        "title_sort": fold(title)[:200] or "~",
+        "f_theme": ",".join(themes + suggested),
+    }
+    single = {
+        "f_level": r.level,
+        "f_type": r.type,
+        "f_publisher": r.publisher,
+        "f_year": r.date[:4] if r.date else "",
+        "f_territory": r.territory,
+        "f_status": doc.link_status,
+    }
+    values.update({k: v for k, v in single.items() if v})
+    if not values["f_theme"]:
+        del values["f_theme"]
+    return {k: v for k, v in values.items() if v != ""}

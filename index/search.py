@@ -1,0 +1,301 @@
+"""Searching the index: one Searcher per process, shared by threads, reopened only when the index changed.
+
+Searches are serialised by a lock: Whoosh readers share file positions, and the work is
+pure Python under the GIL, so concurrency would add risk without speed. The searcher is
+never `refresh()`ed (a Whoosh 2.7.5 bug returns duplicate hits after a merge): a new one
+is opened when the live generation or its segments changed, and the old one closed.
+"""
+
+import heapq
+import re
+import logging
+import threading
+from pathlib import Path
+
+from whoosh import collectors
+
+from catalogue.vocabularies import Vocabularies
+from index import querybuild
+from index.analysis import fold
+from index.build import IndexMissing, current_generation, open_current
+from index.facets import STATUS_LABELS, count_facets, restrict, selection_sets
+from index.query import FACETS, Hit, SearchQuery, SearchResults
+from index.schema import FACET_FIELDS, FIELD_WEIGHTS
+from index.snippets import analysed_spans, body_spans, make_snippet
+from index.synonyms import Synonyms
+
+log = logging.getLogger(__name__)
+
+FALLBACK_ANY = "Aucune ressource ne contient tous les mots : voici celles qui en contiennent au moins un."
+FALLBACK_FUZZY = "Aucune ressource ne contient ces mots : voici celles qui contiennent des mots proches."
+
+
+def _existing_terms(q, reader) -> set[tuple[str, bytes]]:
+    """The (field, term) pairs of a query present in the index.
+
+    Whoosh's Query.existing_terms() reuses its `fieldname` argument as a loop variable and
+    skips the leaves of every field but the first: not usable on multi-field queries.
+    """
+    found = set()
+    for leaf in q.leaves():
+        for fieldname, text in leaf.expanded_terms(reader, phrases=True):
+            term = reader.schema[fieldname].to_bytes(text) if isinstance(text, str) else text
+            if (fieldname, term) in reader:
+                found.add((fieldname, term))
+    return found
+
+
+class _AllMatches(collectors.ScoredCollector):
+    """Scores every match exactly (no block skipping) and keeps {docnum: score}."""
+
+    def __init__(self):
+        super().__init__(replace=0)
+        self.found: dict[int, float] = {}
+
+    def _collect(self, global_docnum, score):
+        self.found[global_docnum] = score
+        return 0 - score
+
+    def results(self):
+        return self._results([])
+
+
+class _Snapshot:
+    """A point-in-time view of one generation, with the caches computed on it."""
+
+    def __init__(self, folder: Path, index_path):
+        self.folder = folder
+        self.ix = open_current(index_path)
+        self.searcher = self.ix.searcher()
+        self._value_sets = None
+        self._live = None
+        self._sort_keys = {}
+
+    @property
+    def reader(self):
+        return self.searcher.reader()
+
+    def reopen_if_changed(self) -> bool:
+        """Open a new searcher when the index got new segments; True if so."""
+        if self.searcher.up_to_date():
+            return False
+        old = self.searcher
+        self.searcher = self.ix.searcher()
+        old.close()
+        self._value_sets, self._live, self._sort_keys = None, None, {}
+        return True
+
+    def live(self) -> set:
+        if self._live is None:
+            self._live = set(self.reader.all_doc_ids())
+        return self._live
+
+    def value_sets(self) -> dict[str, dict[str, set]]:
+        """For each facet, the documents of each value (deleted documents excluded)."""
+        if self._value_sets is None:
+            reader = self.reader
+            sets = {}
+            for name, fieldname in FACET_FIELDS.items():
+                sets[name] = {
+                    term.decode("utf-8"): set(reader.postings(fieldname, term).all_ids())
+                    for term in reader.lexicon(fieldname)
+                }
+                sets[name] = {v: d for v, d in sets[name].items() if d}
+            self._value_sets = sets
+        return self._value_sets
+
+    def sort_key(self, fieldname: str) -> list:
+        """The value of a sortable column for every document number."""
+        if fieldname not in self._sort_keys:
+            self._sort_keys[fieldname] = list(self.reader.column_reader(fieldname))
+        return self._sort_keys[fieldname]
+
+    def close(self):
+        self.searcher.close()
+        self.ix.close()
+
+
+class Searcher:
+    """Searches the live index of `index_path`; thread-safe; close() when done."""
+
+    def __init__(self, index_path, vocabularies: Vocabularies, synonyms: Synonyms | None = None):
+        self.index_path = Path(index_path)
+        self.vocabularies = vocabularies
+        self.synonyms = synonyms or Synonyms.load()
+        self._lock = threading.Lock()
+        self._snapshot: _Snapshot | None = None
+
+    def close(self) -> None:
+        """Release the open index."""
+        with self._lock:
+            if self._snapshot is not None:
+                self._snapshot.close()
+                self._snapshot = None
+
+    def _current(self) -> _Snapshot:
+        folder = current_generation(self.index_path)
+        if folder is None:
+            raise IndexMissing(self.index_path)
+        snap = self._snapshot
+        if snap is not None and snap.folder == folder:
+            snap.reopen_if_changed()
+            return snap
+        new = _Snapshot(folder, self.index_path)
+        if snap is not None:
+            snap.close()
+        self._snapshot = new
+        return new
+
+    def label(self, facet: str, value: str) -> str:
+        """The French label of a facet value."""
+        if facet == "theme":
+            return self.vocabularies.themes.label(value)
+        if facet == "level":
+            return self.vocabularies.levels.label(value)
+        if facet == "type":
+            return self.vocabularies.types.label(value)
+        if facet == "status":
+            return STATUS_LABELS.get(value, value)
+        return value
+
+    def search(self, sq: SearchQuery) -> SearchResults:
+        """Run a search: a page of hits, the total, disjunctive facet counts, suggestion and fallback."""
+        with self._lock:
+            return self._search(self._current(), sq)
+
+    def _run(self, snap: _Snapshot, q) -> dict[int, float]:
+        collector = _AllMatches()
+        snap.searcher.search_with_collector(q, collector)
+        return collector.found
+
+    def _search(self, snap: _Snapshot, sq: SearchQuery) -> SearchResults:
+        parsed = querybuild.parse(sq.q, self.synonyms)
+        value_sets = snap.value_sets()
+        chosen = selection_sets(value_sets, sq.filters)
+        fallback = None
+        executed = None
+        if parsed.empty:
+            found = dict.fromkeys(snap.live(), 0.0)
+        else:
+            executed = querybuild.strict_query(parsed)
+            found = self._run(snap, executed)
+            attempts = [(querybuild.loose_query(parsed) if len(parsed.clauses) > 1 else None, FALLBACK_ANY)]
+            attempts.append((querybuild.fuzzy_query(parsed), FALLBACK_FUZZY))
+            for looser, message in attempts:
+                if looser is None or restrict(set(found), chosen):
+                    continue
+                found = self._run(snap, looser)
+                executed, fallback = looser, message
+        matches = set(found)
+        facets = count_facets(matches, value_sets, sq.filters, chosen, self.label)
+        final = restrict(matches, chosen)
+        page = self._page(snap, sq, found, final)
+        hits = self._hits(snap, page, found, executed)
+        suggestion = self._suggestion(snap, parsed, sq.q) if not parsed.empty else None
+        return SearchResults(
+            query=sq, total=len(final), hits=hits, facets=facets, suggestion=suggestion, fallback=fallback
+        )
+
+    def _page(self, snap, sq: SearchQuery, found: dict[int, float], final: set) -> list[int]:
+        wanted = sq.page * sq.per_page
+        dates = snap.sort_key("date_sort")
+        if sq.sort == "title":
+            titles = snap.sort_key("title_sort")
+            ordered = heapq.nsmallest(wanted, final, key=lambda d: (titles[d], d))
+        elif sq.sort == "date" or not any(found.values()):
+            ordered = heapq.nlargest(wanted, final, key=lambda d: (dates[d], found[d], -d))
+        else:
+            ordered = heapq.nlargest(wanted, final, key=lambda d: (found[d], dates[d], -d))
+        return ordered[(sq.page - 1) * sq.per_page :]
+
+    def _hits(self, snap, docnums: list[int], found: dict[int, float], executed) -> list[Hit]:
+        reader = snap.reader
+        terms = []
+        if executed is not None:
+            terms = sorted(t for f, t in _existing_terms(executed, reader) if f == "body")
+            if not terms:
+                # A fuzzy fallback searches the spelling field: highlight the body forms of its words.
+                terms = self._body_terms_of_spelling(reader, executed)
+        spans = body_spans(reader, terms, docnums) if terms else {}
+        forms = {t.decode("utf-8") for t in terms}
+        if executed is not None:
+            forms |= {t for leaf in executed.leaves() for _, t in leaf.terms(phrases=True) if isinstance(t, str)}
+        hits = []
+        for docnum in docnums:
+            stored = reader.stored_fields(docnum)
+            meta = stored.get("meta", {})
+            body = stored.get("body", "")
+            text, snippet_spans = body, spans.get(docnum, [])
+            description = stored.get("description", "")
+            if not snippet_spans and forms and description:
+                described = analysed_spans(description, forms)
+                if described or not body:
+                    text, snippet_spans = description, described
+            elif not body:
+                text = description
+            hits.append(
+                Hit(
+                    id=stored["id"],
+                    url=meta.get("url", ""),
+                    title=stored.get("title", ""),
+                    description=stored.get("description", ""),
+                    type=meta.get("type"),
+                    themes=list(meta.get("themes", [])),
+                    suggested_themes=list(meta.get("suggested_themes", [])),
+                    level=meta.get("level"),
+                    publisher=meta.get("publisher", ""),
+                    date=meta.get("date", ""),
+                    territory=meta.get("territory", ""),
+                    status=meta.get("status", ""),
+                    score=float(found.get(docnum, 0.0)),
+                    snippet=make_snippet(text, snippet_spans),
+                )
+            )
+        return hits
+
+    def _body_terms_of_spelling(self, reader, executed) -> list[bytes]:
+        from index.analysis import word_forms
+
+        terms = set()
+        for fieldname, text in _existing_terms(executed, reader):
+            if fieldname == "spell":
+                word = text.decode("utf-8") if isinstance(text, bytes) else text
+                terms.update(f.encode("utf-8") for f in word_forms(word))
+        return sorted(terms)
+
+    def _known(self, reader, forms: list[str]) -> bool:
+        return any(reader.doc_frequency(name, form) for name in FIELD_WEIGHTS for form in forms)
+
+    def _suggestion(self, snap, parsed, typed: str) -> str | None:
+        """The query with unknown words corrected (accents restored), or None if every word is known."""
+        reader = snap.reader
+        corrector = snap.searcher.corrector("spell")
+        replacements = {}
+        for original, forms in parsed.plain:
+            folded = fold(original)
+            if len(folded) < 3 or folded.isdigit() or self._known(reader, forms):
+                continue
+            found = corrector.suggest(folded, limit=1, maxdist=1 if len(folded) < 6 else 2, prefix=1)
+            if found:
+                replacements[original] = self._display_form(reader, found[0])
+        if not replacements:
+            return None
+        text = typed
+        for original, fixed in replacements.items():
+            text = re.sub(rf"(?<!\w){re.escape(original)}(?!\w)", fixed, text)
+        return text if text != typed else None
+
+    def _display_form(self, reader, folded: str) -> str:
+        """The most frequent accented spelling of a folded word (the word itself if none)."""
+        best, best_count = folded, 0
+        for term in reader.expand_prefix("accents", folded + "|"):
+            accented = term.decode("utf-8").split("|", 1)[1]
+            count = reader.doc_frequency("accents", term)
+            if count > best_count:
+                best, best_count = accented, count
+        return best
+
+
+def available_facets() -> list[str]:
+    """The facet names a query may filter on."""
+    return list(FACETS)

@@ -1,0 +1,96 @@
+"""Fixtures of the staff-page tests: an app with a staff account, a client logged in, and form helpers."""
+
+import pytest
+
+from catalogue import users
+from catalogue.models import Resource
+from catalogue.settings import Settings
+from catalogue.store import Store
+from index import build
+from web import create_app
+
+USER, PASSWORD = "alice", "motdepasse-alice"
+MAX_FAILURES = 3
+
+
+def staff_settings(tmp_path, **extra) -> Settings:
+    """Settings in a temporary data directory with a short lockout policy."""
+    values = {
+        "data_dir": str(tmp_path / "data"),
+        "allow_private_networks": True,
+        "per_host_delay": 0.0,
+        "secret_key": "clé-de-test",
+        "login_max_failures": MAX_FAILURES,
+        "login_lockout_seconds": 600,
+        "connect_timeout": 2,
+        "read_timeout": 2,
+        "deadline": 5,
+        "retries": 0,
+    }
+    return Settings({**values, **extra}, environ={})
+
+
+def make_app(settings: Settings, services=None):
+    """The real site on these settings, with one staff account and one resource."""
+    with Store.open(settings) as store:
+        if not users.user_exists(store, USER):
+            users.create_user(store, USER, PASSWORD)
+        if store.count() == 0:
+            store.upsert(
+                Resource(
+                    url="https://exemple.fr/guide-evaluation.pdf",
+                    title="Guide de l'évaluation",
+                    description="Un guide pour évaluer.",
+                    type="guide",
+                    themes=["evaluation"],
+                    level="national",
+                )
+            )
+        build.rebuild(store, settings.index_path)
+    return create_app({"SETTINGS": settings, "TESTING": True}, services=services)
+
+
+def csrf_of(client) -> str:
+    """The CSRF token of the client's session (created by a first GET of a staff page)."""
+    with client.session_transaction() as session:
+        token = session.get("csrf_token")
+    if token is None:
+        client.get("/equipe/connexion")
+        with client.session_transaction() as session:
+            token = session["csrf_token"]
+    return token
+
+
+def login(client, name=USER, password=PASSWORD, next_url=""):
+    """Post the login form with a valid CSRF token."""
+    return client.post(
+        "/equipe/connexion",
+        data={"nom": name, "mot_de_passe": password, "csrf_token": csrf_of(client), "suivant": next_url},
+    )
+
+
+@pytest.fixture
+def staff_app(tmp_path):
+    """The site with a staff account alice and one resource, no services injected."""
+    return make_app(staff_settings(tmp_path))
+
+
+@pytest.fixture
+def anonymous(staff_app):
+    """A test client that has not logged in."""
+    return staff_app.test_client()
+
+
+@pytest.fixture
+def staff(staff_app):
+    """A test client logged in as alice."""
+    client = staff_app.test_client()
+    assert login(client).status_code == 302
+    return client
+
+
+@pytest.fixture
+def resource_id(staff_app):
+    """The id of the one resource of the catalogue."""
+    with Store.open(staff_app.config["SETTINGS"]) as store:
+        return store.ids()[0]

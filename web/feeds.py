@@ -1,0 +1,138 @@
+"""Formats of any search: CSV and JSON Lines of the whole result set, an Atom feed, OpenSearch."""
+
+import io
+from datetime import UTC, datetime
+
+from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
+
+from catalogue.errors import NotFound
+from catalogue.io import write_csv, write_jsonl
+from index.query import SearchQuery
+from catalogue.store import Store
+from web.context import get_searcher, get_settings, get_store, get_vocabularies
+from web.display import french_date
+from web.facets import query_from_args, state_params
+
+bp = Blueprint("feeds", __name__)
+BATCH = 100
+FEED_ENTRIES = 50
+MEDIA_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "jsonl": "application/jsonl; charset=utf-8",
+    "atom": "application/atom+xml; charset=utf-8",
+}
+
+
+def result_ids(query: SearchQuery) -> list[str]:
+    """The ids of every result of a search (all pages), in the search's order."""
+    ids, page = [], 1
+    while True:
+        batch = SearchQuery(q=query.q, filters=query.filters, sort=query.sort, page=page, per_page=BATCH)
+        results = get_searcher().search(batch)
+        ids.extend(h.id for h in results.hits)
+        if not results.hits or len(ids) >= results.total:
+            return ids
+        page += 1
+
+
+def resources_of(store, ids):
+    """The resources with these ids, in order; ids the store no longer has are skipped."""
+    for rid in ids:
+        try:
+            yield store.get(rid)
+        except NotFound:
+            continue
+
+
+def _own_store_resources(settings, ids):
+    """The resources with these ids, read through a store of the stream's own (it outlives the request)."""
+    store = Store.open(settings)
+    try:
+        yield from resources_of(store, ids)
+    finally:
+        store.close()
+
+
+def _stream(fmt: str, resources):
+    """The export in chunks of BATCH resources (one CSV header)."""
+    writer = write_csv if fmt == "csv" else write_jsonl
+    chunk, first = [], True
+    for resource in resources:
+        chunk.append(resource)
+        if len(chunk) == BATCH:
+            yield _render(writer, chunk, first)
+            chunk, first = [], False
+    if chunk or first:
+        yield _render(writer, chunk, first)
+
+
+def _render(writer, chunk, first: bool) -> str:
+    buffer = io.StringIO()
+    writer(chunk, buffer)
+    text = buffer.getvalue()
+    if not first and writer is write_csv:
+        text = text.split("\n", 1)[1]  # the header line has no embedded newline
+    return text
+
+
+def export_name(query: SearchQuery, fmt: str) -> str:
+    """A file name for the download of a search."""
+    stamp = datetime.now(UTC).strftime("%Y%m%d")
+    return f"catalogue-recherche-{stamp}.{fmt}"
+
+
+@bp.get("/recherche.<fmt>")
+def search_format(fmt: str):
+    """The whole result set of a search as CSV or JSON Lines, or its Atom feed."""
+    if fmt not in MEDIA_TYPES:
+        abort(404)
+    query = query_from_args(request.args, current_app.config["PER_PAGE"])
+    if fmt == "atom":
+        return atom(query)
+    ids = result_ids(query)
+    response = Response(_stream(fmt, _own_store_resources(get_settings(), ids)), content_type=MEDIA_TYPES[fmt])
+    response.headers["Content-Disposition"] = f'attachment; filename="{export_name(query, fmt)}"'
+    return response
+
+
+def atom(query: SearchQuery) -> Response:
+    """The Atom feed of a search: its newest additions first, for watching a theme."""
+    ids = result_ids(query)
+    store = get_store()
+    newest = []
+    for start in range(0, len(ids), 500):
+        part = ids[start : start + 500]
+        marks = ", ".join("?" * len(part))
+        newest.extend(
+            tuple(row)
+            for row in store.conn.execute(f"SELECT added_at, id FROM resources WHERE id IN ({marks})", part)
+        )
+    newest.sort(reverse=True)
+    resources = list(resources_of(store, [rid for _, rid in newest[:FEED_ENTRIES]]))
+    params = state_params(query, page=1)
+    vocabularies = get_vocabularies()
+    body = render_template(
+        "feed.atom.xml",
+        query=query,
+        resources=resources,
+        vocabularies=vocabularies,
+        updated=max((r.added_at for r in resources), default="1970-01-01T00:00:00+00:00"),
+        html_url=url_for("search.search", _external=True, **_multi(params)),
+        self_url=request.url,
+        french_date=french_date,
+    )
+    return Response(body, content_type=MEDIA_TYPES["atom"])
+
+
+def _multi(pairs):
+    grouped = {}
+    for key, value in pairs:
+        grouped.setdefault(key, []).append(value)
+    return grouped
+
+
+@bp.get("/opensearch.xml")
+def opensearch():
+    """The OpenSearch description, so browsers can search the catalogue from their address bar."""
+    body = render_template("opensearch.xml")
+    return Response(body, content_type="application/opensearchdescription+xml; charset=utf-8")

@@ -1,0 +1,89 @@
+"""The link-health chart of the last nights as plain geometry: the template draws it as inline SVG."""
+
+from dataclasses import dataclass, field
+
+# Verdicts grouped into the three series of the chart, bottom to top.
+SERIES = (
+    ("ok", "Fonctionnent", ("ok",)),
+    ("deplace", "Déplacés", ("moved",)),
+    ("verifier", "À vérifier", ("blocked", "rate_limited", "robots")),
+    (
+        "echec",
+        "En échec",
+        ("broken", "error", "timeout", "dns", "refused", "tls", "loop", "soft404", "invalid"),
+    ),
+)
+WIDTH, HEIGHT = 720, 240
+MARGIN_LEFT, MARGIN_BOTTOM, MARGIN_TOP = 48, 28, 12
+
+
+@dataclass
+class Bar:
+    """One coloured segment of a night's stacked bar."""
+
+    x: float
+    y: float
+    width: float
+    height: float
+    series: str
+    title: str
+
+
+@dataclass
+class Chart:
+    """Everything the template needs to draw the chart and its table twin."""
+
+    width: int = WIDTH
+    height: int = HEIGHT
+    bars: list[Bar] = field(default_factory=list)
+    y_ticks: list[tuple[float, int]] = field(default_factory=list)  # (y, value)
+    x_labels: list[tuple[float, str]] = field(default_factory=list)  # (x, "27/11")
+    legend: list[tuple[str, str]] = field(default_factory=list)  # (series, label)
+    rows: list[tuple[str, list[int]]] = field(default_factory=list)  # night, count per series
+    plot_bottom: float = HEIGHT - MARGIN_BOTTOM
+    plot_left: float = MARGIN_LEFT
+
+
+def series_counts(counts: dict[str, int]) -> list[int]:
+    """A night's verdict counts summed into the chart's series, in SERIES order."""
+    return [sum(int(counts.get(v, 0)) for v in verdicts) for _, _, verdicts in SERIES]
+
+
+def _nice_max(value: int) -> int:
+    for step in (1, 2, 5):
+        for power in range(0, 7):
+            top = step * 10**power
+            if top >= value:
+                return top
+    return value
+
+
+def build(nights: list[tuple[str, dict[str, int]]]) -> Chart:
+    """Stacked bars of verdicts per night, oldest on the left; nights as ("YYYY-MM-DD", {verdict: count})."""
+    chart = Chart(legend=[(key, label) for key, label, _ in SERIES])
+    chart.rows = [(night, series_counts(counts)) for night, counts in nights]
+    if not chart.rows:
+        return chart
+    top = _nice_max(max(1, max(sum(values) for _, values in chart.rows)))
+    plot_height = HEIGHT - MARGIN_BOTTOM - MARGIN_TOP
+    slot = (WIDTH - MARGIN_LEFT) / len(chart.rows)
+    bar_width = max(1.0, slot * 0.8)
+    for i, (night, values) in enumerate(chart.rows):
+        x = MARGIN_LEFT + i * slot + (slot - bar_width) / 2
+        base = HEIGHT - MARGIN_BOTTOM
+        for (key, label, _), value in zip(SERIES, values, strict=True):
+            if not value:
+                continue
+            h = plot_height * value / top
+            base -= h
+            chart.bars.append(Bar(round(x, 1), round(base, 1), round(bar_width, 1), round(h, 1), key, f"{_day(night)} : {value} {label.lower()}"))
+        if i % 7 == 0 or i == len(chart.rows) - 1:
+            chart.x_labels.append((round(x + bar_width / 2, 1), _day(night)))
+    chart.y_ticks = [(round(HEIGHT - MARGIN_BOTTOM - plot_height * f, 1), round(top * f)) for f in (0, 0.5, 1)]
+    return chart
+
+
+def _day(night: str) -> str:
+    """27/11 for 2026-11-27."""
+    parts = str(night)[:10].split("-")
+    return f"{parts[2]}/{parts[1]}" if len(parts) == 3 else str(night)

@@ -1,0 +1,98 @@
+"""The link-health page: counts by verdict, the chart of the last nights, failing and moved links."""
+
+import importlib
+import logging
+
+from flask import abort, flash, g, redirect, render_template, url_for
+
+from catalogue import audit
+from catalogue.errors import CatalogueError, NotFound
+from web.context import get_store
+from web.staff import bp, chart
+from web.staff.auth import login_required
+from web.staff.changes import reindex
+
+log = logging.getLogger(__name__)
+NIGHTS = 60
+VERDICTS = {
+    "ok": "Fonctionne",
+    "moved": "Déplacée",
+    "broken": "Introuvable (404, 410)",
+    "error": "Erreur du serveur",
+    "timeout": "Délai dépassé",
+    "dns": "Nom de domaine introuvable",
+    "refused": "Connexion refusée",
+    "tls": "Certificat non valable",
+    "loop": "Boucle de redirections",
+    "soft404": "Page d'erreur déguisée",
+    "robots": "Interdite par robots.txt",
+    "blocked": "Accès bloqué",
+    "rate_limited": "Trop de requêtes",
+    "invalid": "Adresse non valable",
+}
+
+
+def linkhealth():
+    """The catalogue.linkhealth module, or None while the link checker is not installed."""
+    try:
+        return importlib.import_module("catalogue.linkhealth")
+    except ModuleNotFoundError as exc:
+        if exc.name != "catalogue.linkhealth":
+            raise
+        return None
+
+
+def _field(item, name: str, default=None):
+    if isinstance(item, dict):
+        return item.get(name, default)
+    return getattr(item, name, default)
+
+
+@bp.route("/liens")
+@login_required
+def link_health():
+    """Counts by verdict, the last 60 nights, the failing links and the moved ones."""
+    module = linkhealth()
+    if module is None:
+        return render_template("staff/health.html", available=False)
+    store = get_store()
+    summary = module.summary_by_verdict(store)
+    nights = [(_field(n, "night", n[0] if isinstance(n, tuple) else ""), _field(n, "counts", n[1] if isinstance(n, tuple) else {}))
+              for n in module.nightly_counts(store, nights=NIGHTS)]
+    return render_template(
+        "staff/health.html",
+        available=True,
+        summary=[(verdict, VERDICTS.get(verdict, verdict), count) for verdict, count in summary.items()],
+        total=sum(summary.values()),
+        chart=chart.build(nights),
+        failing=module.failing(store),
+        moved=module.moved(store),
+        verdicts=VERDICTS,
+        field=_field,
+    )
+
+
+@bp.route("/liens/<rid>/accepter", methods=["POST"])
+@login_required
+def accept_moved(rid: str):
+    """Accept a moved link's new address (the old one stays as an alias); logged and reindexed."""
+    module = linkhealth()
+    if module is None:
+        abort(404)
+    store = get_store()
+    try:
+        before = store.get(rid).url
+    except NotFound:
+        abort(404)
+    try:
+        with store.transaction():
+            result = module.apply_moved(store, rid, g.staff_user)
+            new_id = _field(result, "id", None) or rid
+            after = store.get(new_id).url
+            audit.record(store, g.staff_user, "link.accept_moved", rid, before={"url": before}, after={"url": after})
+    except CatalogueError as exc:
+        flash(f"La nouvelle adresse n'a pas pu être acceptée : {exc}", "error")
+        return redirect(url_for("staff.link_health"))
+    reindex(store, list(dict.fromkeys([rid, new_id])))
+    flash(f"Nouvelle adresse acceptée : {after}", "success")
+    return redirect(url_for("staff.link_health") + "#deplaces")

@@ -1,0 +1,57 @@
+"""The staff home page and the audit log page."""
+
+from flask import render_template, request, url_for
+
+from catalogue import audit
+from web.context import get_store
+from web.staff import bp
+from web.staff.auth import login_required
+
+PER_PAGE = 50
+ACTIONS = {
+    "resource.create": "Ajout",
+    "resource.edit": "Modification",
+    "resource.crawl": "Exploration",
+    "link.accept_moved": "Nouvelle adresse acceptée",
+    "page.import": "Import d'une page",
+}
+
+
+@bp.route("/")
+@login_required
+def home():
+    """Where staff start: links to every staff page and the latest changes."""
+    store = get_store()
+    return render_template(
+        "staff/home.html", latest=audit.entries(store, limit=5), actions=ACTIONS, total=store.count()
+    )
+
+
+@bp.route("/journal")
+@login_required
+def journal():
+    """Who changed what, newest first, by pages of 50; ?ressource=ID narrows to one resource."""
+    store = get_store()
+    rid = request.args.get("ressource") or None
+    try:
+        page = max(1, int(request.args.get("page", 1)))
+    except ValueError:
+        page = 1
+    total = audit.count(store, resource_id=rid)
+    items = audit.entries(store, limit=PER_PAGE, offset=(page - 1) * PER_PAGE, resource_id=rid)
+    pages = max(1, -(-total // PER_PAGE))
+
+    def page_url(n: int) -> str:
+        return url_for("staff.journal", page=n, ressource=rid)
+
+    return render_template(
+        "staff/journal.html",
+        entries=items,
+        actions=ACTIONS,
+        total=total,
+        page=page,
+        pages=pages,
+        previous_url=page_url(page - 1) if page > 1 else None,
+        next_url=page_url(page + 1) if page < pages else None,
+        resource_id=rid,
+    )

@@ -1,0 +1,130 @@
+"""Staff pages to find, add and edit a resource, and to crawl it now."""
+
+import logging
+
+from flask import abort, flash, g, redirect, render_template, request, url_for
+
+from catalogue.errors import NotFound, ValidationError
+from web.context import get_services, get_store, get_vocabularies
+from web.staff import bp, changes, forms
+from web.staff.auth import login_required
+
+log = logging.getLogger(__name__)
+LIST_LIMIT = 100
+
+
+def service(name: str):
+    """An injected service (crawl_now, import_page), or None when the site runs without it."""
+    services = get_services()
+    if services is None:
+        return None
+    if isinstance(services, dict):
+        return services.get(name)
+    return getattr(services, name, None)
+
+
+def _find(store, q: str) -> list:
+    like = f"%{q}%"
+    return store.conn.execute(
+        "SELECT id, title, url, updated_at FROM resources WHERE title LIKE ? OR url LIKE ? OR id = ? "
+        "ORDER BY title COLLATE NOCASE LIMIT ?",
+        (like, like, q, LIST_LIMIT + 1),
+    ).fetchall()
+
+
+@bp.route("/ressources")
+@login_required
+def resource_list():
+    """Resources by title, filtered by words of their title or address."""
+    q = request.args.get("q", "").strip()
+    store = get_store()
+    rows = _find(store, q)
+    return render_template(
+        "staff/resource_list.html",
+        q=q,
+        rows=rows[:LIST_LIMIT],
+        truncated=len(rows) > LIST_LIMIT,
+        total=store.count(),
+    )
+
+
+def _render_form(resource, values: dict, errors: dict, status: int = 200):
+    return (
+        render_template(
+            "staff/resource_form.html",
+            resource=resource,
+            values=values,
+            errors=errors,
+            labels=forms.LABELS,
+            vocabularies=get_vocabularies(),
+            can_crawl=service("crawl_now") is not None,
+        ),
+        status,
+    )
+
+
+@bp.route("/ressources/nouvelle", methods=["GET", "POST"])
+@login_required
+def resource_new():
+    """Add a resource by hand."""
+    if request.method == "GET":
+        return _render_form(None, {"language": "fr", "themes": []}, {})
+    store = get_store()
+    values = forms.from_form(request.form)
+    errors = forms.field_errors(values, get_vocabularies())
+    if not errors and store.find_by_url(values["url"]) is not None:
+        errors["url"] = "Cette adresse est déjà au catalogue : modifiez la ressource existante."
+    if errors:
+        return _render_form(None, {**values, "audience": request.form.get("audience", "")}, errors, 422)
+    try:
+        resource = changes.create_resource(store, g.staff_user, values)
+    except ValidationError as exc:
+        errors = {exc.field: forms.message(exc, get_vocabularies())}
+        return _render_form(None, {**values, "audience": request.form.get("audience", "")}, errors, 422)
+    flash(f"Ressource « {resource.title} » ajoutée au catalogue.", "success")
+    return redirect(url_for("staff.resource_edit", rid=resource.id))
+
+
+def _get_or_404(store, rid: str):
+    try:
+        return store.get(rid)
+    except NotFound:
+        abort(404)
+
+
+@bp.route("/ressources/<rid>/modifier", methods=["GET", "POST"])
+@login_required
+def resource_edit(rid: str):
+    """Edit a resource's description; every change goes to the audit log and the index."""
+    store = get_store()
+    resource = _get_or_404(store, rid)
+    if request.method == "GET":
+        return _render_form(resource, forms.to_form(resource), {})
+    values = forms.from_form(request.form)
+    values["url"] = resource.url
+    errors = forms.field_errors(values, get_vocabularies())
+    if errors:
+        return _render_form(resource, {**values, "audience": request.form.get("audience", "")}, errors, 422)
+    try:
+        resource, changed = changes.edit_resource(store, g.staff_user, rid, values)
+    except ValidationError as exc:
+        errors = {exc.field: forms.message(exc, get_vocabularies())}
+        return _render_form(resource, {**values, "audience": request.form.get("audience", "")}, errors, 422)
+    flash("Modifications enregistrées." if changed else "Aucune modification à enregistrer.", "success")
+    return redirect(url_for("staff.resource_edit", rid=rid))
+
+
+@bp.route("/ressources/<rid>/explorer", methods=["POST"])
+@login_required
+def resource_crawl(rid: str):
+    """Crawl one resource now through the injected crawl_now service."""
+    store = get_store()
+    _get_or_404(store, rid)
+    crawl_now = service("crawl_now")
+    if crawl_now is None:
+        flash("L'exploration n'est pas disponible sur ce serveur.", "error")
+        return redirect(url_for("staff.resource_edit", rid=rid))
+    summary = crawl_now([rid])
+    changes.record_crawl(store, g.staff_user, [rid], summary)
+    flash(f"Exploration terminée : {changes.summary_text(summary)}", "success")
+    return redirect(url_for("staff.resource_edit", rid=rid))
