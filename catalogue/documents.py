@@ -50,4 +50,18 @@ class Document:
 def iter_documents(store, ids: Iterable[str] | None = None) -> Iterator[Document]:
     """The documents of every resource of a store (or of these ids)."""
     for resource in store.iter_resources(ids):
-        yield Document(resource=resource)
+        document = Document(resource=resource)
+        _add_extraction(store, document)
+        yield document
+
+
+def _add_extraction(store, document: Document) -> None:
+    """Fill the extracted fields and episodes from the crawler's tables (migration 0002)."""
+    from catalogue.extractions import get_episodes, get_extraction
+
+    extracted = get_extraction(store, document.id)
+    if extracted is not None:
+        document.extracted_title = extracted["title"]
+        document.extracted_description = extracted["description"]
+        document.extracted_text = extracted["text"]
+    document.episodes = get_episodes(store, document.id)

@@ -48,6 +48,8 @@ def create_app(test_config: dict | None = None, *, services=None) -> Flask:
         PER_PAGE=20,
     )
     app.config.update(test_config)
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
     app.json.ensure_ascii = False
     app.json.sort_keys = False
     app.extensions["catalogue.services"] = services

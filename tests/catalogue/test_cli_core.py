@@ -65,3 +65,16 @@ def test_show_unknown_resource_fails_with_exit_2(run):
 def test_vocab_lists_values_and_french_labels(run):
     output = run("vocab", "levels").output
     assert "regional               Régional" in output
+
+
+def test_init_loads_the_seed_once_and_builds_the_index(run, tmp_path):
+    first = run("init")
+    assert 0 == first.exit_code, first.output
+    from catalogue.seed import seed_resources
+
+    assert f"{len(seed_resources())} ressources ajoutées" in first.output
+    assert (tmp_path / "data" / "catalogue.sqlite3").exists()
+    exported = run("export").output
+    second = run("init")
+    assert "Catalogue déjà initialisé" in second.output
+    assert exported == run("export").output
