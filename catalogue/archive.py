@@ -34,11 +34,14 @@ def _unreferenced(conn, digests) -> list[str]:
     return [
         d
         for d in digests
-        if conn.execute("SELECT 1 FROM archive_copies WHERE content_hash = ? LIMIT 1", (d,)).fetchone() is None
+        if conn.execute("SELECT 1 FROM archive_copies WHERE content_hash = ? LIMIT 1", (d,)).fetchone()
+        is None
     ]
 
 
-def store_copy(store, settings, rid: str, body: bytes, content_type: str, url: str, fetched_at: str) -> str | None:
+def store_copy(
+    store, settings, rid: str, body: bytes, content_type: str, url: str, fetched_at: str
+) -> str | None:
     """Keep `body` as the last good copy of a resource; returns its hash, or None if not archived."""
     if not settings.archive or not body or len(body) > settings.archive_max_bytes:
         return None
@@ -72,7 +75,7 @@ def prune(store, settings) -> int:
         total = conn.execute("SELECT coalesce(sum(size), 0) FROM archive_blobs").fetchone()[0]
         removed = []
         if total > settings.archive_max_bytes:
-            for row in conn.execute("SELECT content_hash, size FROM archive_blobs ORDER BY stored_at, content_hash"):
+            for row in conn.execute("SELECT content_hash, size FROM archive_blobs ORDER BY stored_at, rowid"):
                 if total <= settings.archive_max_bytes:
                     break
                 removed.append(row[0])

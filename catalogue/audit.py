@@ -77,7 +77,11 @@ def entries(
     ).fetchall()
     return [
         AuditEntry(
-            r["id"], r["at"], r["actor"], r["action"], r["resource_id"],
+            r["id"],
+            r["at"],
+            r["actor"],
+            r["action"],
+            r["resource_id"],
             json.loads(r["before"]) if r["before"] else None,
             json.loads(r["after"]) if r["after"] else None,
             r["detail"],

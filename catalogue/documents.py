@@ -49,10 +49,19 @@ class Document:
 
 def iter_documents(store, ids: Iterable[str] | None = None) -> Iterator[Document]:
     """The documents of every resource of a store (or of these ids)."""
+    statuses = _link_statuses(store)
     for resource in store.iter_resources(ids):
         document = Document(resource=resource)
         _add_extraction(store, document)
+        document.link_status = statuses.get(resource.id, "")
         yield document
+
+
+def _link_statuses(store) -> dict[str, str]:
+    """The link checker's tri-state by resource id (migration 0003), read once per iteration."""
+    from catalogue.linkhealth import status_map
+
+    return status_map(store)
 
 
 def _add_extraction(store, document: Document) -> None:

@@ -6,17 +6,38 @@ group one resource's writes into a single commit.
 """
 
 import json
-from datetime import datetime, timedelta, timezone
+import math
+from datetime import UTC, datetime, timedelta
 
 from catalogue.models import now_iso
 
 FETCH_FIELDS = (
-    "outcome", "http_status", "final_url", "content_type", "size", "content_hash", "etag",
-    "last_modified", "fetched_at", "last_ok_at", "error", "redirects",
+    "outcome",
+    "http_status",
+    "final_url",
+    "content_type",
+    "size",
+    "content_hash",
+    "etag",
+    "last_modified",
+    "fetched_at",
+    "last_ok_at",
+    "error",
+    "redirects",
 )
 EXTRACTION_FIELDS = (
-    "kind", "title", "description", "language", "date", "author", "page_count", "duration",
-    "metadata", "text", "content_hash", "extracted_at",
+    "kind",
+    "title",
+    "description",
+    "language",
+    "date",
+    "author",
+    "page_count",
+    "duration",
+    "metadata",
+    "text",
+    "content_hash",
+    "extracted_at",
 )
 EPISODE_FIELDS = ("title", "date", "description", "duration", "enclosure_url", "enclosure_type")
 
@@ -55,8 +76,9 @@ def record_fetch(store, rid: str, **state) -> None:
 
 def stale_ids(store, days: float, now: datetime | None = None) -> list[str]:
     """Ids of the resources never fetched, or last fetched more than `days` days ago."""
-    now = now or datetime.now(timezone.utc)
-    cutoff = (now - timedelta(days=days)).replace(microsecond=0).isoformat()
+    now = now or datetime.now(UTC)
+    # With infinite days, only the resources never fetched (nothing sorts before "").
+    cutoff = "" if math.isinf(days) else (now - timedelta(days=days)).replace(microsecond=0).isoformat()
     rows = store.conn.execute(
         "SELECT r.id FROM resources r LEFT JOIN fetch_state f ON f.resource_id = r.id "
         "WHERE f.fetched_at IS NULL OR f.fetched_at < ? ORDER BY r.added_at, r.id",

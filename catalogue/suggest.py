@@ -88,12 +88,17 @@ def apply(store, ids: Iterable[str] | None = None) -> int:
     with store.transaction():
         for doc in iter_documents(store, ids):
             resource = doc.resource
-            suggestions = [] if resource.themes else suggester.suggest(doc.title, doc.description, doc.full_text)
+            suggestions = (
+                [] if resource.themes else suggester.suggest(doc.title, doc.description, doc.full_text)
+            )
             themes = [s.theme for s in suggestions]
             store.conn.execute("DELETE FROM theme_suggestions WHERE resource_id = ?", (resource.id,))
             store.conn.executemany(
                 "INSERT INTO theme_suggestions (resource_id, theme, score, words, computed_at) VALUES (?, ?, ?, ?, ?)",
-                [(resource.id, s.theme, s.score, json.dumps(list(s.words), ensure_ascii=False), now) for s in suggestions],
+                [
+                    (resource.id, s.theme, s.score, json.dumps(list(s.words), ensure_ascii=False), now)
+                    for s in suggestions
+                ],
             )
             if themes != resource.suggested_themes:
                 # Not an edit by a person: updated_at stays as it is.

@@ -1,9 +1,9 @@
 """Staff accounts: scrypt password hashes, login checks, and a growing lockout after repeated failures.
 
-    CatalogueError
-     └── UserError            a staff account cannot be created, found or used
-          ├── LoginFailed     wrong name or password (never says which)
-          └── AccountLocked   too many failures: no login before `until`
+CatalogueError
+ └── UserError            a staff account cannot be created, found or used
+      ├── LoginFailed     wrong name or password (never says which)
+      └── AccountLocked   too many failures: no login before `until`
 """
 
 import base64
@@ -75,8 +75,13 @@ def check_password(password: str, encoded: str) -> bool:
             return False
         salt_bytes, expected_bytes = base64.b64decode(salt), base64.b64decode(expected)
         digest = hashlib.scrypt(
-            password.encode("utf-8"), salt=salt_bytes, n=int(n), r=int(r), p=int(p),
-            maxmem=2**26, dklen=len(expected_bytes),
+            password.encode("utf-8"),
+            salt=salt_bytes,
+            n=int(n),
+            r=int(r),
+            p=int(p),
+            maxmem=2**26,
+            dklen=len(expected_bytes),
         )
     except (ValueError, TypeError):
         log.warning("unreadable password hash")
@@ -95,7 +100,9 @@ def _now(now: datetime | None) -> datetime:
 
 
 def _row_to_user(row: sqlite3.Row) -> User:
-    return User(row["name"], row["created_at"], row["last_login_at"], row["failed_logins"], row["locked_until"])
+    return User(
+        row["name"], row["created_at"], row["last_login_at"], row["failed_logins"], row["locked_until"]
+    )
 
 
 def check_name(name: str) -> str:
@@ -117,7 +124,8 @@ def create_user(store, name: str, password: str, *, now: datetime | None = None)
     try:
         with store.transaction():
             store.conn.execute(
-                "INSERT INTO users(name, password_hash, created_at) VALUES (?, ?, ?)", (name, encoded, created)
+                "INSERT INTO users(name, password_hash, created_at) VALUES (?, ?, ?)",
+                (name, encoded, created),
             )
     except sqlite3.IntegrityError:
         raise UserError(f"a user named {name!r} already exists") from None
@@ -196,10 +204,13 @@ def authenticate(
         if moment < until:
             raise AccountLocked(name, until)
     if not check_password(password, row["password_hash"]):
-        failures = row["failed_logins"] + 1
-        delay = lockout_delay(failures, max_failures, lockout_seconds)
-        locked_until = (moment + delay).isoformat() if delay else None
-        with store.transaction():
+        with store.transaction():  # read and count under the write lock: parallel failures all count
+            current = store.conn.execute("SELECT failed_logins FROM users WHERE name = ?", (name,)).fetchone()
+            if current is None:  # removed meanwhile
+                raise LoginFailed("wrong user name or password")
+            failures = current[0] + 1
+            delay = lockout_delay(failures, max_failures, lockout_seconds)
+            locked_until = (moment + delay).isoformat() if delay else None
             store.conn.execute(
                 "UPDATE users SET failed_logins = ?, last_failed_at = ?, locked_until = ? WHERE name = ?",
                 (failures, moment.isoformat(), locked_until, name),

@@ -8,6 +8,8 @@ any moment loses nothing already done, and the next run continues with what is l
 import hashlib
 import logging
 import math
+import os
+import threading
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
@@ -23,6 +25,9 @@ log = logging.getLogger(__name__)
 # Outcomes that mean the resource answered; anything else counts as a failure.
 SUCCESS_OUTCOMES = ("ok", "not_modified")
 EXTRACTION_OUTCOME = "extraction"
+
+
+_NO_LIMIT = threading.BoundedSemaphore(1 << 30)
 
 
 @dataclass
@@ -67,7 +72,9 @@ class CrawlSummary:
         return sum(n for outcome, n in self.outcomes.items() if outcome not in SUCCESS_OUTCOMES)
 
 
-def select(store, ids=None, all_resources: bool = False, stale_days: float | None = None) -> tuple[dict, list[str]]:
+def select(
+    store, ids=None, all_resources: bool = False, stale_days: float | None = None
+) -> tuple[dict, list[str]]:
     """The selection of a crawl and its resource ids: given ids, every resource, stale ones, or never fetched."""
     if ids:
         ids = list(dict.fromkeys(ids))
@@ -85,9 +92,19 @@ def _hash(body: bytes) -> str:
     return hashlib.sha256(body).hexdigest()
 
 
-def process(fetcher: Fetcher, settings, rid: str, url: str, state: dict | None, has_extraction: bool) -> Work:
+def process(
+    fetcher: Fetcher,
+    settings,
+    rid: str,
+    url: str,
+    state: dict | None,
+    has_extraction: bool,
+    extract_slots: threading.Semaphore | None = None,
+) -> Work:
     """Fetch one resource (conditionally when we hold its extraction) and extract it if its body changed."""
-    conditional = bool(state and has_extraction and state.get("outcome") in SUCCESS_OUTCOMES + (EXTRACTION_OUTCOME,))
+    conditional = bool(
+        state and has_extraction and state.get("outcome") in SUCCESS_OUTCOMES + (EXTRACTION_OUTCOME,)
+    )
     result = fetcher.fetch(
         url,
         etag=(state or {}).get("etag") or None if conditional else None,
@@ -100,9 +117,14 @@ def process(fetcher: Fetcher, settings, rid: str, url: str, state: dict | None, 
     if has_extraction and state and state.get("content_hash") == work.content_hash:
         return work  # same bytes as last time: nothing to re-extract
     try:
-        work.extraction = extract(
-            result.body, result.headers.get("Content-Type", ""), result.final_url or url, settings.max_body_bytes
-        )
+        # Extraction is CPU-bound: more at once than cores only adds memory (parsed trees, big PDFs).
+        with extract_slots or _NO_LIMIT:
+            work.extraction = extract(
+                result.body,
+                result.headers.get("Content-Type", ""),
+                result.final_url or url,
+                settings.max_body_bytes,
+            )
         work.changed = True
     except UnsupportedContent as exc:
         work.unsupported = True
@@ -133,7 +155,9 @@ def record(store, settings, run_id: int, work: Work, previous: dict | None) -> s
         "size": len(fetch.body) if fetch.outcome == "ok" and fetch.body is not None else previous.get("size"),
         "content_hash": work.content_hash if good_body else previous.get("content_hash", ""),
         "etag": (fetch.headers.get("ETag") or "") if good_body else previous.get("etag", ""),
-        "last_modified": (fetch.headers.get("Last-Modified") or "") if good_body else previous.get("last_modified", ""),
+        "last_modified": (fetch.headers.get("Last-Modified") or "")
+        if good_body
+        else previous.get("last_modified", ""),
         "fetched_at": now,
         "last_ok_at": now if answered else previous.get("last_ok_at"),
         "error": fetch.error or work.extraction_error,
@@ -148,7 +172,13 @@ def record(store, settings, run_id: int, work: Work, previous: dict | None) -> s
             extractions.save_extraction(store, work.rid, data, episodes)
         if good_body:
             archive.store_copy(
-                store, settings, work.rid, fetch.body, fetch.headers.get("Content-Type", ""), fetch.final_url, now
+                store,
+                settings,
+                work.rid,
+                fetch.body,
+                fetch.headers.get("Content-Type", ""),
+                fetch.final_url,
+                now,
             )
         extractions.mark_done(store, run_id, work.rid, outcome, work.changed)
     return outcome
@@ -197,6 +227,7 @@ def crawl(
     failures = sum(n for o, n in extractions.run_outcomes(store, run_id).items() if o not in SUCCESS_OUTCOMES)
     processed = 0
     resources = {r.id: r for r in store.iter_resources(pending)}
+    extract_slots = threading.BoundedSemaphore(max(2, os.cpu_count() or 2))
     pool = ThreadPoolExecutor(max_workers=max(1, settings.global_concurrency), thread_name_prefix="crawl")
     try:
         running = {}
@@ -207,7 +238,16 @@ def crawl(
             for rid in queue:
                 previous = extractions.get_fetch_state(store, rid)
                 has_extraction = extractions.get_extraction(store, rid) is not None
-                future = pool.submit(process, fetcher, settings, rid, resources[rid].url, previous, has_extraction)
+                future = pool.submit(
+                    process,
+                    fetcher,
+                    settings,
+                    rid,
+                    resources[rid].url,
+                    previous,
+                    has_extraction,
+                    extract_slots,
+                )
                 running[future] = (rid, previous)
                 if len(running) >= window:
                     return

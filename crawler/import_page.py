@@ -22,21 +22,56 @@ log = logging.getLogger(__name__)
 
 # Link texts that say nothing about their target: the title comes from the context instead.
 EMPTY_LINK_TEXTS = {
-    "ici", "cliquez ici", "cliquer ici", "clic ici", "telechargement", "telecharger", "lien", "ce lien",
-    "en savoir plus", "lire la suite", "voir", "voir ici", "plus", "plus d'infos", "la", "here", "click here",
-    "download", "pdf", "lien ici", "consulter", "acceder", "site", "site internet", "le site",
+    "ici",
+    "cliquez ici",
+    "cliquer ici",
+    "clic ici",
+    "telechargement",
+    "telecharger",
+    "lien",
+    "ce lien",
+    "en savoir plus",
+    "lire la suite",
+    "voir",
+    "voir ici",
+    "plus",
+    "plus d'infos",
+    "la",
+    "here",
+    "click here",
+    "download",
+    "pdf",
+    "lien ici",
+    "consulter",
+    "acceder",
+    "site",
+    "site internet",
+    "le site",
 }
 SHARING_HOSTS = (
-    "facebook.com/sharer", "facebook.com/share", "twitter.com/intent", "twitter.com/share", "x.com/intent",
-    "linkedin.com/sharearticle", "linkedin.com/sharing", "linkedin.com/shareArticle", "pinterest.com/pin/create",
-    "wa.me/", "api.whatsapp.com/send", "reddit.com/submit", "t.me/share", "telegram.me/share",
+    "facebook.com/sharer",
+    "facebook.com/share",
+    "twitter.com/intent",
+    "twitter.com/share",
+    "x.com/intent",
+    "linkedin.com/sharearticle",
+    "linkedin.com/sharing",
+    "linkedin.com/shareArticle",
+    "pinterest.com/pin/create",
+    "wa.me/",
+    "api.whatsapp.com/send",
+    "reddit.com/submit",
+    "t.me/share",
+    "telegram.me/share",
 )
 LOGIN_PATH = re.compile(
     r"(^|[/_.-])(login|logon|signin|sign-in|sign_in|signup|sign-up|register|registration|connexion|"
     r"se-connecter|inscription|s-inscrire|mon-compte|user/password)([/_.?-]|$)",
     re.I,
 )
-REGISTRATION_CONTEXT = re.compile(r"\b(vous inscrire|s'inscrire|inscrivez-vous|inscription|se connecter|connectez-vous|identifiez-vous)\b")
+REGISTRATION_CONTEXT = re.compile(
+    r"\b(vous inscrire|s'inscrire|inscrivez-vous|inscription|se connecter|connectez-vous|identifiez-vous)\b"
+)
 LEVEL_HEADING = re.compile(r"\b(?:niveau|echelle|echelon)\s+(national|regional|local)")
 LEVEL_ONLY = re.compile(r"^\W*(national|regional|local)e?s?\W*$")
 BARE_URL = re.compile(r"https?://[^\s<>\"'«»]+[^\s<>\"'«».,;:!?)\]]")
@@ -136,7 +171,9 @@ def says_nothing(text: str, href: str = "") -> bool:
     folded = fold(text).strip(" .:;,!()[]>»«-")
     if not folded or folded in EMPTY_LINK_TEXTS:
         return True
-    return bool(href) and (folded.rstrip("/") == fold(href).rstrip("/") or folded.startswith(("http://", "https://", "www.")))
+    return bool(href) and (
+        folded.rstrip("/") == fold(href).rstrip("/") or folded.startswith(("http://", "https://", "www."))
+    )
 
 
 def skip_reason(href: str, text: str, page_url: str, context: str = "") -> str | None:
@@ -239,7 +276,12 @@ def _links_in_order(area: Tag):
             if _is_heading(element):
                 yield ("heading", element)
             if element.name == "a":
-                yield ("link", element, element.get("href", ""), _clean(element.get_text(" ")) or element.get("title", ""))
+                yield (
+                    "link",
+                    element,
+                    element.get("href", ""),
+                    _clean(element.get_text(" ")) or element.get("title", ""),
+                )
         elif isinstance(element, NavigableString) and element.find_parent("a") is None:
             if element.parent is not None and element.parent.name in ("script", "style"):
                 continue
@@ -247,10 +289,14 @@ def _links_in_order(area: Tag):
                 yield ("link", element, match.group(0), match.group(0))
 
 
-def parse_page(body: bytes | str, page_url: str, default_level: str | None = None, content_type: str = "") -> PageImport:
+def parse_page(
+    body: bytes | str, page_url: str, default_level: str | None = None, content_type: str = ""
+) -> PageImport:
     """Find the resources a page links to, with their level, title and description; no network."""
     html = body if isinstance(body, str) else decode(body, content_type)[0]
     soup = BeautifulSoup(html, "lxml")
+    base = soup.find("base", href=True)
+    base_url = urljoin(page_url, base["href"]) if base is not None else page_url
     area = _content_area(soup)
     result = PageImport(page_url=page_url)
     by_canonical: dict[str, Candidate] = {}
@@ -262,11 +308,13 @@ def parse_page(body: bytes | str, page_url: str, default_level: str | None = Non
         _, node, href, text = item
         block = _block_of(node)
         context = _own_text(block, node if isinstance(node, Tag) else None) if block is not None else ""
-        reason = skip_reason(href, text, page_url, context)
+        reason = skip_reason(href, text, base_url, context)
+        if not reason and canonical_url(urljoin(base_url, href.strip())) == canonical_url(page_url):
+            reason = "la page elle-même"
         if reason:
             result.skipped.append(Skipped(href=href, text=text, reason=reason))
             continue
-        url = urljoin(page_url, href.strip())
+        url = urljoin(base_url, href.strip())
         if says_nothing(text, href):
             title, description = _context(node)
             title_from = "context" if title else "url"
@@ -278,7 +326,9 @@ def parse_page(body: bytes | str, page_url: str, default_level: str | None = Non
         key = canonical_url(url)
         existing = by_canonical.get(key)
         if existing is None:
-            by_canonical[key] = Candidate(url=url, title=title, description=description, level=level, title_from=title_from)
+            by_canonical[key] = Candidate(
+                url=url, title=title, description=description, level=level, title_from=title_from
+            )
             result.candidates.append(by_canonical[key])
         elif existing.title_from != "link" and title_from == "link":
             existing.title, existing.title_from = title, "link"  # a link that names it beats context
@@ -299,7 +349,9 @@ def import_page(store, fetcher, url: str, level: str | None = None, dry_run: boo
     """Fetch a page and add the resources it links to (nothing written with dry_run)."""
     fetched = fetcher.fetch(url)
     if not fetched.ok or fetched.body is None:
-        raise PageImportError(url, f"la page n'a pas pu être récupérée ({fetched.outcome}: {fetched.error or fetched.status})")
+        raise PageImportError(
+            url, f"la page n'a pas pu être récupérée ({fetched.outcome}: {fetched.error or fetched.status})"
+        )
     page = parse_page(fetched.body, fetched.final_url or url, level, fetched.headers.get("Content-Type", ""))
     outcome = ImportOutcome(page=page)
     new = []
@@ -319,5 +371,11 @@ def import_page(store, fetcher, url: str, level: str | None = None, dry_run: boo
     if not dry_run and new:
         store.upsert_many(new)
     outcome.created = new
-    log.info("import-page %s: %d new, %d existing, %d skipped", url, len(new), len(outcome.existing), len(page.skipped))
+    log.info(
+        "import-page %s: %d new, %d existing, %d skipped",
+        url,
+        len(new),
+        len(outcome.existing),
+        len(page.skipped),
+    )
     return outcome

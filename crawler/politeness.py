@@ -36,6 +36,12 @@ class Politeness:
         with host.lock:
             host.delay = max(host.delay, float(seconds))
 
+    def crawl_delay_of(self, key: str) -> float:
+        """The delay between two requests to this host (the larger of the setting and Crawl-delay)."""
+        host = self._host(key)
+        with host.lock:
+            return max(self.per_host_delay, host.delay)
+
     def cool_off(self, key: str, seconds: float) -> None:
         """Start no new request on this host for that many seconds (after a 429 or a 503 with Retry-After)."""
         host = self._host(key)

@@ -3,7 +3,15 @@
 from index.query import FACETS, Facet, FacetValue
 
 # Values shown per facet before it is truncated.
-FACET_LIMITS = {"theme": 30, "level": 10, "type": 20, "publisher": 10, "year": 15, "territory": 10, "status": 5}
+FACET_LIMITS = {
+    "theme": 30,
+    "level": 10,
+    "type": 20,
+    "publisher": 10,
+    "year": 15,
+    "territory": 10,
+    "status": 5,
+}
 STATUS_LABELS = {"ok": "Lien valide", "a-verifier": "À vérifier", "casse": "Lien cassé"}
 
 

@@ -111,12 +111,12 @@ def loose_query(parsed: ParsedQuery) -> wq.Query:
     return wq.Or([clause_query(c) for c in parsed.clauses])
 
 
-def fuzzy_query(parsed: ParsedQuery) -> wq.Query | None:
-    """Words within one or two typos of the typed ones: the second fallback."""
+def fuzzy_query(parsed: ParsedQuery, known) -> wq.Query | None:
+    """Unknown words replaced by those within one or two typos of them (`known(forms)` tells): the second fallback."""
     parts = []
-    for original, _ in parsed.plain:
+    for original, forms in parsed.plain:
         folded = fold(original)
-        if len(folded) < 4:
+        if len(folded) < 4 or known(forms):
             continue
         maxdist = 1 if len(folded) < 7 else 2
         parts.append(wq.FuzzyTerm("spell", folded, maxdist=maxdist, prefixlength=1))

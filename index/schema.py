@@ -50,7 +50,8 @@ def document_fields(doc: Document, vocabularies: Vocabularies) -> dict:
     title = doc.title or r.url
     description = doc.description
     body = doc.full_text
-    theme_labels = " ; ".join(vocabularies.themes.label(t) for t in themes)
+    # Curated theme labels, publisher and territory: searched like a short description.
+    theme_labels = " ; ".join([vocabularies.themes.label(t) for t in themes] + [r.publisher, r.territory])
     meta = {
         "url": r.url,
         "type": r.type,

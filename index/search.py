@@ -7,8 +7,8 @@ is opened when the live generation or its segments changed, and the old one clos
 """
 
 import heapq
-import re
 import logging
+import re
 import threading
 from pathlib import Path
 
@@ -180,7 +180,12 @@ class Searcher:
             executed = querybuild.strict_query(parsed)
             found = self._run(snap, executed)
             attempts = [(querybuild.loose_query(parsed) if len(parsed.clauses) > 1 else None, FALLBACK_ANY)]
-            attempts.append((querybuild.fuzzy_query(parsed), FALLBACK_FUZZY))
+            attempts.append(
+                (
+                    querybuild.fuzzy_query(parsed, lambda forms: self._known(snap.reader, forms)),
+                    FALLBACK_FUZZY,
+                )
+            )
             for looser, message in attempts:
                 if looser is None or restrict(set(found), chosen):
                     continue
@@ -219,7 +224,9 @@ class Searcher:
         spans = body_spans(reader, terms, docnums) if terms else {}
         forms = {t.decode("utf-8") for t in terms}
         if executed is not None:
-            forms |= {t for leaf in executed.leaves() for _, t in leaf.terms(phrases=True) if isinstance(t, str)}
+            forms |= {
+                t for leaf in executed.leaves() for _, t in leaf.terms(phrases=True) if isinstance(t, str)
+            }
         hits = []
         for docnum in docnums:
             stored = reader.stored_fields(docnum)

@@ -16,7 +16,9 @@ MAX_PER_PAGE = 100
 def search():
     """A search as JSON: query, filters, total, results, facets, suggestion."""
     try:
-        per_page = min(MAX_PER_PAGE, max(1, int(request.args.get("per_page", current_app.config["PER_PAGE"]))))
+        per_page = min(
+            MAX_PER_PAGE, max(1, int(request.args.get("per_page", current_app.config["PER_PAGE"])))
+        )
     except ValueError:
         per_page = current_app.config["PER_PAGE"]
     query = query_from_args(request.args, per_page)

@@ -59,14 +59,7 @@ def get_services():
     return current_app.extensions.get("catalogue.services")
 
 
-def _layout_links() -> dict:
-    """Links the layout shows on every page: the staff area, when the staff pages are installed."""
-    staff = current_app.blueprints.get("staff")
-    return {"staff_home_url": (staff.url_prefix or "") + "/" if staff is not None else None}
-
-
 def init_app(app: Flask) -> None:
-    """Register the store teardown, the searcher lock and the layout's links."""
+    """Register the store teardown and the searcher lock (the staff pages provide `staff_home_url`)."""
     app.extensions[_LOCK] = threading.Lock()
     app.teardown_appcontext(close_store)
-    app.context_processor(_layout_links)

@@ -5,8 +5,18 @@ from flask import url_for
 from web.facets import STATUS_LABELS
 
 MONTHS = (
-    "janvier", "février", "mars", "avril", "mai", "juin",
-    "juillet", "août", "septembre", "octobre", "novembre", "décembre",
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
 )
 STATUS_CLASSES = {"ok": "ok", "a-verifier": "warn", "casse": "bad", "": "unknown"}
 
@@ -31,7 +41,10 @@ def french_date(value: str | None) -> str:
 def status_badge(status: str | None) -> dict:
     """The link-health badge of a status: its French label and CSS class."""
     status = status or ""
-    return {"label": STATUS_LABELS.get(status, STATUS_LABELS[""]), "css": STATUS_CLASSES.get(status, "unknown")}
+    return {
+        "label": STATUS_LABELS.get(status, STATUS_LABELS[""]),
+        "css": STATUS_CLASSES.get(status, "unknown"),
+    }
 
 
 def theme_list(themes, suggested, vocabularies) -> list[dict]:

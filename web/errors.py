@@ -14,9 +14,15 @@ MESSAGES = {
     403: ("Accès refusé", "Vous n'avez pas accès à cette page."),
     404: ("Page introuvable", "La page demandée n'existe pas ou a été déplacée."),
     405: ("Méthode non autorisée", "Cette page ne peut pas être appelée de cette façon."),
-    503: ("Catalogue indisponible", "Le catalogue est en cours de préparation (l'index de recherche n'est pas encore construit). Veuillez réessayer dans quelques minutes."),
+    503: (
+        "Catalogue indisponible",
+        "Le catalogue est en cours de préparation (l'index de recherche n'est pas encore construit). Veuillez réessayer dans quelques minutes.",
+    ),
     429: ("Trop de requêtes", "Veuillez patienter un instant avant de réessayer."),
-    500: ("Erreur du serveur", "Une erreur inattendue s'est produite. Elle a été enregistrée ; veuillez réessayer plus tard."),
+    500: (
+        "Erreur du serveur",
+        "Une erreur inattendue s'est produite. Elle a été enregistrée ; veuillez réessayer plus tard.",
+    ),
 }
 
 

@@ -35,10 +35,14 @@ def query_from_args(args, per_page: int = 20) -> SearchQuery:
         page = min(MAX_PAGE, max(1, int(args.get("page", "1"))))
     except ValueError:
         page = 1
-    return SearchQuery(q=args.get("q", "").strip()[:500], filters=filters, sort=sort, page=page, per_page=per_page)
+    return SearchQuery(
+        q=args.get("q", "").strip()[:500], filters=filters, sort=sort, page=page, per_page=per_page
+    )
 
 
-def state_params(query: SearchQuery, *, page: int | None = None, sort: str | None = None, filters=None) -> list:
+def state_params(
+    query: SearchQuery, *, page: int | None = None, sort: str | None = None, filters=None
+) -> list:
     """The query string pairs of a search state (defaults left out, so URLs stay short)."""
     pairs = []
     if query.q:
@@ -95,7 +99,9 @@ def facet_panels(results: SearchResults, query: SearchQuery, vocabularies) -> li
         values = []
         for i, v in enumerate(facet.values):
             chosen = v.value in query.filters.get(name, []) or v.selected
-            toggled = _without(query.filters, name, v.value) if chosen else _with(query.filters, name, v.value)
+            toggled = (
+                _without(query.filters, name, v.value) if chosen else _with(query.filters, name, v.value)
+            )
             values.append(
                 {
                     "value": v.value,
@@ -174,5 +180,7 @@ def format_links(query: SearchQuery) -> list[dict]:
     for fmt, label in FORMATS:
         params = state_params(query, page=1)
         base = url_for("api.search") if fmt == "json" else url_for("feeds.search_format", fmt=fmt)
-        links.append({"format": fmt, "label": label, "url": base + ("?" + urlencode(params) if params else "")})
+        links.append(
+            {"format": fmt, "label": label, "url": base + ("?" + urlencode(params) if params else "")}
+        )
     return links

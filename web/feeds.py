@@ -7,8 +7,8 @@ from flask import Blueprint, Response, abort, current_app, render_template, requ
 
 from catalogue.errors import NotFound
 from catalogue.io import write_csv, write_jsonl
-from index.query import SearchQuery
 from catalogue.store import Store
+from index.query import SearchQuery
 from web.context import get_searcher, get_settings, get_store, get_vocabularies
 from web.display import french_date
 from web.facets import query_from_args, state_params
@@ -90,7 +90,9 @@ def search_format(fmt: str):
     if fmt == "atom":
         return atom(query)
     ids = result_ids(query)
-    response = Response(_stream(fmt, _own_store_resources(get_settings(), ids)), content_type=MEDIA_TYPES[fmt])
+    response = Response(
+        _stream(fmt, _own_store_resources(get_settings(), ids)), content_type=MEDIA_TYPES[fmt]
+    )
     response.headers["Content-Disposition"] = f'attachment; filename="{export_name(query, fmt)}"'
     return response
 

@@ -7,18 +7,28 @@ _STRING_LIST = {"type": "array", "items": {"type": "string"}}
 _HIT = {
     "type": "object",
     "properties": {
-        "id": {"type": "string", "description": "Identifiant stable (12 chiffres hexadécimaux de l'URL canonique)."},
+        "id": {
+            "type": "string",
+            "description": "Identifiant stable (12 chiffres hexadécimaux de l'URL canonique).",
+        },
         "url": {"type": "string", "format": "uri"},
         "title": {"type": "string"},
         "description": {"type": "string"},
         "type": {"type": ["string", "null"]},
         "themes": _STRING_LIST,
-        "suggested_themes": {**_STRING_LIST, "description": "Thèmes suggérés par l'analyse du texte, non validés."},
+        "suggested_themes": {
+            **_STRING_LIST,
+            "description": "Thèmes suggérés par l'analyse du texte, non validés.",
+        },
         "level": {"type": ["string", "null"]},
         "publisher": {"type": "string"},
         "date": {"type": "string", "description": "AAAA, AAAA-MM ou AAAA-MM-JJ."},
         "territory": {"type": "string"},
-        "status": {"type": "string", "enum": ["ok", "a-verifier", "casse", ""], "description": "État du lien."},
+        "status": {
+            "type": "string",
+            "enum": ["ok", "a-verifier", "casse", ""],
+            "description": "État du lien.",
+        },
         "score": {"type": "number"},
         "snippet": {"type": "string", "description": "Extrait HTML échappé, mots trouvés dans <mark>."},
     },
@@ -62,16 +72,27 @@ def openapi_document(base_url: str) -> dict:
                     "summary": "Rechercher des ressources",
                     "description": "Même JSON que `catalogue search --json`.",
                     "parameters": [
-                        {"name": "q", "in": "query", "schema": {"type": "string"}, "description": "Mots cherchés."},
+                        {
+                            "name": "q",
+                            "in": "query",
+                            "schema": {"type": "string"},
+                            "description": "Mots cherchés.",
+                        },
                         *facet_params,
                         {"name": "sort", "in": "query", "schema": {"type": "string", "enum": list(SORTS)}},
                         {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}},
-                        {"name": "per_page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100}},
+                        {
+                            "name": "per_page",
+                            "in": "query",
+                            "schema": {"type": "integer", "minimum": 1, "maximum": 100},
+                        },
                     ],
                     "responses": {
                         "200": {
                             "description": "Une page de résultats, le total et les facettes.",
-                            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/SearchResults"}}},
+                            "content": {
+                                "application/json": {"schema": {"$ref": "#/components/schemas/SearchResults"}}
+                            },
                         }
                     },
                 }
@@ -79,11 +100,15 @@ def openapi_document(base_url: str) -> dict:
             "/resources/{id}": {
                 "get": {
                     "summary": "Une ressource",
-                    "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}],
+                    "parameters": [
+                        {"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}
+                    ],
                     "responses": {
                         "200": {
                             "description": "Tous les champs catalogués de la ressource.",
-                            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Resource"}}},
+                            "content": {
+                                "application/json": {"schema": {"$ref": "#/components/schemas/Resource"}}
+                            },
                         },
                         "404": {"description": "Aucune ressource avec cet identifiant."},
                     },
@@ -115,7 +140,11 @@ def openapi_document(base_url: str) -> dict:
                 "Resource": {
                     "type": "object",
                     "properties": {
-                        **{k: v for k, v in _HIT["properties"].items() if k not in ("score", "snippet", "status")},
+                        **{
+                            k: v
+                            for k, v in _HIT["properties"].items()
+                            if k not in ("score", "snippet", "status")
+                        },
                         "audience": _STRING_LIST,
                         "language": {"type": "string"},
                         "source_url": {"type": "string"},

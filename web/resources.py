@@ -3,18 +3,22 @@
 import re
 
 from flask import Blueprint, Response, abort, render_template, request, send_file, url_for
+from markupsafe import escape
 
+from catalogue.archive import archived_copy
 from catalogue.errors import NotFound
 from index.query import SearchQuery
 from web import resourceview as view
 from web.context import get_searcher, get_settings, get_store, get_vocabularies
-from web.display import hit_view
+from web.display import french_date, hit_view
 
 bp = Blueprint("resources", __name__)
 RESOURCE_ID = re.compile(r"^[0-9a-f]{12}$")
 RELATED = 5
 # The archived page is someone else's HTML: served sandboxed (no script, unique origin).
-ARCHIVE_CSP = "sandbox; default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; frame-ancestors 'self'"
+ARCHIVE_CSP = (
+    "sandbox; default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; frame-ancestors 'self'"
+)
 
 
 def load_resource(rid: str):
@@ -69,8 +73,7 @@ def show(rid: str):
 
 def _archived(rid: str):
     resource = load_resource(rid)
-    module = view.optional_module("catalogue.archive")
-    found = module.archived_copy(get_store(), get_settings(), rid) if module else None
+    found = archived_copy(get_store(), get_settings(), rid)
     if found is None:
         abort(404)
     return resource, found
@@ -94,7 +97,9 @@ def archive_raw(rid: str):
     resource, (path, content_type, fetched_at) = _archived(rid)
     content_type = content_type or "application/octet-stream"
     if content_type.split(";")[0].strip().lower() in ("text/html", "application/xhtml+xml"):
-        response = Response(_with_banner(path.read_bytes(), resource, fetched_at), content_type="text/html; charset=utf-8")
+        response = Response(
+            _with_banner(path.read_bytes(), resource, fetched_at), content_type="text/html; charset=utf-8"
+        )
     else:
         response = send_file(path, mimetype=content_type.split(";")[0].strip(), max_age=0, conditional=True)
     response.headers["Content-Security-Policy"] = ARCHIVE_CSP
@@ -103,10 +108,6 @@ def archive_raw(rid: str):
 
 def _with_banner(body: bytes, resource, fetched_at: str) -> str:
     """The archived HTML with a banner saying it is an archive of date D (inserted after <body>)."""
-    from markupsafe import escape
-
-    from web.display import french_date
-
     text = _decode(body)
     banner = (
         '<div role="note" style="background:#fff3cd;color:#1a1a1a;border-bottom:3px solid #8a5a00;'

@@ -1,15 +1,15 @@
 """Everything the resource page shows about one resource, gathered from the store as plain data.
 
-Link health, extractions and the archive belong to other parts of the catalogue core; each
-is read through its own module, and the page degrades ("Lien non vérifié", no archive)
-when that module or its data is missing.
+Link health (catalogue.linkhealth), what the crawler extracted (catalogue.extractions) and
+the archived copy (catalogue.archive) are read from the store: the site never imports the
+crawler. A resource never checked reads "Lien non vérifié"; one never archived has no archive.
 """
 
-import importlib
 import logging
 
 from flask import url_for
 
+from catalogue import archive, extractions, linkhealth
 from catalogue.models import Resource
 from web.display import french_date, status_badge, theme_list
 
@@ -27,16 +27,7 @@ SCHEMA_TYPES = {
     "recueil": "Collection",
 }
 EXCERPT_CHARS = 1200
-
-
-def optional_module(name: str):
-    """A catalogue module written by another part of the project, or None while it does not exist."""
-    try:
-        return importlib.import_module(name)
-    except ModuleNotFoundError as exc:
-        if exc.name != name:
-            raise
-        return None
+HISTORY = 10
 
 
 def excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:
@@ -48,48 +39,39 @@ def excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:
 
 
 def link_health(store, rid: str) -> dict:
-    """The link's state in words: badge, last check, since when it fails, and recent checks."""
-    health = {"badge": status_badge(""), "checked_at": "", "failing_since": "", "verdict": "", "history": []}
-    module = optional_module("catalogue.linkhealth")
-    if module is None or not hasattr(module, "state_of"):
-        return health
-    state = module.state_of(store, rid)
-    if not state:
-        return health
-    state = state if isinstance(state, dict) else vars(state)
-    health["badge"] = status_badge(state.get("status") or state.get("verdict") or "")
-    health["checked_at"] = french_date(state.get("checked_at") or state.get("last_checked_at") or "")
-    health["failing_since"] = french_date(state.get("failing_since") or "")
-    health["verdict"] = state.get("verdict_text") or state.get("reason") or state.get("error") or ""
-    health["new_url"] = state.get("new_url") or state.get("moved_to") or ""
-    if hasattr(module, "history"):
-        for check in module.history(store, rid, 10):
-            check = check if isinstance(check, dict) else vars(check)
-            health["history"].append(
-                {
-                    "date": french_date(check.get("checked_at") or ""),
-                    "outcome": check.get("verdict_text") or check.get("outcome") or check.get("status") or "",
-                }
-            )
-    return health
+    """The link's state in words: badge, last check, since when it fails, and the recent checks."""
+    state = linkhealth.state_of(store, rid)
+    if state is None:
+        return {
+            "badge": status_badge(""),
+            "checked_at": "",
+            "failing_since": "",
+            "verdict": "",
+            "new_url": "",
+            "history": [],
+        }
+    return {
+        "badge": status_badge(state["status"]),
+        "checked_at": french_date(state["checked_at"]),
+        "failing_since": french_date(state["failing_since"]),
+        "verdict": state["verdict_text"],
+        "new_url": state["new_url"],
+        "history": [
+            {"date": french_date(c["checked_at"]), "outcome": c["verdict_text"]}
+            for c in linkhealth.history(store, rid, HISTORY)
+        ],
+    }
 
 
 def extracted_fields(store, rid: str) -> tuple[dict | None, list[dict]]:
     """What the crawler extracted (title, description, author, text…) and the podcast episodes."""
-    module = optional_module("catalogue.extractions")
-    if module is None:
-        return None, []
-    extraction = module.get_extraction(store, rid)
-    episodes = [dict(ep, date_fr=french_date(ep.get("date") or "")) for ep in module.get_episodes(store, rid)]
-    return extraction, episodes
+    episodes = [dict(ep, date_fr=french_date(ep["date"])) for ep in extractions.get_episodes(store, rid)]
+    return extractions.get_extraction(store, rid), episodes
 
 
 def archive_info(store, settings, rid: str) -> dict | None:
-    """The archived copy of a resource (date and URL of its page), or None."""
-    module = optional_module("catalogue.archive")
-    if module is None:
-        return None
-    found = module.archived_copy(store, settings, rid)
+    """The archived copy of a resource (its date and the URLs that show it), or None."""
+    found = archive.archived_copy(store, settings, rid)
     if found is None:
         return None
     _path, content_type, fetched_at = found
@@ -131,7 +113,11 @@ def json_ld(resource: Resource, vocabularies, page_url: str) -> dict:
 
 def dublin_core(resource: Resource, vocabularies) -> list[tuple[str, str]]:
     """The Dublin Core meta tags of a resource as (name, content) pairs."""
-    pairs = [("DC.title", resource.title), ("DC.identifier", resource.url), ("DC.language", resource.language or "fr")]
+    pairs = [
+        ("DC.title", resource.title),
+        ("DC.identifier", resource.url),
+        ("DC.language", resource.language or "fr"),
+    ]
     if resource.description:
         pairs.append(("DC.description", resource.description))
     if resource.type:

@@ -32,4 +32,3 @@ def init_app(app: Flask) -> None:
     """Register the headers hook and the static files' lifetime."""
     app.config["SEND_FILE_MAX_AGE_DEFAULT"] = STATIC_MAX_AGE
     app.after_request(add_headers)
-

@@ -82,12 +82,28 @@ def register(group) -> None:
     @click.option("--year", multiple=True, help="Year, e.g. 2022 (repeatable).")
     @click.option("--territory", multiple=True, help="Territory (repeatable).")
     @click.option("--status", multiple=True, help="Link status: ok, a-verifier, casse (repeatable).")
-    @click.option("--sort", type=click.Choice(["relevance", "date", "title"]), default="relevance", show_default=True)
+    @click.option(
+        "--sort", type=click.Choice(["relevance", "date", "title"]), default="relevance", show_default=True
+    )
     @click.option("--page", type=click.IntRange(min=1), default=1, show_default=True)
     @click.option("--per-page", type=click.IntRange(1, 100), default=20, show_default=True)
     @click.option("--json", "as_json", is_flag=True, help="Print the documented JSON form.")
     @pass_context
-    def search_command(ctx: Context, query, theme, level, type_, publisher, year, territory, status, sort, page, per_page, as_json):
+    def search_command(
+        ctx: Context,
+        query,
+        theme,
+        level,
+        type_,
+        publisher,
+        year,
+        territory,
+        status,
+        sort,
+        page,
+        per_page,
+        as_json,
+    ):
         """Search the catalogue: ranked results and facet counts."""
         from index.query import SearchQuery, results_to_json
         from index.search import Searcher

@@ -1,10 +1,11 @@
 """Commands on staff accounts: user add, user list, user remove."""
 
+import getpass
 import sys
 
 import click
 
-from catalogue import users
+from catalogue import audit, users
 from catalogue.store import Store
 
 
@@ -17,6 +18,14 @@ def _read_password(from_stdin: bool) -> str:
     return click.prompt("Mot de passe", hide_input=True, confirmation_prompt="Confirmer le mot de passe")
 
 
+def _actor() -> str:
+    """Who ran the command, for the audit log: the system account at the console."""
+    try:
+        return f"console ({getpass.getuser()})"
+    except (KeyError, OSError):
+        return "console"
+
+
 def register(group) -> None:
     """Add the `user` group to the `catalogue` group."""
     from catalogue.cli import pass_context
@@ -27,14 +36,18 @@ def register(group) -> None:
 
     @user.command("add")
     @click.argument("name")
-    @click.option("--password-stdin", is_flag=True, help="Read the password from the first line of stdin (scripts).")
+    @click.option(
+        "--password-stdin", is_flag=True, help="Read the password from the first line of stdin (scripts)."
+    )
     @pass_context
     def add(ctx, name, password_stdin):
         """Create a staff account NAME; the password is asked twice, hidden."""
         users.check_name(name)
         password = _read_password(password_stdin)
         with Store.open(ctx.settings) as store:
-            users.create_user(store, name, password)
+            with store.transaction():
+                users.create_user(store, name, password)
+                audit.record(store, _actor(), "user.add", detail=name)
         if not ctx.quiet:
             click.echo(f"Compte {name} créé.")
 
@@ -46,7 +59,9 @@ def register(group) -> None:
             accounts = users.list_users(store)
         for account in accounts:
             locked = f"\tverrouillé jusqu'à {account.locked_until}" if account.locked_until else ""
-            click.echo(f"{account.name}\tcréé {account.created_at}\tdernière connexion {account.last_login_at or '-'}{locked}")
+            click.echo(
+                f"{account.name}\tcréé {account.created_at}\tdernière connexion {account.last_login_at or '-'}{locked}"
+            )
 
     @user.command("remove")
     @click.argument("name")
@@ -54,6 +69,8 @@ def register(group) -> None:
     def remove(ctx, name):
         """Delete the staff account NAME (its audit entries stay)."""
         with Store.open(ctx.settings) as store:
-            users.remove_user(store, name)
+            with store.transaction():
+                users.remove_user(store, name)
+                audit.record(store, _actor(), "user.remove", detail=name)
         if not ctx.quiet:
             click.echo(f"Compte {name} supprimé.")

@@ -16,12 +16,28 @@ from crawler.extract.result import (
 )
 
 __all__ = [
-    "Episode", "Extraction", "ExtractionError", "MalformedDocument", "UnsupportedContent", "extract", "sniff",
+    "Episode",
+    "Extraction",
+    "ExtractionError",
+    "MalformedDocument",
+    "UnsupportedContent",
+    "extract",
+    "sniff",
 ]
 
 _AUDIO_TYPES = ("audio/", "video/mp4", "video/mpeg", "video/ogg", "video/webm", "application/ogg")
 _FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/rdf+xml")
-_HTML_MARKERS = (b"<!doctype html", b"<html", b"<head", b"<body", b"<title", b"<meta", b"<div", b"<p>", b"<article")
+_HTML_MARKERS = (
+    b"<!doctype html",
+    b"<html",
+    b"<head",
+    b"<body",
+    b"<title",
+    b"<meta",
+    b"<div",
+    b"<p>",
+    b"<article",
+)
 
 
 def _is_mpeg_frame(head: bytes) -> bool:
@@ -37,10 +53,15 @@ def sniff(body: bytes, content_type: str = "") -> str:
     if b"%PDF-" in head:
         return "pdf"
     if head.startswith(b"PK\x03\x04"):
-        return "docx" if b"word/" in body[:200_000] or declared.endswith("wordprocessingml.document") else "zip"
-    if head.startswith((b"ID3", b"OggS", b"fLaC")) or _is_mpeg_frame(head) or (
-        head.startswith(b"RIFF") and head[8:12] == b"WAVE"
-    ) or head[4:8] == b"ftyp":
+        return (
+            "docx" if b"word/" in body[:200_000] or declared.endswith("wordprocessingml.document") else "zip"
+        )
+    if (
+        head.startswith((b"ID3", b"OggS", b"fLaC"))
+        or _is_mpeg_frame(head)
+        or (head.startswith(b"RIFF") and head[8:12] == b"WAVE")
+        or head[4:8] == b"ftyp"
+    ):
         return "audio"
     text = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if text.startswith(b"<?xml") or text.startswith((b"<rss", b"<feed", b"<rdf:rdf")):
@@ -70,22 +91,24 @@ def _gunzip(body: bytes, max_bytes: int) -> bytes:
     try:
         out = inflater.decompress(body, max_bytes + 1)
     except zlib.error as exc:
-        raise MalformedDocument("gzip", f"corrupt gzip data: {exc}") from exc
+        raise MalformedDocument("gzip", f"données gzip corrompues : {exc}") from exc
     if len(out) > max_bytes:
-        raise MalformedDocument("gzip", f"inflates to more than {max_bytes} bytes")
+        raise MalformedDocument("gzip", f"une fois décompressé, dépasse {max_bytes} octets")
     return out
 
 
-def extract(body: bytes, content_type: str = "", url: str = "", max_bytes: int = 50 * 1024 * 1024) -> Extraction:
+def extract(
+    body: bytes, content_type: str = "", url: str = "", max_bytes: int = 50 * 1024 * 1024
+) -> Extraction:
     """Extract metadata and text from a body; raises ExtractionError (MalformedDocument, UnsupportedContent)."""
     if not body:
-        raise MalformedDocument(sniff(body, content_type) or "empty", "empty body")
+        raise MalformedDocument(sniff(body, content_type) or "empty", "corps de réponse vide")
     kind = sniff(body, content_type)
     if kind == "gzip":
         body = _gunzip(body, max_bytes)
         kind = sniff(body, "")
         if kind == "gzip":
-            raise MalformedDocument("gzip", "gzip inside gzip")
+            raise MalformedDocument("gzip", "gzip dans un gzip")
     if kind == "pdf":
         from crawler.extract.pdf import extract_pdf
 
@@ -112,4 +135,4 @@ def extract(body: bytes, content_type: str = "", url: str = "", max_bytes: int =
         text, encoding = decode(body, content_type)
         first = next((line.strip() for line in text.splitlines() if line.strip()), "")
         return Extraction(kind="text", title=first[:200], text=text.strip(), metadata={"encoding": encoding})
-    raise UnsupportedContent(kind, "this content type is not extracted")
+    raise UnsupportedContent(kind, "ce type de contenu n'est pas extrait")

@@ -35,9 +35,9 @@ def extract_audio(body: bytes) -> Extraction:
     try:
         audio = mutagen.File(io.BytesIO(body))
     except (MutagenError, ValueError, EOFError, IndexError, KeyError) as exc:
-        raise MalformedDocument("audio", f"unreadable audio file: {type(exc).__name__}: {exc}") from exc
+        raise MalformedDocument("audio", f"fichier audio illisible : {type(exc).__name__}: {exc}") from exc
     if audio is None:
-        raise MalformedDocument("audio", "not an audio format mutagen knows")
+        raise MalformedDocument("audio", "format audio inconnu")
     tags = {name: _tag(audio.tags, keys) for name, keys in _TAGS.items()}
     info = getattr(audio, "info", None)
     duration = getattr(info, "length", None)
@@ -49,5 +49,9 @@ def extract_audio(body: bytes) -> Extraction:
         date=tags["date"][:10],
         author=tags["artist"],
         duration=round(duration, 3) if duration else None,
-        metadata={"tags": tags, "mime": list(getattr(audio, "mime", []) or []), "bitrate": getattr(info, "bitrate", None)},
+        metadata={
+            "tags": tags,
+            "mime": list(getattr(audio, "mime", []) or []),
+            "bitrate": getattr(info, "bitrate", None),
+        },
     )

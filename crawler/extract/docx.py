@@ -18,8 +18,15 @@ def extract_docx(body: bytes) -> Extraction:
     """Extract a DOCX; raises MalformedDocument for a file that is not a readable Word package."""
     try:
         document = docx.Document(io.BytesIO(body))
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, etree.XMLSyntaxError, EOFError) as exc:
-        raise MalformedDocument("docx", f"unreadable DOCX: {type(exc).__name__}: {exc}") from exc
+    except (
+        PackageNotFoundError,
+        zipfile.BadZipFile,
+        KeyError,
+        ValueError,
+        etree.XMLSyntaxError,
+        EOFError,
+    ) as exc:
+        raise MalformedDocument("docx", f"DOCX illisible : {type(exc).__name__}: {exc}") from exc
     parts = [p.text for p in document.paragraphs if p.text.strip()]
     for table in document.tables:
         for row in table.rows:
@@ -35,5 +42,9 @@ def extract_docx(body: bytes) -> Extraction:
         language=(props.language or "").split("-")[0].lower(),
         date=_iso(props.created),
         author=(props.author or "").strip(),
-        metadata={"keywords": props.keywords or "", "modified": _iso(props.modified), "category": props.category or ""},
+        metadata={
+            "keywords": props.keywords or "",
+            "modified": _iso(props.modified),
+            "category": props.category or "",
+        },
     )

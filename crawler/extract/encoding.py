@@ -9,6 +9,9 @@ _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-:.
 _XML_ENCODING = re.compile(rb"""^<\?xml[^>]+encoding\s*=\s*["']([A-Za-z0-9_\-.]+)["']""")
 
 
+WESTERN = ("cp1252", "latin_1", "iso8859_15", "mac_roman")
+
+
 def charset_of(content_type: str) -> str:
     """The charset parameter of a Content-Type header, lower case, or ''."""
     match = re.search(r"charset\s*=\s*[\"']?([^\s;\"']+)", content_type or "", re.I)
@@ -47,6 +50,11 @@ def decode(body: bytes, content_type: str = "") -> tuple[str, str]:
             return body.decode(codec), codec
         except UnicodeDecodeError:
             continue  # a declaration that lies: detect instead
-    best = from_bytes(body[:200_000]).best()
-    codec = best.encoding if best is not None else "cp1252"
+    matches = from_bytes(body[:200_000])
+    plausible = [m.encoding for m in matches]
+    # Short French texts are ambiguous between Western and Central European code pages; the
+    # catalogue's sources are French, so the Western one wins when the detector finds it plausible.
+    western = next((e for e in plausible if e in WESTERN), None)
+    best = matches.best()
+    codec = western or (best.encoding if best is not None else "cp1252")
     return body.decode(codec, "replace"), codec

@@ -29,7 +29,7 @@ def extract_feed(body: bytes, content_type: str = "") -> Extraction:
     entries = parsed.get("entries", [])
     if not parsed.get("version") or (not channel.get("title") and not entries):
         problem = parsed.get("bozo_exception")
-        raise MalformedDocument("feed", f"not a readable RSS or Atom feed{f': {problem}' if problem else ''}")
+        raise MalformedDocument("feed", f"flux RSS ou Atom illisible{f': {problem}' if problem else ''}")
     episodes = []
     for entry in entries:
         enclosure = next((link for link in entry.get("links", []) if link.get("rel") == "enclosure"), {})
@@ -43,7 +43,9 @@ def extract_feed(body: bytes, content_type: str = "") -> Extraction:
                 enclosure_type=enclosure.get("type", ""),
             )
         )
-    description = _plain(channel.get("subtitle") or channel.get("summary") or channel.get("description") or "")
+    description = _plain(
+        channel.get("subtitle") or channel.get("summary") or channel.get("description") or ""
+    )
     return Extraction(
         kind="feed",
         title=(channel.get("title") or "").strip(),
@@ -52,6 +54,10 @@ def extract_feed(body: bytes, content_type: str = "") -> Extraction:
         language=(channel.get("language") or "").split("-")[0].lower(),
         date=_date(channel.get("published_parsed") or channel.get("updated_parsed")),
         author=(channel.get("author") or channel.get("itunes_author") or "").strip(),
-        metadata={"version": parsed.get("version"), "link": channel.get("link", ""), "episodes": len(episodes)},
+        metadata={
+            "version": parsed.get("version"),
+            "link": channel.get("link", ""),
+            "episodes": len(episodes),
+        },
         episodes=episodes,
     )

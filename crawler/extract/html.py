@@ -104,11 +104,13 @@ def extract_html(body: bytes, content_type: str = "", url: str = "") -> Extracti
     """Extract an HTML page; raises MalformedDocument when there is no document to read."""
     text, encoding = decode(body, content_type)
     if not text.strip():
-        raise MalformedDocument("html", "empty document")
+        raise MalformedDocument("html", "document vide")
     try:
-        tree = lxml.html.document_fromstring(text.encode("utf-8"), parser=lxml.html.HTMLParser(encoding="utf-8"))
+        tree = lxml.html.document_fromstring(
+            text.encode("utf-8"), parser=lxml.html.HTMLParser(encoding="utf-8")
+        )
     except (etree.ParserError, ValueError) as exc:
-        raise MalformedDocument("html", f"unreadable HTML: {exc}") from exc
+        raise MalformedDocument("html", f"HTML illisible : {exc}") from exc
     og, named = _meta(tree)
     ld = _json_ld(tree)
     title_el = tree.find(".//title")
@@ -119,7 +121,9 @@ def extract_html(body: bytes, content_type: str = "", url: str = "") -> Extracti
         tree, url=url or None, with_metadata=True, include_comments=False, include_tables=True
     )
     title = title or _clean(getattr(doc, "title", ""))
-    description = og.get("og:description") or named.get("description") or _clean(getattr(doc, "description", ""))
+    description = (
+        og.get("og:description") or named.get("description") or _clean(getattr(doc, "description", ""))
+    )
     main = (getattr(doc, "text", None) or "").strip() if doc is not None else ""
     if not main:
         main = _fallback_text(lxml.html.document_fromstring(text.encode("utf-8")))
@@ -127,7 +131,13 @@ def extract_html(body: bytes, content_type: str = "", url: str = "") -> Extracti
     date = _clean(getattr(doc, "date", "")) if doc is not None else ""
     for item in ld:
         date = date or _clean(item.get("datePublished") or item.get("uploadDate") or "")
-    date = date[:10] if re.match(r"^\d{4}-\d{2}-\d{2}", date) else date[:7] if re.match(r"^\d{4}-\d{2}$", date) else date
+    date = (
+        date[:10]
+        if re.match(r"^\d{4}-\d{2}-\d{2}", date)
+        else date[:7]
+        if re.match(r"^\d{4}-\d{2}$", date)
+        else date
+    )
     author = _clean(named.get("author") or (getattr(doc, "author", "") if doc is not None else ""))
     result = Extraction(
         kind="html",
@@ -148,5 +158,7 @@ def extract_html(body: bytes, content_type: str = "", url: str = "") -> Extracti
         if video:
             result.title = result.title or _clean(video.get("name"))
             result.description = result.description or _clean(video.get("description"))
-        result.metadata["video_url"] = og.get("og:video:url") or og.get("og:video") or (video or {}).get("contentUrl", "")
+        result.metadata["video_url"] = (
+            og.get("og:video:url") or og.get("og:video") or (video or {}).get("contentUrl", "")
+        )
     return result

@@ -26,14 +26,14 @@ def _pdf_date(value) -> str:
 def extract_pdf(body: bytes) -> Extraction:
     """Extract a PDF; raises MalformedDocument for a truncated, corrupt or encrypted file."""
     if not body.lstrip()[:5].startswith(b"%PDF-"):
-        raise MalformedDocument("pdf", "not a PDF file (no %PDF- header)")
+        raise MalformedDocument("pdf", "ce n'est pas un fichier PDF (pas d'en-tête %PDF-)")
     try:
         reader = PdfReader(io.BytesIO(body), strict=False)
         if reader.is_encrypted:
             try:
                 reader.decrypt("")  # many PDFs are "encrypted" with an empty user password
             except (PyPdfError, DependencyError, NotImplementedError) as exc:
-                raise MalformedDocument("pdf", f"encrypted PDF: {exc}") from exc
+                raise MalformedDocument("pdf", f"PDF chiffré : {exc}") from exc
         info = reader.metadata or {}
         pages = reader.pages
         page_count = len(pages)
@@ -46,11 +46,21 @@ def extract_pdf(body: bytes) -> Extraction:
                 break
     except MalformedDocument:
         raise
-    except (PyPdfError, DependencyError, NotImplementedError, ValueError, KeyError, TypeError, AttributeError, IndexError,
-            RecursionError, OSError) as exc:
-        raise MalformedDocument("pdf", f"unreadable PDF: {type(exc).__name__}: {exc}") from exc
+    except (
+        PyPdfError,
+        DependencyError,
+        NotImplementedError,
+        ValueError,
+        KeyError,
+        TypeError,
+        AttributeError,
+        IndexError,
+        RecursionError,
+        OSError,
+    ) as exc:
+        raise MalformedDocument("pdf", f"PDF illisible : {type(exc).__name__}: {exc}") from exc
     if page_count == 0:
-        raise MalformedDocument("pdf", "a PDF with no page")
+        raise MalformedDocument("pdf", "PDF sans aucune page")
     return Extraction(
         kind="pdf",
         title=str(info.get("/Title") or "").strip(),

@@ -1,9 +1,9 @@
 """What an extractor returns (Extraction, Episode) and how it fails (ExtractionError and subclasses).
 
-    CatalogueError
-     └── ExtractionError        the bytes could not be turned into metadata and text
-          ├── MalformedDocument   a truncated or corrupt file (bad PDF, DOCX that is not a zip, ...)
-          └── UnsupportedContent  a content type we do not extract (images, archives, ...)
+CatalogueError
+ └── ExtractionError        the bytes could not be turned into metadata and text
+      ├── MalformedDocument   a truncated or corrupt file (bad PDF, DOCX that is not a zip, ...)
+      └── UnsupportedContent  a content type we do not extract (images, archives, ...)
 """
 
 from dataclasses import asdict, dataclass, field

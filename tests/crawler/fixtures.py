@@ -11,8 +11,13 @@ RARE_HTML_WORD = "pétrichorinesque"
 BOILERPLATE_WORD = "menunavigationzz"
 
 
-def pdf_bytes(title: str = "Évaluation des cités éducatives", pages: int = 2, rare_word: str = RARE_PDF_WORD,
-              far_word: str | None = None, author: str = "IREV") -> bytes:
+def pdf_bytes(
+    title: str = "Évaluation des cités éducatives",
+    pages: int = 2,
+    rare_word: str = RARE_PDF_WORD,
+    far_word: str | None = None,
+    author: str = "IREV",
+) -> bytes:
     """A French PDF made with reportlab; `rare_word` on page 1, `far_word` (if any) on the last page."""
     from reportlab.lib.pagesizes import A4
     from reportlab.pdfgen import canvas
@@ -45,7 +50,9 @@ def truncated_pdf() -> bytes:
     return whole[: len(whole) // 3]
 
 
-def docx_bytes(title: str = "Compte rendu de la réunion du 3 mars 2022", rare_word: str = RARE_DOCX_WORD) -> bytes:
+def docx_bytes(
+    title: str = "Compte rendu de la réunion du 3 mars 2022", rare_word: str = RARE_DOCX_WORD
+) -> bytes:
     """A DOCX made with python-docx, with core properties and a rare word in a paragraph."""
     import docx
 
@@ -107,8 +114,12 @@ def mp3_bytes(title: str = "Épisode sur la parentalité", artist: str = "IREV",
     return out.getvalue()
 
 
-def html_page(title: str = "Rencontre nationale des Cités éducatives", rare_word: str = RARE_HTML_WORD,
-              charset: str = "utf-8", extra_head: str = "") -> bytes:
+def html_page(
+    title: str = "Rencontre nationale des Cités éducatives",
+    rare_word: str = RARE_HTML_WORD,
+    charset: str = "utf-8",
+    extra_head: str = "",
+) -> bytes:
     """A French article page with navigation, header and footer boilerplate around the main text."""
     page = f"""<!DOCTYPE html>
 <html lang="fr"><head><meta charset="{charset}"><title>{title} | IREV</title>

@@ -102,7 +102,12 @@ def build_data_dir(settings: Settings) -> None:
 def make_settings(data_dir: Path) -> Settings:
     """Settings of a test site in this data directory (nothing read from the environment)."""
     return Settings(
-        {"data_dir": str(data_dir), "allow_private_networks": True, "per_host_delay": 0.0, "secret_key": "test"},
+        {
+            "data_dir": str(data_dir),
+            "allow_private_networks": True,
+            "per_host_delay": 0.0,
+            "secret_key": "test",
+        },
         environ={},
     )
 
@@ -150,7 +155,7 @@ def live_server(app):
     """The site served by waitress on 127.0.0.1 on a free port; `live_server.url` is its base URL."""
     from waitress.server import create_server
 
-    server = create_server(app, host="127.0.0.1", port=0, threads=4, _quiet=True)
+    server = create_server(app, host="127.0.0.1", port=0, threads=4)
     thread = threading.Thread(target=server.run, name="waitress-test", daemon=True)
     thread.start()
     server.url = f"http://127.0.0.1:{server.effective_port}"
@@ -174,7 +179,9 @@ def browser():
 @pytest.fixture
 def browser_page(browser, live_server):
     """A fresh browser page (desktop width) on the live server; `page.base_url` is the server's URL."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="fr-FR", base_url=live_server.url)
+    context = browser.new_context(
+        viewport={"width": 1280, "height": 900}, locale="fr-FR", base_url=live_server.url
+    )
     page = context.new_page()
     page.set_default_timeout(10_000)
     yield page

@@ -1,5 +1,8 @@
 """Fixtures of the staff-page tests: an app with a staff account, a client logged in, and form helpers."""
 
+import shutil
+from pathlib import Path
+
 import pytest
 
 from catalogue import users
@@ -8,6 +11,9 @@ from catalogue.settings import Settings
 from catalogue.store import Store
 from index import build
 from web import create_app
+
+# Star-imported by the staff test modules: only the fixtures.
+__all__ = ["anonymous", "resource_id", "staff", "staff_app", "staff_template"]
 
 USER, PASSWORD = "alice", "motdepasse-alice"
 MAX_FAILURES = 3
@@ -30,8 +36,11 @@ def staff_settings(tmp_path, **extra) -> Settings:
     return Settings({**values, **extra}, environ={})
 
 
-def make_app(settings: Settings, services=None):
-    """The real site on these settings, with one staff account and one resource."""
+def make_app(settings: Settings, services=None, template: Path | None = None):
+    """The real site on these settings, with one staff account and one resource (copied from template if given)."""
+    if template is not None and not settings.data_path.exists():
+        shutil.copytree(template, settings.data_path)
+        return create_app({"SETTINGS": settings, "TESTING": True}, services=services)
     with Store.open(settings) as store:
         if not users.user_exists(store, USER):
             users.create_user(store, USER, PASSWORD)
@@ -69,10 +78,18 @@ def login(client, name=USER, password=PASSWORD, next_url=""):
     )
 
 
+@pytest.fixture(scope="session")
+def staff_template(tmp_path_factory) -> Path:
+    """A data directory with the account and the resource, indexed once per session (tests get copies)."""
+    root = tmp_path_factory.mktemp("staff-template")
+    make_app(staff_settings(root))
+    return root / "data"
+
+
 @pytest.fixture
-def staff_app(tmp_path):
+def staff_app(tmp_path, staff_template):
     """The site with a staff account alice and one resource, no services injected."""
-    return make_app(staff_settings(tmp_path))
+    return make_app(staff_settings(tmp_path), template=staff_template)
 
 
 @pytest.fixture

@@ -6,19 +6,8 @@ import pytest
 
 from catalogue import users
 from catalogue.store import Store
-from tests.web.staff_fixtures import (  # noqa: F401  (fixtures)
-    MAX_FAILURES,
-    PASSWORD,
-    USER,
-    anonymous,
-    csrf_of,
-    login,
-    make_app,
-    resource_id,
-    staff,
-    staff_app,
-    staff_settings,
-)
+from tests.web.staff_fixtures import *  # noqa: F403  (the fixtures)
+from tests.web.staff_fixtures import MAX_FAILURES, PASSWORD, USER, csrf_of, login, make_app, staff_settings
 
 PROTECTED_GETS = [
     "/equipe/",
@@ -40,7 +29,9 @@ PROTECTED_POSTS = [
 
 
 @pytest.mark.parametrize("path", PROTECTED_GETS)
-def test_anonymous_get_of_a_staff_page_redirects_to_login_with_the_page_to_come_back_to(anonymous, resource_id, path):
+def test_anonymous_get_of_a_staff_page_redirects_to_login_with_the_page_to_come_back_to(
+    anonymous, resource_id, path
+):
     path = path.format(rid=resource_id)
     response = anonymous.get(path)
     assert response.status_code == 302
@@ -49,8 +40,12 @@ def test_anonymous_get_of_a_staff_page_redirects_to_login_with_the_page_to_come_
 
 
 @pytest.mark.parametrize("path", PROTECTED_POSTS)
-def test_anonymous_post_with_a_valid_token_is_redirected_to_login_and_changes_nothing(anonymous, resource_id, path):
-    response = anonymous.post(path.format(rid=resource_id), data={"csrf_token": csrf_of(anonymous), "title": "X"})
+def test_anonymous_post_with_a_valid_token_is_redirected_to_login_and_changes_nothing(
+    anonymous, resource_id, path
+):
+    response = anonymous.post(
+        path.format(rid=resource_id), data={"csrf_token": csrf_of(anonymous), "title": "X"}
+    )
     assert response.status_code == 302
     assert response.headers["Location"].startswith("/equipe/connexion")
 
@@ -58,6 +53,21 @@ def test_anonymous_post_with_a_valid_token_is_redirected_to_login_and_changes_no
 @pytest.mark.parametrize("path", PROTECTED_POSTS + ["/equipe/connexion", "/equipe/deconnexion"])
 def test_post_without_csrf_token_is_refused_with_400_even_when_logged_in(staff, resource_id, path):
     assert staff.post(path.format(rid=resource_id), data={"title": "Piraté"}).status_code == 400
+
+
+def test_a_refused_form_is_explained_in_french(staff):
+    response = staff.post("/equipe/ressources/nouvelle", data={"title": "X"})
+    html = response.get_data(as_text=True)
+    assert (400, True, True) == (
+        response.status_code,
+        "<h1>Formulaire refusé</h1>" in html,
+        "Jeton de sécurité absent ou périmé" in html,
+    )
+
+
+def test_the_login_page_sends_a_logged_in_user_on(staff):
+    response = staff.get("/equipe/connexion?suivant=/equipe/journal")
+    assert (302, "/equipe/journal") == (response.status_code, response.headers["Location"])
 
 
 def test_post_with_a_wrong_csrf_token_is_refused_and_the_resource_is_unchanged(staff, staff_app, resource_id):
@@ -80,7 +90,9 @@ def test_login_goes_back_to_the_page_asked_for_and_opens_it(anonymous):
     assert "Journal des modifications" in page.get_data(as_text=True)
 
 
-@pytest.mark.parametrize("target", ["https://ailleurs.example/", "//ailleurs.example/", "javascript:alert(1)", ""])
+@pytest.mark.parametrize(
+    "target", ["https://ailleurs.example/", "//ailleurs.example/", "javascript:alert(1)", ""]
+)
 def test_login_never_redirects_to_another_site(anonymous, target):
     response = login(anonymous, next_url=target)
     assert response.headers["Location"] == "/equipe/"
@@ -127,8 +139,8 @@ def test_session_cookie_is_httponly_and_samesite_lax_and_not_secure_by_default(a
     assert "Secure" not in cookie
 
 
-def test_session_cookie_is_secure_when_the_site_is_served_over_https(tmp_path):
-    app = make_app(staff_settings(tmp_path, secure_cookies=True))
+def test_session_cookie_is_secure_when_the_site_is_served_over_https(tmp_path, staff_template):
+    app = make_app(staff_settings(tmp_path, secure_cookies=True), template=staff_template)
     client = app.test_client()
     response = login(client)
     assert "Secure" in response.headers["Set-Cookie"]

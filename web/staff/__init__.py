@@ -2,7 +2,7 @@
 
 from datetime import timedelta
 
-from flask import Blueprint, Flask, session, url_for
+from flask import Blueprint, Flask, render_template, session, url_for
 
 bp = Blueprint("staff", __name__, url_prefix="/equipe")
 
@@ -12,8 +12,8 @@ from web.staff import auth, csrf, health, importing, journal, resources  # noqa:
 
 @bp.before_request
 def _guard():
-    csrf.protect()
     auth.load_user()
+    csrf.protect()
 
 
 def init_app(app: Flask) -> None:
@@ -21,7 +21,9 @@ def init_app(app: Flask) -> None:
     settings = app.config["SETTINGS"]
     app.config["SESSION_COOKIE_HTTPONLY"] = True
     app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
-    app.config["SESSION_COOKIE_SECURE"] = bool(app.config.get("SESSION_COOKIE_SECURE") or settings.secure_cookies)
+    app.config["SESSION_COOKIE_SECURE"] = bool(
+        app.config.get("SESSION_COOKIE_SECURE") or settings.secure_cookies
+    )
     app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(hours=8)
     app.add_template_global(csrf.csrf_token, "csrf_token")
     app.context_processor(_staff_link)
@@ -30,6 +32,12 @@ def init_app(app: Flask) -> None:
 def _staff_link() -> dict:
     """The "Espace équipe" link of the main menu, for logged-in staff only."""
     return {"staff_home_url": url_for("staff.home") if session.get(auth.SESSION_USER) else None}
+
+
+@bp.errorhandler(400)
+def _bad_request(error):
+    """A refused form (missing or stale CSRF token) explained in French, with a way back."""
+    return render_template("staff/bad_request.html", message=error.description), 400
 
 
 @bp.after_request

@@ -56,6 +56,8 @@ def _locked_message(exc: users.AccountLocked) -> str:
 def login():
     """The login form; on success, a fresh session and back to the page asked for."""
     next_url = request.values.get("suivant", "")
+    if request.method == "GET" and g.get("staff_user"):
+        return redirect(safe_next(next_url))
     error = None
     name = ""
     status = 200

@@ -60,7 +60,9 @@ def edit_resource(store, actor: str, rid: str, values: dict) -> tuple[Resource, 
 
 def record_crawl(store, actor: str, ids: list[str], summary) -> None:
     """Note a "crawl now" in the audit log and reindex what the crawl changed."""
-    audit.record(store, actor, "resource.crawl", ids[0] if len(ids) == 1 else None, detail=summary_text(summary))
+    audit.record(
+        store, actor, "resource.crawl", ids[0] if len(ids) == 1 else None, detail=summary_text(summary)
+    )
     reindex(store, ids)
 
 
@@ -77,5 +79,11 @@ def summary_text(value) -> str:
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         value = dataclasses.asdict(value)
     if isinstance(value, dict):
-        return ", ".join(f"{k} = {v}" for k, v in value.items() if not isinstance(v, list | dict))
+        parts = []
+        for key, item in value.items():
+            if isinstance(item, dict):
+                parts.extend(f"{k} = {v}" for k, v in item.items())
+            elif not isinstance(item, list):
+                parts.append(f"{key} = {item}")
+        return ", ".join(parts)
     return str(value)

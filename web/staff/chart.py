@@ -14,7 +14,7 @@ SERIES = (
     ),
 )
 WIDTH, HEIGHT = 720, 240
-MARGIN_LEFT, MARGIN_BOTTOM, MARGIN_TOP = 48, 28, 12
+MARGIN_LEFT, MARGIN_RIGHT, MARGIN_BOTTOM, MARGIN_TOP = 48, 24, 28, 12
 
 
 @dataclass
@@ -50,10 +50,11 @@ def series_counts(counts: dict[str, int]) -> list[int]:
 
 
 def _nice_max(value: int) -> int:
-    for step in (1, 2, 5):
-        for power in range(0, 7):
+    """The smallest round number (1, 2, 4, 5, 6, 8 × a power of ten, even) at or above value."""
+    for power in range(0, 9):
+        for step in (1, 2, 4, 5, 6, 8):
             top = step * 10**power
-            if top >= value:
+            if top >= value and top % 2 == 0:
                 return top
     return value
 
@@ -66,7 +67,7 @@ def build(nights: list[tuple[str, dict[str, int]]]) -> Chart:
         return chart
     top = _nice_max(max(1, max(sum(values) for _, values in chart.rows)))
     plot_height = HEIGHT - MARGIN_BOTTOM - MARGIN_TOP
-    slot = (WIDTH - MARGIN_LEFT) / len(chart.rows)
+    slot = (WIDTH - MARGIN_LEFT - MARGIN_RIGHT) / len(chart.rows)
     bar_width = max(1.0, slot * 0.8)
     for i, (night, values) in enumerate(chart.rows):
         x = MARGIN_LEFT + i * slot + (slot - bar_width) / 2
@@ -76,10 +77,21 @@ def build(nights: list[tuple[str, dict[str, int]]]) -> Chart:
                 continue
             h = plot_height * value / top
             base -= h
-            chart.bars.append(Bar(round(x, 1), round(base, 1), round(bar_width, 1), round(h, 1), key, f"{_day(night)} : {value} {label.lower()}"))
-        if i % 7 == 0 or i == len(chart.rows) - 1:
+            chart.bars.append(
+                Bar(
+                    round(x, 1),
+                    round(base, 1),
+                    round(bar_width, 1),
+                    round(h, 1),
+                    key,
+                    f"{_day(night)} : {value} {label.lower()}",
+                )
+            )
+        if (len(chart.rows) - 1 - i) % 7 == 0:  # a label each week, counted back from the last night
             chart.x_labels.append((round(x + bar_width / 2, 1), _day(night)))
-    chart.y_ticks = [(round(HEIGHT - MARGIN_BOTTOM - plot_height * f, 1), round(top * f)) for f in (0, 0.5, 1)]
+    chart.y_ticks = [
+        (round(HEIGHT - MARGIN_BOTTOM - plot_height * f, 1), round(top * f)) for f in (0, 0.5, 1)
+    ]
     return chart
 
 

@@ -8,8 +8,19 @@ from catalogue.vocabularies import Vocabularies
 
 # Fields a person edits in the form, in display order (text and suggested themes come from the crawler).
 EDITABLE = (
-    "url", "title", "description", "type", "themes", "level", "territory", "publisher",
-    "audience", "date", "language", "source_url", "notes",
+    "url",
+    "title",
+    "description",
+    "type",
+    "themes",
+    "level",
+    "territory",
+    "publisher",
+    "audience",
+    "date",
+    "language",
+    "source_url",
+    "notes",
 )
 LABELS = {
     "url": "Adresse (URL)",

@@ -2,6 +2,7 @@
 
 import importlib
 import logging
+from datetime import UTC, date, datetime
 
 from flask import abort, flash, g, redirect, render_template, url_for
 
@@ -42,10 +43,43 @@ def linkhealth():
         return None
 
 
-def _field(item, name: str, default=None):
-    if isinstance(item, dict):
-        return item.get(name, default)
-    return getattr(item, name, default)
+STATUS_LABELS = {"ok": "Fonctionne", "a-verifier": "À vérifier", "casse": "Cassé"}
+
+
+def _days_since(moment: str | None, today: date) -> int | None:
+    if not moment:
+        return None
+    return (today - date.fromisoformat(moment[:10])).days + 1
+
+
+def failing_rows(items: list[dict], today: date) -> list[dict]:
+    """The failing links as table rows: title, address, status and verdict in words, days failing."""
+    return [
+        {
+            "id": item["resource_id"],
+            "title": item.get("title") or item["url"],
+            "url": item["url"],
+            "status": STATUS_LABELS.get(item.get("status"), item.get("status") or ""),
+            "verdict_text": item.get("verdict_text") or VERDICTS.get(item["verdict"], item["verdict"]),
+            "days_failing": _days_since(item.get("first_failure_at"), today),
+            "nights": item.get("consecutive_failures") or 0,
+            "since": (item.get("first_failure_at") or "")[:10],
+        }
+        for item in items
+    ]
+
+
+def moved_rows(items: list[dict]) -> list[dict]:
+    """The moved links as table rows: title, old and new address."""
+    return [
+        {
+            "id": item["resource_id"],
+            "title": item.get("title") or item["url"],
+            "url": item["url"],
+            "new_url": item["moved_to"],
+        }
+        for item in items
+    ]
 
 
 @bp.route("/liens")
@@ -57,18 +91,16 @@ def link_health():
         return render_template("staff/health.html", available=False)
     store = get_store()
     summary = module.summary_by_verdict(store)
-    nights = [(_field(n, "night", n[0] if isinstance(n, tuple) else ""), _field(n, "counts", n[1] if isinstance(n, tuple) else {}))
-              for n in module.nightly_counts(store, nights=NIGHTS)]
+    nights = [(n["night"], n["counts"]) for n in module.nightly_counts(store, nights=NIGHTS)]
     return render_template(
         "staff/health.html",
         available=True,
         summary=[(verdict, VERDICTS.get(verdict, verdict), count) for verdict, count in summary.items()],
         total=sum(summary.values()),
         chart=chart.build(nights),
-        failing=module.failing(store),
-        moved=module.moved(store),
-        verdicts=VERDICTS,
-        field=_field,
+        nights_checked=sum(1 for _, counts in nights if counts),
+        failing=failing_rows(module.failing(store), datetime.now(UTC).date()),
+        moved=moved_rows(module.moved(store)),
     )
 
 
@@ -87,9 +119,15 @@ def accept_moved(rid: str):
     try:
         with store.transaction():
             result = module.apply_moved(store, rid, g.staff_user)
-            new_id = _field(result, "id", None) or rid
-            after = store.get(new_id).url
-            audit.record(store, g.staff_user, "link.accept_moved", rid, before={"url": before}, after={"url": after})
+            new_id, after = result["id"], result["url"]
+            audit.record(
+                store,
+                g.staff_user,
+                "link.accept_moved",
+                new_id,
+                before={"url": before, "id": rid},
+                after={"url": after, "id": new_id},
+            )
     except CatalogueError as exc:
         flash(f"La nouvelle adresse n'a pas pu être acceptée : {exc}", "error")
         return redirect(url_for("staff.link_health"))

@@ -14,8 +14,13 @@ from web.staff.resources import service
 
 ROW_FIELDS = ("action", "status", "title", "url", "level", "type", "reason")
 COLUMN_LABELS = {
-    "action": "Action", "status": "État", "title": "Titre", "url": "Adresse",
-    "level": "Niveau", "type": "Type", "reason": "Raison",
+    "action": "Action",
+    "status": "État",
+    "title": "Titre",
+    "url": "Adresse",
+    "level": "Niveau",
+    "type": "Type",
+    "reason": "Raison",
 }
 LIST_KEYS = ("resources", "items", "entries", "links", "results")
 
@@ -52,6 +57,7 @@ def _outcome_view(outcome) -> dict:
         "rows": rows,
         "skipped": skipped,
         "ids": [r.id for r in outcome.created],
+        "new": len(outcome.created),
     }
 
 
@@ -73,7 +79,7 @@ def report_view(report) -> dict:
         summary = {"Résultat": data}
     rows = [r if isinstance(r, dict) else {"url": str(r)} for r in rows]
     ids = [r.get("id") or resource_id(r["url"]) for r in rows if r.get("id") or r.get("url")]
-    return {"summary": summary, "rows": rows, "skipped": [], "ids": ids}
+    return {"summary": summary, "rows": rows, "skipped": [], "ids": ids, "new": None}
 
 
 def _columns(rows: list[dict]) -> list[str]:
@@ -82,7 +88,9 @@ def _columns(rows: list[dict]) -> list[str]:
 
 
 def _existing(store, ids: list[str]) -> list[str]:
-    found = [rid for rid in ids if store.conn.execute("SELECT 1 FROM resources WHERE id = ?", (rid,)).fetchone()]
+    found = [
+        rid for rid in ids if store.conn.execute("SELECT 1 FROM resources WHERE id = ?", (rid,)).fetchone()
+    ]
     return list(dict.fromkeys(found))
 
 
@@ -111,6 +119,9 @@ def import_page():
         context["error"] = f"La page n'a pas pu être lue : {exc}"
         return render_template("staff/import.html", **context), 502
     view = report_view(report)
+    for row in view["rows"]:
+        if row.get("level") in vocabularies.levels:
+            row["level"] = vocabularies.levels.label(row["level"])
     if not dry_run:
         store = get_store()
         changes.record_import(store, g.staff_user, url, level, view["summary"], _existing(store, view["ids"]))
@@ -123,4 +134,5 @@ def import_page():
         columns=_columns(view["rows"]),
         column_labels=COLUMN_LABELS,
         dry_run=dry_run,
+        new_count=view["new"],
     )

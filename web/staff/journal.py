@@ -6,6 +6,7 @@ from catalogue import audit
 from web.context import get_store
 from web.staff import bp
 from web.staff.auth import login_required
+from web.staff.forms import LABELS
 
 PER_PAGE = 50
 ACTIONS = {
@@ -14,6 +15,8 @@ ACTIONS = {
     "resource.crawl": "Exploration",
     "link.accept_moved": "Nouvelle adresse acceptée",
     "page.import": "Import d'une page",
+    "user.add": "Compte créé",
+    "user.remove": "Compte supprimé",
 }
 
 
@@ -41,6 +44,17 @@ def journal():
     items = audit.entries(store, limit=PER_PAGE, offset=(page - 1) * PER_PAGE, resource_id=rid)
     pages = max(1, -(-total // PER_PAGE))
 
+    ids = sorted({e.resource_id for e in items if e.resource_id})
+    titles = (
+        dict(
+            store.conn.execute(
+                f"SELECT id, title FROM resources WHERE id IN ({', '.join('?' * len(ids))})", ids
+            ).fetchall()
+        )
+        if ids
+        else {}
+    )
+
     def page_url(n: int) -> str:
         return url_for("staff.journal", page=n, ressource=rid)
 
@@ -54,4 +68,6 @@ def journal():
         previous_url=page_url(page - 1) if page > 1 else None,
         next_url=page_url(page + 1) if page < pages else None,
         resource_id=rid,
+        titles=titles,
+        field_labels={**LABELS, "id": "Identifiant"},
     )

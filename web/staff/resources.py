@@ -23,6 +23,27 @@ def service(name: str):
     return getattr(services, name, None)
 
 
+OUTCOMES = {
+    "ok": "contenu lu et indexé",
+    "not_modified": "inchangé depuis la dernière exploration",
+    "extraction": "téléchargé, mais le texte n'a pas pu être extrait",
+}
+
+
+def crawl_message(summary) -> str:
+    """A crawl summary in French: each outcome of the run in words (its one-line form otherwise)."""
+    outcomes = getattr(summary, "outcomes", None)
+    if not isinstance(outcomes, dict) or not outcomes:
+        return changes.summary_text(summary)
+    return (
+        ", ".join(
+            f"{OUTCOMES.get(name, f'échec ({name})')}" + (f" ({count})" if count > 1 else "")
+            for name, count in outcomes.items()
+        )
+        + "."
+    )
+
+
 def _find(store, q: str) -> list:
     like = f"%{q}%"
     return store.conn.execute(
@@ -126,5 +147,5 @@ def resource_crawl(rid: str):
         return redirect(url_for("staff.resource_edit", rid=rid))
     summary = crawl_now([rid])
     changes.record_crawl(store, g.staff_user, [rid], summary)
-    flash(f"Exploration terminée : {changes.summary_text(summary)}", "success")
+    flash(f"Exploration terminée : {crawl_message(summary)}", "success")
     return redirect(url_for("staff.resource_edit", rid=rid))

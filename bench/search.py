@@ -1,0 +1,253 @@
+"""Search speed: index build rate, index size, latency of a full results page, against SQLite FTS5.
+
+Generates N French resources (titles, descriptions, multi-valued themes, levels, types, ~30
+publishers, years, ~3 KB bodies with a long tail of 100 KB PDF-like texts), builds the
+product's index and an FTS5 table of the same documents, then times 200 varied queries
+(top 20 with snippets, disjunctive counts of every facet, suggestion), half with filters.
+
+    python bench/search.py --size 10000 [--queries 200] [--procs 1] [--keep DIR]
+"""
+
+import argparse
+import random
+import resource
+import sqlite3
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from catalogue.models import Resource  # noqa: E402
+from catalogue.settings import Settings  # noqa: E402
+from catalogue.store import Store  # noqa: E402
+from index.build import rebuild  # noqa: E402
+from index.query import SearchQuery  # noqa: E402
+from index.search import Searcher  # noqa: E402
+
+WORDS = (
+    "évaluation protocole indicateur observatoire parentalité familles parents coéducation orientation "
+    "insertion formation apprentissage emploi jeunes collège lycée élèves enseignants réussite décrochage "
+    "scolaire lecture langage bibliothèque crèche petite enfance mentorat tutorat bénévoles service civique "
+    "volontaires engagement citoyenneté gouvernance pilotage troïka préfet recteur maire quartier prioritaire "
+    "politique ville cité éducative continuité périscolaire vacances culture sport santé numérique "
+    "égalité chances mobilité internationale coopération Québec programme dispositif accompagnement "
+    "rencontre séminaire webinaire synthèse rapport compte rendu réseau chef projet coordinateur "
+    "territoire acteurs associations partenaires budget financement revue action expérimentation"
+).split()
+FILLER = "le la les des du de un une et pour avec dans sur par au aux ce cette qui que est sont ont".split()
+THEMES = [
+    "evaluation",
+    "insertion-16-25",
+    "parentalite",
+    "gouvernance",
+    "reseau-cpo",
+    "continuite-educative",
+    "reussite-scolaire",
+    "lecture-langage",
+    "petite-enfance",
+    "engagement",
+    "mentorat",
+    "ouverture",
+]
+TYPES = [
+    "video",
+    "podcast",
+    "webinaire",
+    "guide",
+    "rapport",
+    "synthese",
+    "compte-rendu",
+    "dispositif",
+    "fiche-experience",
+    "article",
+    "recueil",
+]
+LEVELS = ["national", "regional", "local"]
+PUBLISHERS = [f"Éditeur {n}" for n in range(1, 28)] + ["ANCT", "INJEP", "IREV"]
+TERRITORIES = ["", "Hauts-de-France", "Maubeuge", "Lille", "Roubaix", "Essonne", "Grigny", "Marseille"]
+
+
+def sentence(rng, n):
+    words = []
+    for _ in range(n):
+        words.append(rng.choice(WORDS) if rng.random() < 0.55 else rng.choice(FILLER))
+    return " ".join(words).capitalize() + "."
+
+
+def body(rng, chars):
+    parts, size = [], 0
+    while size < chars:
+        s = sentence(rng, rng.randint(8, 20))
+        parts.append(s)
+        size += len(s) + 1
+    return " ".join(parts)
+
+
+def generate(n: int, seed: int = 7):
+    """N synthetic resources, reproducibly."""
+    rng = random.Random(seed)
+    for i in range(n):
+        long_tail = rng.random() < 0.01
+        yield Resource(
+            url=f"https://bench.test/r/{i}",
+            title=sentence(rng, rng.randint(4, 9))[:-1],
+            description=sentence(rng, rng.randint(15, 30)),
+            type=rng.choice(TYPES),
+            themes=rng.sample(THEMES, rng.randint(0, 3)),
+            level=rng.choice(LEVELS),
+            publisher=rng.choice(PUBLISHERS),
+            territory=rng.choice(TERRITORIES),
+            date=f"{rng.randint(2012, 2024)}-{rng.randint(1, 12):02d}",
+            text=body(rng, 100_000 if long_tail else rng.randint(2_000, 4_000)),
+        )
+
+
+def queries(count: int, seed: int = 11) -> list[SearchQuery]:
+    """Varied queries: one to three words, accents dropped or typos in some, half with filters."""
+    from index.analysis import fold
+
+    rng = random.Random(seed)
+    out = []
+    for i in range(count):
+        words = rng.sample(WORDS, rng.choice([1, 1, 2, 2, 3]))
+        if i % 4 == 1:
+            words = [fold(w) for w in words]
+        if i % 10 == 3:
+            w = words[0]
+            words[0] = w[:2] + w[3:] if len(w) > 5 else w
+        filters = {}
+        if i % 2:
+            filters["level"] = [rng.choice(LEVELS)]
+            if i % 3 == 0:
+                filters["theme"] = [rng.choice(THEMES)]
+        out.append(SearchQuery(q=" ".join(words), filters=filters, per_page=20))
+    return out
+
+
+def fts5_build(path: Path, resources) -> sqlite3.Connection:
+    conn = sqlite3.connect(path)
+    conn.execute(
+        "CREATE VIRTUAL TABLE docs USING fts5(title, description, body, "
+        "tokenize = 'unicode61 remove_diacritics 2')"
+    )
+    conn.execute("CREATE TABLE meta (rowid INTEGER PRIMARY KEY, level, type, publisher, year, territory)")
+    conn.execute("CREATE TABLE themes (rowid INTEGER, theme)")
+    with conn:
+        for n, r in enumerate(resources, 1):
+            conn.execute(
+                "INSERT INTO docs(rowid, title, description, body) VALUES (?, ?, ?, ?)",
+                (n, r.title, r.description, r.text),
+            )
+            conn.execute(
+                "INSERT INTO meta VALUES (?, ?, ?, ?, ?, ?)",
+                (n, r.level, r.type, r.publisher, r.date[:4], r.territory),
+            )
+            conn.executemany("INSERT INTO themes VALUES (?, ?)", [(n, t) for t in r.themes])
+    conn.execute("CREATE INDEX themes_rowid ON themes(rowid)")
+    return conn
+
+
+def fts5_page(conn, sq: SearchQuery):
+    """The same page from FTS5: top 20 by bm25 with snippets, count, facet counts by GROUP BY."""
+    match = " ".join('"' + w.replace('"', "") + '"' for w in sq.q.split())
+    where, params = ["docs MATCH ?"], [match]
+    if "level" in sq.filters:
+        where.append("m.level IN ({})".format(",".join("?" * len(sq.filters["level"]))))
+        params += sq.filters["level"]
+    if "theme" in sq.filters:
+        where.append(
+            "m.rowid IN (SELECT rowid FROM themes WHERE theme IN ({}))".format(
+                ",".join("?" * len(sq.filters["theme"]))
+            )
+        )
+        params += sq.filters["theme"]
+    cond = " AND ".join(where)
+    base = f"FROM docs JOIN meta m ON m.rowid = docs.rowid WHERE {cond}"
+    conn.execute(
+        f"SELECT docs.rowid, docs.title, snippet(docs, 2, '<mark>', '</mark>', '…', 24) {base} "
+        "ORDER BY bm25(docs, 5.0, 2.0, 1.0) LIMIT 20",
+        params,
+    ).fetchall()
+    conn.execute(f"SELECT count(*) {base}", params).fetchone()
+    for col in ("level", "type", "publisher", "year", "territory"):
+        conn.execute(f"SELECT m.{col}, count(*) {base} GROUP BY m.{col}", params).fetchall()
+    conn.execute(
+        f"SELECT t.theme, count(*) FROM themes t WHERE t.rowid IN (SELECT docs.rowid {base}) GROUP BY t.theme",
+        params,
+    ).fetchall()
+
+
+def timed(fn, items) -> list[float]:
+    out = []
+    for item in items:
+        start = time.perf_counter()
+        fn(item)
+        out.append((time.perf_counter() - start) * 1000)
+    return out
+
+
+def summary(ms: list[float]) -> tuple[float, float]:
+    ordered = sorted(ms)
+    return statistics.median(ordered), ordered[int(len(ordered) * 0.95) - 1]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--size", type=int, default=10_000, help="Number of resources (default 10000).")
+    parser.add_argument("--queries", type=int, default=200)
+    parser.add_argument("--procs", type=int, default=1, help="Writer processes for the build (default 1).")
+    parser.add_argument("--keep", help="Work in this folder and keep it (default: a temporary folder).")
+    args = parser.parse_args()
+    workdir = Path(args.keep or tempfile.mkdtemp(prefix="bench-search-"))
+    workdir.mkdir(parents=True, exist_ok=True)
+    settings = Settings({"data_dir": str(workdir / "data")}, environ={})
+    resources = list(generate(args.size))
+    print(
+        f"{args.size} resources generated ({sum(len(r.text) for r in resources) / 1e6:.0f} MB of text)",
+        flush=True,
+    )
+    with Store.open(settings) as store:
+        store.upsert_many(resources)
+        start = time.monotonic()
+        stats = rebuild(store, settings.index_path, procs=args.procs)
+        seconds = time.monotonic() - start
+        vocabularies = store.vocabularies
+    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(
+        f"build: {stats['documents']} documents in {seconds:.1f} s = {stats['documents'] / seconds:.0f} documents/s "
+        f"(theme suggestion included), index {stats['bytes'] / 1e6:.0f} MB, peak RSS {rss_mb:.0f} MB",
+        flush=True,
+    )
+    searcher = Searcher(settings.index_path, vocabularies)
+    qs = queries(args.queries)
+    searcher.search(SearchQuery(q="évaluation"))  # opens the searcher and fills its caches
+    ours = timed(searcher.search, qs)
+    plain = [q for q in qs if not q.filters]
+    filtered = [q for q in qs if q.filters]
+    totals = [searcher.search(q).total for q in qs[:20]]
+    searcher.close()
+    start = time.monotonic()
+    conn = fts5_build(workdir / "fts5.sqlite3", resources)
+    fts_build = time.monotonic() - start
+    fts5_page(conn, qs[0])
+    theirs = timed(lambda q: fts5_page(conn, q), qs)
+    conn.close()
+    med, p95 = summary(ours)
+    fmed, fp95 = summary(theirs)
+    ours_plain = summary([ours[i] for i, q in enumerate(qs) if not q.filters])
+    ours_filtered = summary([ours[i] for i, q in enumerate(qs) if q.filters])
+    print(
+        f"whoosh page ({len(qs)} queries: {len(plain)} without filters, {len(filtered)} with): "
+        f"median {med:.1f} ms, p95 {p95:.1f} ms "
+        f"(without filters {ours_plain[0]:.1f}/{ours_plain[1]:.1f}, with {ours_filtered[0]:.1f}/{ours_filtered[1]:.1f})"
+    )
+    print(f"fts5 page: median {fmed:.1f} ms, p95 {fp95:.1f} ms (built in {fts_build:.1f} s)")
+    print(f"ratio whoosh/fts5: median {med / fmed:.2f}x, p95 {p95 / fp95:.2f}x; first totals {totals[:8]}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,275 @@
+"""Site benchmark: the real server (`catalogue serve`, waitress) on the seed plus 10,000 generated resources,
+driven by 16 concurrent clients for 60 s over searches with facets and resource pages.
+
+Prints requests/s, median and p95 latency per kind of page, and errors. Target on a 2-core
+machine: p95 <= 150 ms for a search page, no error. Everything runs on 127.0.0.1.
+
+    python bench/web.py [--size 10000] [--clients 16] [--seconds 60] [--threads 8] [--keep DIR]
+"""
+
+import argparse
+import json
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from catalogue.models import Resource  # noqa: E402
+from catalogue.seed import load_seed  # noqa: E402
+from catalogue.settings import Settings  # noqa: E402
+from catalogue.store import Store  # noqa: E402
+from index.build import index_exists, rebuild  # noqa: E402
+
+# Common words of the field, drawn with a Zipf-like law: the first ones in most documents, the last
+# ones in few. Theme keywords (from the vocabulary file) come from the resource's own themes only,
+# so a query on a theme word matches a fraction of the catalogue, as in a real one.
+GENERAL = (
+    "projet quartier école collège élèves enfants jeunes acteurs partenaires territoire action actions "
+    "dispositif accompagnement équipe ville cité éducative éducation national local régional réseau "
+    "rencontre séminaire atelier présentation outil outils guide ressources retour expérience pratique "
+    "pratiques enjeux objectifs public publics moyens financement budget appel projets structure "
+    "association associations centre social maison quartier prioritaire politique contrat collectivité "
+    "commune mairie département région préfecture rectorat académie inspection enseignant enseignants "
+    "professeurs directeur principal conseiller animateur animateurs éducateur éducateurs médiateur "
+    "santé sport culture numérique égalité chances mobilité transport logement emploi insertion "
+    "citoyenneté laïcité prévention sécurité violence harcèlement climat scolaire absentéisme réussite "
+    "parcours orientation stage métier métiers entreprise entreprises formation apprentissage diplôme "
+    "lycée lycéens collégiens écoliers maternelle primaire élémentaire classe classes devoirs soutien "
+    "aide accueil inscription cantine restauration activité activités loisirs vacances été mercredi "
+    "soir week-end bibliothèque médiathèque musée théâtre musique danse cinéma lecture écriture langue "
+    "français mathématiques sciences histoire géographie anglais internationale coopération échange "
+    "volontaire bénévole bénévoles mentor tuteur parrain marraine famille familles parents mère père "
+    "enfance crèche bébé petite santé psychologue infirmière médecin handicap inclusion diagnostic "
+    "évaluation indicateur bilan rapport étude enquête analyse données chiffres résultats impact "
+    "gouvernance pilotage comité instance coordination chef coordinateur troïka préfet recteur maire "
+    "élu élus convention charte label labellisation programme plan stratégie feuille route calendrier "
+    "année scolaire rentrée trimestre semaine journée heure temps durée lieu espace salle local locaux "
+    "innovation expérimentation essaimage modélisation capitalisation valorisation communication "
+    "site page document fiche vidéo podcast webinaire replay compte rendu synthèse recueil article"
+).split()
+FILLER = "le la les des du de un une et pour avec dans sur par au aux ce cette qui que est sont ont".split()
+THEMES = ["evaluation", "insertion-16-25", "parentalite", "gouvernance", "reseau-cpo", "continuite-educative",
+          "reussite-scolaire", "lecture-langage", "petite-enfance", "engagement", "mentorat", "ouverture"]
+TYPES = ["video", "podcast", "webinaire", "guide", "rapport", "synthese", "compte-rendu", "dispositif",
+         "fiche-experience", "article", "recueil"]
+LEVELS = ["national", "regional", "local"]
+QUERIES = ["", "évaluation", "evaluation", "parentalité", "décrochage scolaire", "mentorat", "lecture",
+           "petite enfance", "protocole d'évaluation", "insertion professionnelle", "numérique", "culture sport",
+           "gouvernance pilotage", "service civique", "orientation", "famille", "collège", "harcèlement"]
+ZIPF = [1 / (rank + 1) ** 0.9 for rank in range(len(GENERAL))]
+
+
+def theme_words() -> dict[str, list[str]]:
+    """The keywords of each theme, from the vocabulary file."""
+    from catalogue.vocabularies import load_vocabularies
+
+    return {t.value: [t.label.lower(), *t.keywords] for t in load_vocabularies().themes.terms}
+
+
+def sentence(rng: random.Random, n: int, topical: list[str]) -> str:
+    words = []
+    for _ in range(n):
+        roll = rng.random()
+        if roll < 0.35:
+            words.append(rng.choice(FILLER))
+        elif roll < 0.45 and topical:
+            words.append(rng.choice(topical))
+        else:
+            words.append(rng.choices(GENERAL, weights=ZIPF)[0])
+    return " ".join(words).capitalize() + "."
+
+
+def generated(size: int, rng: random.Random) -> list[Resource]:
+    """`size` French resources with ~3 KB of text, about their own themes, facet values spread out."""
+    keywords = theme_words()
+    resources = []
+    for i in range(size):
+        themes = rng.sample(THEMES, rng.choice((1, 1, 2, 3)))
+        topical = [w for t in themes for w in keywords[t]]
+        resources.append(
+            Resource(
+                url=f"https://bench.example/ressources/{i:06d}",
+                title=sentence(rng, rng.randint(4, 10), topical)[:-1],
+                description=sentence(rng, 30, topical),
+                type=rng.choice(TYPES),
+                themes=themes,
+                level=rng.choice(LEVELS),
+                publisher=f"Éditeur {rng.randint(1, 30)}",
+                territory=rng.choice(["", "Hauts-de-France", "Maubeuge", "Lille", "Essonne", "Marseille"]),
+                date=f"{rng.randint(2015, 2026)}-{rng.randint(1, 12):02d}",
+                text=" ".join(sentence(rng, rng.randint(12, 20), topical) for _ in range(rng.randint(15, 30))),
+            )
+        )
+    return resources
+
+
+def prepare(data_dir: Path, size: int) -> Settings:
+    """A data directory with the seed and `size` generated resources, indexed (reused when already there)."""
+    settings = Settings({"data_dir": str(data_dir), "secret_key": "bench"}, environ={})
+    with Store.open(settings) as store:
+        if store.count() < size:
+            started = time.monotonic()
+            load_seed(store)
+            store.upsert_many(generated(size, random.Random(42)))
+            print(f"store: {store.count()} resources in {time.monotonic() - started:.1f} s", flush=True)
+        if not index_exists(settings.index_path) or store.get_meta("bench_indexed") != str(store.count()):
+            started = time.monotonic()
+            stats = rebuild(store, settings.index_path, procs=2)
+            store.set_meta("bench_indexed", str(store.count()))
+            print(f"index: {stats['documents']} documents in {time.monotonic() - started:.1f} s", flush=True)
+    return settings
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(data_dir: Path, port: int, threads: int) -> subprocess.Popen:
+    """`catalogue serve` in its own process (its own GIL), waiting until it answers."""
+    env = {**os.environ, "CATALOGUE_DATA_DIR": str(data_dir), "CATALOGUE_SECRET_KEY": "bench"}
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "from catalogue.cli import main; main()",
+            "-q",
+            "serve",
+            "--port",
+            str(port),
+            "--threads",
+            str(threads),
+        ],
+        env=env,
+        cwd=ROOT,
+    )
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        try:
+            requests.get(f"http://127.0.0.1:{port}/", timeout=5)
+            return process
+        except requests.ConnectionError:
+            if process.poll() is not None:
+                raise SystemExit("the server stopped before answering")
+            time.sleep(0.2)
+    process.terminate()
+    raise SystemExit("the server did not answer within 120 s")
+
+
+def search_request(rng: random.Random) -> tuple[str, dict]:
+    """A search page as people use it: words or none, 0-2 facets ticked, sometimes page 2-3 or a sort."""
+    params = {"q": rng.choice(QUERIES)}
+    for facet, values in rng.sample(
+        [("theme", THEMES), ("level", LEVELS), ("type", TYPES)], rng.choice((0, 1, 1, 2))
+    ):
+        params[facet] = rng.choice(values)
+    if rng.random() < 0.2:
+        params["page"] = rng.choice((2, 3))
+    if rng.random() < 0.1:
+        params["sort"] = rng.choice(("date", "title"))
+    return "/recherche", params
+
+
+def client(base: str, ids: list[str], until: float, seed: int, samples: list, errors: list) -> None:
+    """One user: 70 % search pages, 30 % resource pages, one keep-alive connection."""
+    rng = random.Random(seed)
+    session = requests.Session()
+    while time.monotonic() < until:
+        if rng.random() < 0.7:
+            kind, (path, params) = "search", search_request(rng)
+        else:
+            kind, path, params = "resource", f"/ressources/{rng.choice(ids)}", {}
+        started = time.perf_counter()
+        try:
+            response = session.get(base + path, params=params, timeout=30)
+            elapsed = time.perf_counter() - started
+            if response.status_code != 200:
+                errors.append((kind, response.status_code, response.url))
+            samples.append((kind, elapsed))
+        except requests.RequestException as exc:
+            errors.append((kind, type(exc).__name__, path))
+    session.close()
+
+
+def summarise(samples: list, seconds: float) -> dict:
+    report = {}
+    for kind in ("search", "resource", "all"):
+        times = sorted(t for k, t in samples if kind in ("all", k))
+        if not times:
+            continue
+        report[kind] = {
+            "requests": len(times),
+            "per_second": round(len(times) / seconds, 1),
+            "median_ms": round(statistics.median(times) * 1000, 1),
+            "p95_ms": round(times[int(len(times) * 0.95) - 1] * 1000, 1),
+            "max_ms": round(times[-1] * 1000, 1),
+        }
+    return report
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--size", type=int, default=10_000)
+    parser.add_argument("--clients", type=int, default=16)
+    parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--threads", type=int, default=8, help="waitress threads")
+    parser.add_argument("--keep", help="data directory to build once and reuse")
+    args = parser.parse_args()
+
+    tmp = None if args.keep else tempfile.TemporaryDirectory(prefix="bench-web-")
+    data_dir = Path(args.keep or tmp.name)
+    settings = prepare(data_dir, args.size)
+    with Store.open(settings) as store:
+        ids = store.ids()
+    port = free_port()
+    server = start_server(data_dir, port, args.threads)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(20):  # warm the searcher's caches
+            requests.get(f"{base}/recherche", params={"q": "évaluation"}, timeout=30)
+        samples, errors = [], []
+        until = time.monotonic() + args.seconds
+        threads = [
+            threading.Thread(target=client, args=(base, ids, until, n, samples, errors))
+            for n in range(args.clients)
+        ]
+        started = time.monotonic()
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        seconds = time.monotonic() - started
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        if tmp:
+            tmp.cleanup()
+    report = {
+        "resources": len(ids),
+        "clients": args.clients,
+        "waitress_threads": args.threads,
+        "seconds": round(seconds, 1),
+        "errors": len(errors),
+        "first_errors": errors[:5],
+        **summarise(samples, seconds),
+    }
+    print(json.dumps(report, indent=2, ensure_ascii=False))
+    out = ROOT / "bench" / "out"
+    out.mkdir(exist_ok=True)
+    (out / "web.json").write_text(json.dumps(report, indent=2, ensure_ascii=False), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

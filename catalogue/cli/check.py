@@ -1,0 +1,136 @@
+"""The `check` command: the nightly link checker, safe under cron (lock, quiet, exit codes 0/1/2)."""
+
+import fcntl
+import os
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+
+import click
+
+from catalogue import audit, linkhealth
+from catalogue.cli import Context, fail, pass_context
+from catalogue.errors import CatalogueError
+from catalogue.store import Store
+
+LOCK_NAME = "check.lock"
+
+
+class CheckLocked(CatalogueError):
+    """Another link check is already running on this data directory."""
+
+
+@contextmanager
+def run_lock(data_path: Path):
+    """Hold the data directory's check lock for the duration; CheckLocked if another run holds it."""
+    data_path.mkdir(parents=True, exist_ok=True)
+    path = data_path / LOCK_NAME
+    handle = open(path, "a+")  # noqa: SIM115 -- held for the whole run
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise CheckLocked(f"a link check is already running (lock {path} is held)") from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"{os.getpid()}\n")
+        handle.flush()
+        yield path
+    finally:
+        handle.close()
+
+
+def _progress(done: int, total: int, host: str, failures: int) -> None:
+    click.echo(f"\r\033[K{done}/{total} vérifiés · {host} · {failures} en échec", err=True, nl=False)
+
+
+def _reindex(settings, store, ids: list[str]) -> None:
+    if not ids:
+        return
+    from index.build import index_exists, update
+
+    if index_exists(settings.index_path):
+        update(store, settings.index_path, ids)
+
+
+def _apply_moved(ctx: Context, store) -> list[str]:
+    """Accept every proposed new address; returns the ids to reindex (old and new)."""
+    touched = []
+    actor = os.environ.get("USER") or "cli"
+    for item in linkhealth.moved(store):
+        try:
+            with store.transaction():
+                result = linkhealth.apply_moved(store, item["resource_id"], actor)
+                audit.record(
+                    store, actor, "link.accept_moved", result["id"],
+                    before={"url": result["old_url"], "id": result["old_id"]},
+                    after={"url": result["url"], "id": result["id"]},
+                    detail="catalogue check --apply-moved",
+                )
+        except CatalogueError as exc:
+            click.echo(f"catalogue: warning: {exc}", err=True)
+            continue
+        touched += [result["old_id"], result["id"]]
+        if not ctx.quiet:
+            click.echo(f"Adresse mise à jour : {result['old_url']} → {result['url']}")
+    return touched
+
+
+def register(group) -> None:
+    """Add the `check` command to the `catalogue` group."""
+
+    @group.command("check")
+    @click.argument("ids", nargs=-1)
+    @click.option("--all", "check_all", is_flag=True, help="Check every resource of the catalogue.")
+    @click.option("--report", "report_file", type=click.Path(dir_okay=False, allow_dash=True),
+                  help="Write the report to FILE (- for stdout).")
+    @click.option("--format", "fmt", type=click.Choice(["json", "html", "text", "csv"]), default=None,
+                  help="Report format (default: from the file name, else text).")
+    @click.option("--apply-moved", is_flag=True,
+                  help="Update the address of moved resources (the old one stays as an alias); alone, checks nothing.")
+    @click.option("--now", hidden=True, help="Timestamp of the run (ISO 8601), for tests that simulate nights.")
+    @pass_context
+    def check_command(ctx: Context, ids, check_all, report_file, fmt, apply_moved, now):
+        """Check the links of resources IDS (or --all): verdicts, history, reports; exit 1 if some are confirmed broken, 2 if the run failed or the network was down."""
+        from crawler.check import run_check
+        from crawler.reports import build, render
+
+        settings = ctx.settings
+        if not ids and not check_all and not apply_moved:
+            fail("give resource ids or --all (or --apply-moved)")
+        if ids and check_all:
+            fail("give resource ids or --all, not both")
+        with run_lock(settings.data_path), Store.open(settings) as store:
+            run = None
+            if ids or check_all:
+                if ids:
+                    for rid in ids:
+                        store.get(rid)  # NotFound -> clean error, exit 2
+                progress = _progress if ctx.interactive else None
+                run = run_check(store, settings, list(ids) or None, now=now, progress=progress)
+                if progress:
+                    click.echo("", err=True)
+                _reindex(settings, store, run.changed_ids)
+            if apply_moved:
+                _reindex(settings, store, _apply_moved(ctx, store))
+        if run is None:
+            return
+        report = build(run)
+        if report_file:
+            chosen = fmt or _format_from_name(report_file)
+            text = render(report, chosen)
+            if report_file == "-":
+                click.echo(text, nl=False)
+            else:
+                Path(report_file).write_text(text, encoding="utf-8")
+        elif fmt:
+            click.echo(render(report, fmt), nl=False)
+        elif run.exit_code or (not ctx.quiet and sys.stdout.isatty()):
+            # Quiet under cron when all is well; otherwise the text report becomes the cron mail.
+            click.echo(render(report, "text"), nl=False)
+        sys.exit(run.exit_code)
+
+
+def _format_from_name(name: str) -> str:
+    suffix = Path(name).suffix.lower().lstrip(".")
+    return {"json": "json", "csv": "csv", "html": "html", "htm": "html"}.get(suffix, "text")

@@ -1,0 +1,296 @@
+"""The link checker: HEAD then GET when needed, retries, a second opinion, the outage guard, then the store.
+
+`run_check(store, settings, ids)` checks resources with a pool of workers (the shared
+Fetcher enforces per-host and global limits), stores every check and the new link states
+through catalogue.linkhealth, and returns a CheckRun for the reports.
+"""
+
+import logging
+import sqlite3
+import time
+from collections import defaultdict, deque
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from urllib.parse import urlsplit
+
+from catalogue import linkhealth
+from catalogue.models import now_iso
+from crawler.fetch import Fetcher, FetchResult
+from crawler.verdicts import FAILING, NETWORK, NEUTRAL, SOFT404_MAX_BYTES, moved_target, verdict_of
+
+log = logging.getLogger(__name__)
+
+PREFIX_BYTES = SOFT404_MAX_BYTES + 1  # a GET reads this much: enough to recognise an error page
+NO_GET_AFTER_HEAD = frozenset({"dns", "refused", "invalid", "forbidden_address", "robots", "loop", "tls"})
+OUTAGE_MIN_HOSTS = 3
+
+
+@dataclass
+class CheckRun:
+    """What one run did: its id and times, whether the network was down, and one result per resource."""
+
+    run_id: int
+    started_at: str
+    finished_at: str = ""
+    outage: bool = False
+    results: list[dict] = field(default_factory=list)  # final check + title, publisher, before, after
+
+    @property
+    def summary(self) -> dict[str, int]:
+        """How many resources got each verdict."""
+        counts: dict[str, int] = {}
+        for result in self.results:
+            counts[result["verdict"]] = counts.get(result["verdict"], 0) + 1
+        return counts
+
+    @property
+    def confirmed_broken(self) -> list[dict]:
+        """Results whose link is now 'casse'."""
+        return [r for r in self.results if (r.get("after") or {}).get("status") == "casse"]
+
+    @property
+    def changed_ids(self) -> list[str]:
+        """Resources whose user-facing status changed (to reindex)."""
+        return [
+            r["resource_id"]
+            for r in self.results
+            if (r.get("before") or {}).get("status") != (r.get("after") or {}).get("status")
+        ]
+
+    @property
+    def exit_code(self) -> int:
+        """0 nothing confirmed broken, 1 confirmed broken links, 2 network down."""
+        if self.outage:
+            return 2
+        return 1 if self.confirmed_broken else 0
+
+
+def _check_dict(result: FetchResult, resource_id: str, checked_at: str) -> dict:
+    verdict, error = verdict_of(result)
+    length = result.headers.get("Content-Length") if result.headers else None
+    if length is not None and str(length).isdigit():
+        length = int(length)
+    elif result.body is not None and not result.truncated:
+        length = len(result.body)
+    else:
+        length = None
+    return {
+        "resource_id": resource_id,
+        "url": result.url,
+        "checked_at": checked_at,
+        "method": result.method,
+        "verdict": verdict,
+        "http_status": result.status,
+        "final_url": result.final_url,
+        "redirects": [list(r) for r in result.redirects],
+        "duration": round(result.elapsed, 3),
+        "error": error or result.error,
+        "content_type": result.content_type if result.ok else "",
+        "content_length": length if result.ok else None,
+        "attempts": result.attempts,
+        "moved_to": moved_target(result.url, result.redirects) if verdict == "moved" else None,
+        "suspect": False,
+    }
+
+
+def check_url(
+    fetcher: Fetcher,
+    url: str,
+    resource_id: str,
+    checked_at: str | None = None,
+    retries: int | None = None,
+    head: bool = True,
+) -> list[dict]:
+    """Check one address: HEAD, then a GET of a small prefix when HEAD fails or cannot be trusted.
+
+    With head=False (a second opinion on a failing link), only the GET is made.
+    """
+    if not head:
+        get = fetcher.fetch(url, method="GET", prefix_bytes=PREFIX_BYTES, retries=retries)
+        return [_check_dict(get, resource_id, checked_at or now_iso())]
+    answer = fetcher.fetch(url, method="HEAD", retries=0)
+    checks = [_check_dict(answer, resource_id, checked_at or now_iso())]
+    verdict = checks[0]["verdict"]
+    if verdict in ("ok", "moved"):
+        length = checks[0]["content_length"]
+        small_html = "html" in answer.content_type and (length is None or length < SOFT404_MAX_BYTES)
+        if not small_html:
+            return checks
+    elif answer.outcome in NO_GET_AFTER_HEAD:
+        return checks
+    get = fetcher.fetch(url, method="GET", prefix_bytes=PREFIX_BYTES, retries=retries)
+    checks.append(_check_dict(get, resource_id, checked_at or now_iso()))
+    return checks
+
+
+def _suspect(final: dict, previous: dict | None) -> str:
+    """Why a working answer is suspect (a document that became an HTML page), or ''."""
+    before = (previous or {}).get("content_type") or ""
+    now = final.get("content_type") or ""
+    if before and now and before != now and "html" in now and "html" not in before:
+        return f"le document était de type {before}, c'est maintenant une page HTML"
+    return ""
+
+
+def check_resource(
+    fetcher,
+    resource,
+    previous: dict | None,
+    enclosure: str | None,
+    checked_at: str | None,
+    retries: int | None = None,
+    head: bool = True,
+) -> dict:
+    """Check a resource's address (and its podcast's latest episode); the final check with every request made."""
+    try:
+        checks = check_url(fetcher, resource.url, resource.id, checked_at, retries, head)
+        final = dict(checks[-1])
+        if enclosure and final["verdict"] in ("ok", "moved"):
+            episode = check_url(fetcher, enclosure, resource.id, checked_at, retries, head)
+            checks.extend(episode)
+            if episode[-1]["verdict"] not in ("ok", "moved"):
+                final = dict(episode[-1], url=resource.url)
+                final["error"] = f"épisode le plus récent ({enclosure}) : {final['error']}"
+        reason = _suspect(final, previous) if final["verdict"] == "ok" else ""
+        if reason:
+            final.update(suspect=True, error=reason)
+    except Exception as exc:  # the one broad except: one resource's fault must not stop the run
+        log.exception("check of %s failed", resource.url)
+        final = {
+            "resource_id": resource.id, "url": resource.url, "checked_at": checked_at or now_iso(),
+            "method": "GET", "verdict": "error", "http_status": None, "final_url": "", "redirects": [],
+            "duration": 0.0, "error": f"erreur interne du vérificateur : {exc}", "content_type": "",
+            "content_length": None, "attempts": 0, "moved_to": None, "suspect": False,
+        }
+        checks = [final]
+    final["checks"] = checks
+    return final
+
+
+def host_of(url: str) -> str:
+    """The host:port part of a URL (per-host grouping), lowercased."""
+    try:
+        return urlsplit(url).netloc.lower()
+    except ValueError:
+        return ""
+
+
+def interleave_by_host(resources: list) -> list:
+    """Resources reordered round-robin across hosts, so the workers spread over many hosts at once."""
+    queues: dict[str, deque] = defaultdict(deque)
+    for resource in resources:
+        queues[host_of(resource.url)].append(resource)
+    ordered = []
+    active = deque(queues.values())
+    while active:
+        queue = active.popleft()
+        ordered.append(queue.popleft())
+        if queue:
+            active.append(queue)
+    return ordered
+
+
+def is_outage(results: list[dict]) -> bool:
+    """True when most hosts failed at the network level only (dns, refused, timeout): the machine is offline."""
+    by_host: dict[str, list[str]] = defaultdict(list)
+    for result in results:
+        by_host[host_of(result["url"])].append(result["verdict"])
+    dead = [h for h, verdicts in by_host.items() if all(v in NETWORK for v in verdicts)]
+    network_checks = sum(1 for r in results if r["verdict"] in NETWORK)
+    return len(dead) >= OUTAGE_MIN_HOSTS and len(dead) > len(by_host) / 2 and network_checks > len(results) / 2
+
+
+def _latest_enclosures(store) -> dict[str, str]:
+    try:
+        rows = store.conn.execute(
+            "SELECT resource_id, enclosure_url FROM episodes WHERE enclosure_url != '' ORDER BY date, position"
+        ).fetchall()
+    except sqlite3.OperationalError:
+        return {}
+    return {rid: url for rid, url in rows}  # ordered by date: the latest wins
+
+
+def _cached(previous: dict | None, started_at: str, hours: float) -> bool:
+    if hours <= 0 or not previous or previous.get("status") != "ok" or not previous.get("last_success_at"):
+        return False
+    last = datetime.fromisoformat(previous["last_success_at"])
+    return datetime.fromisoformat(started_at) - last < timedelta(hours=hours)
+
+
+def run_check(store, settings, ids=None, *, fetcher: Fetcher | None = None, now: str | None = None, progress=None):
+    """Check these resources (or all), store the checks and states, and return the CheckRun.
+
+    `now` (ISO time) stamps the run and its checks, for tests that simulate nights;
+    `progress(done, total, host, failures)` is called after each resource.
+    """
+    started_at = now or now_iso()
+    resources = list(store.iter_resources(ids))
+    previous = linkhealth.previous_states(store)
+    if ids is None:
+        resources = [
+            r for r in resources
+            if not _cached(previous.get(r.id), started_at, settings.check_success_cache_hours)
+        ]
+    enclosures = _latest_enclosures(store)
+    run = CheckRun(run_id=linkhealth.start_run(store, started_at), started_at=started_at)
+    own_fetcher = fetcher is None
+    fetcher = fetcher or Fetcher(settings)
+    try:
+        finals = _check_all(fetcher, settings, interleave_by_host(resources), previous, enclosures, now, progress)
+    finally:
+        if own_fetcher:
+            fetcher.close()
+    ordered = [finals[r.id] for r in resources]
+    run.outage = is_outage(ordered)
+    run.finished_at = now_iso() if now is None else now
+    changes = linkhealth.record_run(
+        store, run.run_id, ordered, outage=run.outage, confirm_nights=settings.confirm_nights,
+        finished_at=run.finished_at,
+    )
+    by_id = {r.id: r for r in resources}
+    for final, change in zip(ordered, changes, strict=True):
+        resource = by_id[final["resource_id"]]
+        final.update(title=resource.title, publisher=resource.publisher, **change)
+        run.results.append(final)
+    return run
+
+
+def _second_opinion(fetcher, resource, previous, enclosure, now, first: dict, not_before: float) -> dict:
+    """Check a failing link again once `not_before` has passed (one light pass: no retries)."""
+    time.sleep(max(0.0, not_before - time.monotonic()))
+    result = check_resource(fetcher, resource, previous, enclosure, now, retries=0, head=False)
+    result["checks"] = first["checks"] + result["checks"]
+    return result
+
+
+def _check_all(fetcher, settings, resources, previous, enclosures, now, progress) -> dict[str, dict]:
+    """First checks on a worker pool; each failing link gets its second opinion a little later, while
+    the other first checks go on (the Fetcher's global limit bounds both pools together)."""
+    finals: dict[str, dict] = {}
+    failures = 0
+    workers = max(1, min(settings.global_concurrency, len(resources)))
+    delay = settings.check_second_opinion_delay
+    with (
+        ThreadPoolExecutor(max_workers=workers, thread_name_prefix="check") as pool,
+        ThreadPoolExecutor(max_workers=workers, thread_name_prefix="second-opinion") as later,
+    ):
+        futures = {
+            pool.submit(check_resource, fetcher, r, previous.get(r.id), enclosures.get(r.id), now): r
+            for r in resources
+        }
+        seconds = {}
+        for done, future in enumerate(as_completed(futures), start=1):
+            resource = futures[future]
+            finals[resource.id] = final = future.result()
+            if final["verdict"] in FAILING or final["verdict"] == "rate_limited":
+                failures += 1
+                seconds[resource.id] = later.submit(
+                    _second_opinion, fetcher, resource, previous.get(resource.id), enclosures.get(resource.id),
+                    now, final, time.monotonic() + delay,
+                )
+            if progress is not None:
+                progress(done, len(resources), host_of(resource.url), failures)
+        for rid, future in seconds.items():
+            finals[rid] = future.result()
+    return finals

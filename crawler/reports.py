@@ -1,0 +1,189 @@
+"""Reports of a check run that staff act on: JSON for machines, CSV, plain text for a cron mail, standalone HTML."""
+
+import csv
+import html
+import io
+import json
+from collections import Counter
+
+from catalogue.linkhealth import FAILING, NEUTRAL
+from catalogue.linkwords import LABELS, STATUS_LABELS, describe, french_date
+
+FORMATS = ("json", "html", "text", "csv")
+RESULT_FIELDS = (
+    "id", "url", "verdict", "http_status", "final_url", "error", "checked_at",
+    "consecutive_failures", "first_failure_at", "status", "moved_to", "title", "publisher", "message",
+)
+GROUPS = (
+    ("newly_broken", "Nouvellement cassés depuis la dernière vérification"),
+    ("still_broken", "Toujours cassés"),
+    ("failing", "En échec, à confirmer la nuit prochaine"),
+    ("to_check", "À vérifier à la main (accès bloqué, trop de requêtes, robots.txt, document changé)"),
+    ("moved", "Adresses déplacées (ancienne → nouvelle)"),
+    ("fixed", "Réparés"),
+)
+
+
+def _row(result: dict, outage: bool) -> dict:
+    after = result.get("after") or {}
+    status = after.get("status") or ""
+    message = describe(
+        result["verdict"], result.get("http_status"), result.get("error") or "",
+        after.get("first_failure_at"), after.get("consecutive_failures") or 0, result.get("moved_to"), status,
+    )
+    return {
+        "id": result["resource_id"],
+        "url": result["url"],
+        "verdict": result["verdict"],
+        "http_status": result.get("http_status"),
+        "final_url": result.get("final_url") or "",
+        "error": result.get("error") or "",
+        "checked_at": result["checked_at"],
+        "consecutive_failures": after.get("consecutive_failures") or 0,
+        "first_failure_at": after.get("first_failure_at"),
+        "status": status,
+        "moved_to": result.get("moved_to"),
+        "title": result.get("title") or "",
+        "publisher": result.get("publisher") or "",
+        "message": message if not outage else "Non compté : le réseau était indisponible pendant la vérification.",
+    }
+
+
+def group_of(result: dict) -> str | None:
+    """Which report group a result belongs to, or None for a link that works and did not change."""
+    before = (result.get("before") or {}).get("status")
+    after = (result.get("after") or {}).get("status")
+    verdict = result["verdict"]
+    if after == "casse":
+        return "still_broken" if before == "casse" else "newly_broken"
+    if verdict == "moved":
+        return "moved"
+    if verdict in NEUTRAL or result.get("suspect"):
+        return "to_check"
+    if verdict in FAILING:
+        return "failing"
+    if after == "ok" and before in ("a-verifier", "casse"):
+        return "fixed"
+    return None
+
+
+def build(run) -> dict:
+    """The report as a plain dict (the JSON form): times, outage, summary, results and groups."""
+    rows = [_row(r, run.outage) for r in run.results]
+    groups: dict[str, list[str]] = {name: [] for name, _ in GROUPS}
+    if not run.outage:
+        for result in run.results:
+            group = group_of(result)
+            if group:
+                groups[group].append(result["resource_id"])
+    publishers = Counter(
+        row["publisher"] or "(éditeur inconnu)" for row in rows if row["verdict"] not in ("ok", "moved")
+    )
+    return {
+        "started_at": run.started_at,
+        "finished_at": run.finished_at,
+        "outage": run.outage,
+        "summary": run.summary,
+        "results": rows,
+        "groups": groups,
+        "by_publisher": dict(publishers.most_common()),
+        "exit_code": run.exit_code,
+    }
+
+
+def to_json(report: dict) -> str:
+    """The report as indented JSON."""
+    return json.dumps(report, ensure_ascii=False, indent=2) + "\n"
+
+
+def to_csv(report: dict) -> str:
+    """One line per checked resource, every field of the JSON results."""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=RESULT_FIELDS, lineterminator="\n")
+    writer.writeheader()
+    for row in report["results"]:
+        writer.writerow(row)
+    return out.getvalue()
+
+
+def _headline(report: dict) -> str:
+    if report["outage"]:
+        return "Réseau indisponible : la plupart des sites étaient injoignables, rien n'a été changé."
+    broken = len(report["groups"]["newly_broken"]) + len(report["groups"]["still_broken"])
+    total = len(report["results"])
+    if broken:
+        return f"{broken} lien(s) cassé(s) sur {total} vérifié(s)."
+    return f"Aucun lien cassé sur {total} vérifié(s)."
+
+
+def to_text(report: dict) -> str:
+    """Plain text for a cron mail: the headline, then each group with one French sentence per link."""
+    rows = {row["id"]: row for row in report["results"]}
+    lines = [f"Vérification des liens du {french_date(report['started_at'])}", _headline(report), ""]
+    for name, label in GROUPS:
+        ids = report["groups"].get(name) or []
+        if not ids:
+            continue
+        lines.append(f"{label} ({len(ids)}) :")
+        for rid in ids:
+            row = rows[rid]
+            lines.append(f"  - {row['title'] or row['url']}")
+            lines.append(f"    {row['url']}")
+            if name == "moved" and row["moved_to"]:
+                lines.append(f"    → {row['moved_to']}")
+            lines.append(f"    {row['message'] if name != 'fixed' else 'Le lien fonctionne de nouveau.'}")
+        lines.append("")
+    if report["by_publisher"]:
+        lines.append("Liens en échec par éditeur :")
+        lines.extend(f"  {publisher} : {count}" for publisher, count in report["by_publisher"].items())
+        lines.append("")
+    lines.append("Par verdict : " + ", ".join(f"{LABELS.get(v, v)} {n}" for v, n in sorted(report["summary"].items())))
+    return "\n".join(lines) + "\n"
+
+
+def to_html(report: dict) -> str:
+    """A standalone HTML page (no external files) with the same groups as the text report."""
+    esc = html.escape
+    rows = {row["id"]: row for row in report["results"]}
+    parts = [
+        "<!doctype html><html lang=\"fr\"><head><meta charset=\"utf-8\">",
+        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">",
+        f"<title>Vérification des liens du {esc(french_date(report['started_at']))}</title>",
+        "<style>body{font-family:system-ui,sans-serif;max-width:60rem;margin:1rem auto;padding:0 1rem;color:#1b1b1b}"
+        "table{border-collapse:collapse;width:100%}th,td{border-bottom:1px solid #ccc;padding:.4rem;text-align:left;"
+        "vertical-align:top}.casse{color:#a00}.a-verifier{color:#8a5a00}.ok{color:#060}a{color:#004b9b}"
+        "td.url{word-break:break-all}</style></head><body>",
+        f"<h1>Vérification des liens du {esc(french_date(report['started_at']))}</h1>",
+        f"<p><strong>{esc(_headline(report))}</strong></p>",
+    ]
+    for name, label in GROUPS:
+        ids = report["groups"].get(name) or []
+        if not ids:
+            continue
+        parts.append(f"<h2 id=\"{name}\">{esc(label)} ({len(ids)})</h2>")
+        parts.append("<table><thead><tr><th scope=\"col\">Ressource</th><th scope=\"col\">Adresse</th>"
+                     "<th scope=\"col\">Problème</th><th scope=\"col\">État</th></tr></thead><tbody>")
+        for rid in ids:
+            row = rows[rid]
+            url = esc(row["url"])
+            target = f"<br>→ <a href=\"{esc(row['moved_to'])}\">{esc(row['moved_to'])}</a>" if row["moved_to"] else ""
+            message = row["message"] if name != "fixed" else "Le lien fonctionne de nouveau."
+            status = row["status"]
+            parts.append(
+                f"<tr><td>{esc(row['title'] or rid)}<br><small>{esc(row['publisher'])}</small></td>"
+                f"<td class=\"url\"><a href=\"{url}\">{url}</a>{target}</td><td>{esc(message)}</td>"
+                f"<td class=\"{esc(status)}\">{esc(STATUS_LABELS.get(status, status))}</td></tr>"
+            )
+        parts.append("</tbody></table>")
+    parts.append("<h2>Par verdict</h2><ul>")
+    parts.extend(f"<li>{esc(LABELS.get(v, v))} : {n}</li>" for v, n in sorted(report["summary"].items()))
+    parts.append("</ul></body></html>")
+    return "\n".join(parts) + "\n"
+
+
+def render(report: dict, fmt: str) -> str:
+    """The report in one of FORMATS."""
+    renderers = {"json": to_json, "csv": to_csv, "text": to_text, "html": to_html}
+    if fmt not in renderers:
+        raise ValueError(f"unknown report format {fmt!r}; known: {', '.join(FORMATS)}")
+    return renderers[fmt](report)

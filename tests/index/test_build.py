@@ -1,0 +1,80 @@
+"""Rebuilds swapped in atomically, in-place updates, deletions, and the Whoosh behaviours we design around."""
+
+import pytest
+
+from catalogue.models import Resource
+from index import build
+from index.query import SearchQuery
+from index.search import Searcher
+
+
+def urls(searcher, q=""):
+    return sorted(h.url for h in searcher.search(SearchQuery(q=q)).hits)
+
+
+def test_rebuild_writes_a_new_generation_and_keeps_only_the_previous_one(indexed):
+    store, path = indexed
+    build.rebuild(store, path)
+    stats = build.rebuild(store, path)
+    assert stats["documents"] == 6 and stats["generation"] == "gen-000003"
+    assert sorted(p.name for p in path.iterdir()) == ["CURRENT", "gen-000002", "gen-000003"]
+
+
+def test_a_crash_during_rebuild_leaves_the_live_index_untouched(indexed, monkeypatch):
+    store, path = indexed
+    before = build.current_generation(path)
+
+    def broken(doc, vocabularies):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(build, "document_fields", broken)
+    with pytest.raises(RuntimeError):
+        build.rebuild(store, path)
+    assert build.current_generation(path) == before
+    assert sorted(p.name for p in path.iterdir()) == ["CURRENT", before.name]
+    searcher = Searcher(path, store.vocabularies)
+    assert searcher.search(SearchQuery(q="")).total == 6
+    searcher.close()
+
+
+def test_update_changes_one_resource_in_place_and_the_open_searcher_sees_it(indexed, searcher):
+    store, path = indexed
+    assert urls(searcher, "mentorat") == []
+    resource = store.find_by_url("https://ex.fr/pre")
+    store.update_fields(resource.id, description="Le mentorat des collégiens.")
+    build.update(store, path, [resource.id])
+    assert urls(searcher, "mentorat") == ["https://ex.fr/pre"]
+    assert searcher.search(SearchQuery(q="")).total == 6
+
+
+def test_update_removes_resources_deleted_from_the_store(indexed, searcher):
+    store, path = indexed
+    resource = store.find_by_url("https://ex.fr/injep")
+    store.delete(resource.id)
+    build.update(store, path, [resource.id])
+    assert "https://ex.fr/injep" not in urls(searcher)
+    assert searcher.search(SearchQuery(q="")).facets["publisher"].values[0].value != "INJEP"
+    assert "INJEP" not in [v.value for v in searcher.search(SearchQuery()).facets["publisher"].values]
+
+
+def test_many_updates_and_a_merge_never_give_duplicate_hits(indexed, searcher):
+    """Whoosh's Searcher.refresh() duplicates hits after a merge: we reopen instead."""
+    store, path = indexed
+    for n in range(12):
+        store.upsert(Resource(url=f"https://ex.fr/new-{n}", title=f"Évaluation numéro {n}", level="local"))
+        build.update(store, path, [store.find_by_url(f"https://ex.fr/new-{n}").id])
+        found = [h.id for h in searcher.search(SearchQuery(q="évaluation", per_page=100)).hits]
+        assert len(found) == len(set(found))
+    ix = build.open_current(path)
+    ix.optimize()
+    ix.close()
+    results = searcher.search(SearchQuery(q="évaluation", per_page=100))
+    assert results.total == len(results.hits) == len({h.id for h in results.hits}) == 14
+
+
+def test_a_rebuild_is_picked_up_by_an_open_searcher(indexed, searcher):
+    store, path = indexed
+    store.upsert(Resource(url="https://ex.fr/late", title="Mentorat des lycéens"))
+    assert urls(searcher, "mentorat") == []
+    build.rebuild(store, path)
+    assert urls(searcher, "mentorat") == ["https://ex.fr/late"]

@@ -1,0 +1,148 @@
+"""Searching the sample index: variants, synonyms, facets, snippets, suggestions, fallbacks, sorts."""
+
+import threading
+
+import pytest
+
+from index.build import IndexMissing
+from index.query import SearchQuery
+from index.search import FALLBACK_ANY, FALLBACK_FUZZY, Searcher
+
+
+def ids(results):
+    return [h.url.rsplit("/", 1)[1] for h in results.hits]
+
+
+def facet_counts(results, name):
+    return {v.value: (v.count, v.selected) for v in results.facets[name].values}
+
+
+def test_accent_case_and_inflection_variants_return_the_same_first_page(searcher):
+    pages = [
+        ids(searcher.search(SearchQuery(q=q))) for q in ("evaluation", "évaluations", "Evaluer", "EVALUATION")
+    ]
+    assert pages[0][:2] == ["guide-memo", "injep"] or pages[0][:2] == ["injep", "guide-memo"]
+    assert all(page == pages[0] for page in pages)
+
+
+def test_acronym_finds_resources_that_only_spell_it_out(searcher):
+    assert ids(searcher.search(SearchQuery(q="PRE"))) == ["pre"]
+
+
+def test_spelled_out_form_finds_the_acronym_and_stage_de_3e_finds_troisieme(searcher):
+    assert "cpo" in ids(searcher.search(SearchQuery(q="CPO")))
+    assert ids(searcher.search(SearchQuery(q="stage de troisième"))) == ["cpo"]
+
+
+def test_title_match_ranks_above_body_match(searcher):
+    assert ids(searcher.search(SearchQuery(q="parents")))[0] == "parents"
+
+
+def test_choosing_a_level_keeps_the_other_levels_visible_with_their_counts(searcher):
+    results = searcher.search(SearchQuery(q="", filters={"level": ["regional"]}))
+    assert {h.level for h in results.hits} == {"regional"}
+    assert results.total == 2
+    assert facet_counts(results, "level") == {
+        "regional": (2, True),
+        "national": (2, False),
+        "local": (2, False),
+    }
+    # Other facets are counted within the chosen level only.
+    assert facet_counts(results, "publisher") == {"IREV": (1, False), "Observatoire de l'Essonne": (1, False)}
+
+
+def test_values_inside_a_facet_are_ored_and_facets_are_anded(searcher):
+    results = searcher.search(SearchQuery(filters={"level": ["regional", "local"], "publisher": ["IREV"]}))
+    assert sorted(ids(results)) == ["cpo", "pre"]
+
+
+def test_a_chosen_value_stays_visible_at_zero(searcher):
+    results = searcher.search(SearchQuery(q="INJEP", filters={"type": ["video"]}))
+    assert results.total == 0
+    assert ("video", 0, True) in [(v.value, v.count, v.selected) for v in results.facets["type"].values]
+
+
+def test_facet_labels_come_from_the_vocabularies(searcher):
+    results = searcher.search(SearchQuery(q=""))
+    labels = {v.value: v.label for v in results.facets["level"].values}
+    assert labels == {"national": "National", "regional": "Régional", "local": "Local"}
+
+
+def test_a_word_found_only_80_kb_into_a_text_gets_a_highlighted_snippet(searcher):
+    results = searcher.search(SearchQuery(q="cordées"))
+    assert ids(results) == ["rapport-long"]
+    assert "<mark>cordées</mark>" in results.hits[0].snippet
+
+
+def test_snippets_are_html_escaped(searcher):
+    snippet = searcher.search(SearchQuery(q="guide memo protocole")).hits[0].snippet
+    assert "<" not in snippet.replace("<mark>", "").replace("</mark>", "")
+
+
+def test_a_misspelt_word_suggests_the_accented_correction_and_falls_back(searcher):
+    results = searcher.search(SearchQuery(q="evaluasion"))
+    assert results.suggestion == "évaluation"
+    assert results.fallback == FALLBACK_FUZZY
+    assert "guide-memo" in ids(results)
+
+
+def test_a_query_with_one_unknown_word_falls_back_to_any_word(searcher):
+    results = searcher.search(SearchQuery(q="protocole xylophone"))
+    assert results.fallback == FALLBACK_ANY and results.total == 2
+
+
+def test_known_words_get_no_suggestion(searcher):
+    assert searcher.search(SearchQuery(q="évaluation")).suggestion is None
+
+
+def test_quoted_phrases_match_exactly(searcher):
+    assert ids(searcher.search(SearchQuery(q='"place des parents"'))) == ["parents"]
+    assert "parents" not in ids(searcher.search(SearchQuery(q='"parents à la place"')))
+
+
+@pytest.mark.parametrize(
+    "sort, expected",
+    [
+        ("date", ["cpo", "parents", "pre", "injep", "guide-memo", "rapport-long"]),
+        ("title", ["injep", "guide-memo", "parents", "rapport-long", "cpo", "pre"]),
+    ],
+)
+def test_sorts_by_date_newest_first_and_by_title(searcher, sort, expected):
+    assert ids(searcher.search(SearchQuery(sort=sort))) == expected
+
+
+def test_pages_split_the_results(searcher):
+    first = ids(searcher.search(SearchQuery(sort="date", per_page=4)))
+    second = ids(searcher.search(SearchQuery(sort="date", per_page=4, page=2)))
+    assert first + second == ids(searcher.search(SearchQuery(sort="date")))
+
+
+def test_suggested_themes_are_counted_but_kept_apart_in_the_hit(searcher):
+    hit = searcher.search(SearchQuery(q="parentalité coéducation")).hits[0]
+    assert hit.themes == [] and "parentalite" in hit.suggested_themes
+    counts = facet_counts(searcher.search(SearchQuery(q="")), "theme")
+    assert counts["parentalite"][0] >= 1
+
+
+def test_threads_share_one_searcher(searcher):
+    errors, totals = [], []
+
+    def work():
+        try:
+            for q in ("evaluation", "PRE", "parents", ""):
+                totals.append((q, searcher.search(SearchQuery(q=q)).total))
+        except Exception as exc:  # noqa: BLE001 - collected and asserted below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work) for _ in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == [] and len(set(totals)) == 4
+
+
+def test_a_missing_index_says_to_run_reindex(settings, store):
+    searcher = Searcher(settings.index_path, store.vocabularies)
+    with pytest.raises(IndexMissing, match="catalogue reindex"):
+        searcher.search(SearchQuery(q="x"))
