@@ -13,6 +13,7 @@ from index.synonyms import Synonyms, Variant
 # add this share of a field's weight to the score.
 PHRASE_BOOST = 1.5
 PROXIMITY_SLOP = 4
+PROXIMITY_FIELDS = ("title", "description")
 QUOTED = re.compile(r"\"([^\"]*)\"|«\s*([^»]*?)\s*»")
 
 
@@ -79,12 +80,13 @@ def _word(forms: list[str], boost: float = 1.0) -> wq.Query:
     return wq.Or(per_field)
 
 
-def _phrase(words: list[list[str]], slop: int = 1, boost: float = 1.0) -> wq.Query:
+def _phrase(words: list[list[str]], slop: int = 1, boost: float = 1.0, fields=None) -> wq.Query:
     if len(words) == 1:
         return _word(words[0], boost)
     # The first form of every word is indexed at each position: phrases use it alone.
     first = [forms[0] for forms in words]
-    return wq.Or([wq.Phrase(name, first, slop=slop, boost=w * boost) for name, w in FIELD_WEIGHTS.items()])
+    weights = {name: FIELD_WEIGHTS[name] for name in fields or FIELD_WEIGHTS}
+    return wq.Or([wq.Phrase(name, first, slop=slop, boost=w * boost) for name, w in weights.items()])
 
 
 def clause_query(clause: Clause) -> wq.Query:
@@ -102,7 +104,8 @@ def strict_query(parsed: ParsedQuery) -> wq.Query:
     words = [forms for c in parsed.clauses for forms in c.words]
     if len(words) < 2:
         return required
-    boost = _phrase(words, slop=PROXIMITY_SLOP, boost=PHRASE_BOOST)
+    # Proximity in the short fields only: checking positions in every body costs more than it gives.
+    boost = _phrase(words, slop=PROXIMITY_SLOP, boost=PHRASE_BOOST, fields=PROXIMITY_FIELDS)
     return wq.AndMaybe(required, boost)
 
 

@@ -6,6 +6,7 @@ from flask import Flask, current_app, g
 
 from catalogue.store import Store
 from catalogue.vocabularies import Vocabularies, load_vocabularies
+from web.searchcache import CachedSearcher
 
 _SEARCHER = "catalogue.searcher"
 _VOCABULARIES = "catalogue.vocabularies"
@@ -40,8 +41,8 @@ def close_store(exc=None) -> None:
         store.close()
 
 
-def get_searcher():
-    """The one Searcher of this app (thread-safe, reopens itself when the index changed)."""
+def get_searcher() -> CachedSearcher:
+    """The one Searcher of this app (thread-safe, reopens itself when the index changed), behind a result cache."""
     searcher = current_app.extensions.get(_SEARCHER)
     if searcher is None:
         with current_app.extensions[_LOCK]:
@@ -49,7 +50,8 @@ def get_searcher():
             if searcher is None:
                 from index.search import Searcher
 
-                searcher = Searcher(get_settings().index_path, get_vocabularies())
+                index_path = get_settings().index_path
+                searcher = CachedSearcher(Searcher(index_path, get_vocabularies()), index_path)
                 current_app.extensions[_SEARCHER] = searcher
     return searcher
 

@@ -28,7 +28,7 @@ def result_ids(query: SearchQuery) -> list[str]:
     ids, page = [], 1
     while True:
         batch = SearchQuery(q=query.q, filters=query.filters, sort=query.sort, page=page, per_page=BATCH)
-        results = get_searcher().search(batch)
+        results = get_searcher().search(batch, cache=False)
         ids.extend(h.id for h in results.hits)
         if not results.hits or len(ids) >= results.total:
             return ids

@@ -1,0 +1,75 @@
+"""A small cache of recent search results in front of the app's one Searcher, emptied when the index changes.
+
+Pages repeat the same searches (the home page's counts, theme links, "Voir aussi", a
+shared URL); the catalogue changes rarely (a nightly crawl, a staff edit). The index's
+version is read from its files on every search (the live generation and its Whoosh
+table-of-contents files), so an update or a rebuild is seen by the next request.
+"""
+
+import os
+import threading
+from collections import OrderedDict
+from pathlib import Path
+
+from index.build import current_generation
+from index.query import SearchQuery, SearchResults
+
+DEFAULT_SIZE = 512
+
+
+def index_version(index_path: Path) -> tuple:
+    """What changes whenever the live index changes: its generation and its table-of-contents files."""
+    folder = current_generation(index_path)
+    if folder is None:
+        return ()
+    with os.scandir(folder) as entries:
+        tocs = sorted(e.name for e in entries if e.name.endswith(".toc"))
+    return (folder.name, *tocs)
+
+
+def query_key(query: SearchQuery) -> tuple:
+    """A hashable key of everything that shapes a search's results."""
+    filters = tuple((name, tuple(values)) for name, values in sorted(query.filters.items()))
+    return (query.q, filters, query.sort, query.page, query.per_page)
+
+
+class CachedSearcher:
+    """Wraps a Searcher (same `search`/`close`); results are shared read-only between requests."""
+
+    def __init__(self, searcher, index_path, size: int = DEFAULT_SIZE):
+        self.searcher = searcher
+        self.index_path = Path(index_path)
+        self.size = size
+        self._lock = threading.Lock()
+        self._entries: OrderedDict[tuple, SearchResults] = OrderedDict()
+        self._version: tuple | None = None
+        self.hits = self.misses = 0
+
+    def search(self, query: SearchQuery, *, cache: bool = True) -> SearchResults:
+        """The results of a query, from the cache when the index has not changed since."""
+        version = index_version(self.index_path)
+        key = query_key(query)
+        with self._lock:
+            if version != self._version:
+                self._entries.clear()
+                self._version = version
+            found = self._entries.get(key) if cache else None
+            if found is not None:
+                self._entries.move_to_end(key)
+                self.hits += 1
+                return found
+            self.misses += 1
+        results = self.searcher.search(query)
+        if cache:
+            with self._lock:
+                if version == self._version:
+                    self._entries[key] = results
+                    while len(self._entries) > self.size:
+                        self._entries.popitem(last=False)
+        return results
+
+    def close(self) -> None:
+        """Close the underlying searcher and forget the cached results."""
+        with self._lock:
+            self._entries.clear()
+        self.searcher.close()
