@@ -28,31 +28,23 @@ from index.build import rebuild  # noqa: E402
 from index.query import SearchQuery  # noqa: E402
 from index.search import Searcher  # noqa: E402
 
-WORDS = (
-    "évaluation protocole indicateur observatoire parentalité familles parents coéducation orientation "
-    "insertion formation apprentissage emploi jeunes collège lycée élèves enseignants réussite décrochage "
-    "scolaire lecture langage bibliothèque crèche petite enfance mentorat tutorat bénévoles service civique "
-    "volontaires engagement citoyenneté gouvernance pilotage troïka préfet recteur maire quartier prioritaire "
-    "politique ville cité éducative continuité périscolaire vacances culture sport santé numérique "
-    "égalité chances mobilité internationale coopération Québec programme dispositif accompagnement "
-    "rencontre séminaire webinaire synthèse rapport compte rendu réseau chef projet coordinateur "
-    "territoire acteurs associations partenaires budget financement revue action expérimentation"
-).split()
+THEMES = {
+    "evaluation": "évaluation protocole indicateurs observatoire impact mesure résultats données évaluer suivi",
+    "insertion-16-25": "insertion orientation formation apprentissage emploi jeunes stage entreprise métiers qualification",
+    "parentalite": "parentalité parents familles coéducation famille soutien médiation accueil confiance dialogue",
+    "gouvernance": "gouvernance pilotage troïka préfet recteur maire comité programmation budget partenaires",
+    "reseau-cpo": "coordinateur chef projet opérationnel réseau animation rencontre séminaire métier fonctions",
+    "continuite-educative": "continuité périscolaire extrascolaire vacances loisirs temps enfant alliance parcours centre",
+    "reussite-scolaire": "réussite décrochage collège lycée élèves absentéisme remobilisation devoirs cordées scolarité",
+    "lecture-langage": "lecture langage livre bibliothèque lire français illettrisme albums oral vocabulaire",
+    "petite-enfance": "crèche enfance tout-petits préscolarisation maternelle éveil accueil modes garde premiers",
+    "engagement": "engagement service civique volontaires citoyenneté bénévolat ambassadeurs solidarité jeunesse association",
+    "mentorat": "mentorat mentor tutorat parrainage mentors bénévoles accompagnement binôme marraine réussite",
+    "ouverture": "ouverture culture international Québec mobilité coopération échanges musée théâtre voyage",
+}
+THEME_WORDS = {t: words.split() for t, words in THEMES.items()}
+DOMAIN = sorted({w for words in THEME_WORDS.values() for w in words})
 FILLER = "le la les des du de un une et pour avec dans sur par au aux ce cette qui que est sont ont".split()
-THEMES = [
-    "evaluation",
-    "insertion-16-25",
-    "parentalite",
-    "gouvernance",
-    "reseau-cpo",
-    "continuite-educative",
-    "reussite-scolaire",
-    "lecture-langage",
-    "petite-enfance",
-    "engagement",
-    "mentorat",
-    "ouverture",
-]
 TYPES = [
     "video",
     "podcast",
@@ -69,61 +61,92 @@ TYPES = [
 LEVELS = ["national", "regional", "local"]
 PUBLISHERS = [f"Éditeur {n}" for n in range(1, 28)] + ["ANCT", "INJEP", "IREV"]
 TERRITORIES = ["", "Hauts-de-France", "Maubeuge", "Lille", "Roubaix", "Essonne", "Grigny", "Marseille"]
+SYLLABLES = "ba be bi bo ca ce ci co da de di do fa fe fi ga ge la le li lo ma me mi mo na ne ni no pa pe pi po ra re ri ro sa se si so ta te ti to va ve vi".split()
+ENDINGS = ["", "", "tion", "ment", "ité", "eur", "ique", "age", "ance", "ée", "er", "es"]
 
 
-def sentence(rng, n):
-    words = []
-    for _ in range(n):
-        words.append(rng.choice(WORDS) if rng.random() < 0.55 else rng.choice(FILLER))
-    return " ".join(words).capitalize() + "."
+class Vocabulary:
+    """Words of the synthetic texts: stop words, a Zipf-distributed general vocabulary, topic words."""
 
+    def __init__(self, rng, size=4000):
+        general = set()
+        while len(general) < size:
+            general.add(
+                "".join(rng.choice(SYLLABLES) for _ in range(rng.randint(2, 4))) + rng.choice(ENDINGS)
+            )
+        self.general = sorted(general)
+        rng.shuffle(self.general)
+        weights = [1 / (rank + 1) for rank in range(len(self.general))]
+        total, acc, self.cum = sum(weights), 0.0, []
+        for w in weights:
+            acc += w / total
+            self.cum.append(acc)
 
-def body(rng, chars):
-    parts, size = [], 0
-    while size < chars:
-        s = sentence(rng, rng.randint(8, 20))
-        parts.append(s)
-        size += len(s) + 1
-    return " ".join(parts)
+    def sentence(self, rng, topic: list[str], n: int) -> str:
+        words = []
+        general = rng.choices(self.general, cum_weights=self.cum, k=n)
+        for i in range(n):
+            x = rng.random()
+            if x < 0.08:
+                words.append(rng.choice(topic))
+            elif x < 0.10:
+                words.append(rng.choice(DOMAIN))
+            elif x < 0.40:
+                words.append(rng.choice(FILLER))
+            else:
+                words.append(general[i])
+        return " ".join(words).capitalize() + "."
+
+    def text(self, rng, topic, chars: int) -> str:
+        parts, size = [], 0
+        while size < chars:
+            s = self.sentence(rng, topic, rng.randint(8, 20))
+            parts.append(s)
+            size += len(s) + 1
+        return " ".join(parts)
 
 
 def generate(n: int, seed: int = 7):
-    """N synthetic resources, reproducibly."""
+    """N synthetic resources on one to three themes each, reproducibly."""
     rng = random.Random(seed)
+    vocabulary = Vocabulary(rng)
     for i in range(n):
+        themes = rng.sample(list(THEMES), rng.randint(1, 3))
+        topic = [w for t in themes for w in THEME_WORDS[t]]
         long_tail = rng.random() < 0.01
         yield Resource(
             url=f"https://bench.test/r/{i}",
-            title=sentence(rng, rng.randint(4, 9))[:-1],
-            description=sentence(rng, rng.randint(15, 30)),
+            title=vocabulary.sentence(rng, topic + topic, rng.randint(4, 9))[:-1],
+            description=vocabulary.sentence(rng, topic, rng.randint(15, 30)),
             type=rng.choice(TYPES),
-            themes=rng.sample(THEMES, rng.randint(0, 3)),
+            # A quarter without curated themes: they get suggested ones.
+            themes=themes if rng.random() < 0.75 else [],
             level=rng.choice(LEVELS),
             publisher=rng.choice(PUBLISHERS),
             territory=rng.choice(TERRITORIES),
             date=f"{rng.randint(2012, 2024)}-{rng.randint(1, 12):02d}",
-            text=body(rng, 100_000 if long_tail else rng.randint(2_000, 4_000)),
+            text=vocabulary.text(rng, topic, 100_000 if long_tail else rng.randint(2_000, 4_000)),
         )
 
 
 def queries(count: int, seed: int = 11) -> list[SearchQuery]:
-    """Varied queries: one to three words, accents dropped or typos in some, half with filters."""
+    """Varied queries: one to three topic words, accents dropped or a typo in some, half with filters."""
     from index.analysis import fold
 
     rng = random.Random(seed)
     out = []
     for i in range(count):
-        words = rng.sample(WORDS, rng.choice([1, 1, 2, 2, 3]))
+        theme = rng.choice(list(THEMES))
+        words = rng.sample(THEME_WORDS[theme], rng.choice([1, 1, 2, 2, 3]))
         if i % 4 == 1:
             words = [fold(w) for w in words]
-        if i % 10 == 3:
-            w = words[0]
-            words[0] = w[:2] + w[3:] if len(w) > 5 else w
+        if i % 10 == 3 and len(words[0]) > 5:
+            words[0] = words[0][:2] + words[0][3:]
         filters = {}
         if i % 2:
             filters["level"] = [rng.choice(LEVELS)]
             if i % 3 == 0:
-                filters["theme"] = [rng.choice(THEMES)]
+                filters["theme"] = [rng.choice(list(THEMES))]
         out.append(SearchQuery(q=" ".join(words), filters=filters, per_page=20))
     return out
 
@@ -200,26 +223,31 @@ def main() -> None:
     parser.add_argument("--size", type=int, default=10_000, help="Number of resources (default 10000).")
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--procs", type=int, default=1, help="Writer processes for the build (default 1).")
+    parser.add_argument(
+        "--no-merge", action="store_true", help="With --procs 2: leave the segments unmerged."
+    )
     parser.add_argument("--keep", help="Work in this folder and keep it (default: a temporary folder).")
     args = parser.parse_args()
     workdir = Path(args.keep or tempfile.mkdtemp(prefix="bench-search-"))
     workdir.mkdir(parents=True, exist_ok=True)
     settings = Settings({"data_dir": str(workdir / "data")}, environ={})
-    resources = list(generate(args.size))
-    print(
-        f"{args.size} resources generated ({sum(len(r.text) for r in resources) / 1e6:.0f} MB of text)",
-        flush=True,
-    )
+    start = time.monotonic()
     with Store.open(settings) as store:
-        store.upsert_many(resources)
+        # Streamed: the peak RSS below is the store's and the index build's, not the generator's.
+        store.upsert_many(generate(args.size))
+        print(f"{args.size} resources generated and stored in {time.monotonic() - start:.0f} s", flush=True)
         start = time.monotonic()
-        stats = rebuild(store, settings.index_path, procs=args.procs)
+        stats = rebuild(store, settings.index_path, procs=args.procs, merge=not args.no_merge)
         seconds = time.monotonic() - start
         vocabularies = store.vocabularies
-    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    # With --procs 2 the writer's sub-processes count too: the larger of the two peaks.
+    rss_mb = (
+        max(resource.getrusage(who).ru_maxrss for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
+        / 1024
+    )
     print(
         f"build: {stats['documents']} documents in {seconds:.1f} s = {stats['documents'] / seconds:.0f} documents/s "
-        f"(theme suggestion included), index {stats['bytes'] / 1e6:.0f} MB, peak RSS {rss_mb:.0f} MB",
+        f"(theme suggestion included, {stats['segments']} segment(s)), index {stats['bytes'] / 1e6:.0f} MB, peak RSS {rss_mb:.0f} MB",
         flush=True,
     )
     searcher = Searcher(settings.index_path, vocabularies)
@@ -231,7 +259,7 @@ def main() -> None:
     totals = [searcher.search(q).total for q in qs[:20]]
     searcher.close()
     start = time.monotonic()
-    conn = fts5_build(workdir / "fts5.sqlite3", resources)
+    conn = fts5_build(workdir / "fts5.sqlite3", generate(args.size))
     fts_build = time.monotonic() - start
     fts5_page(conn, qs[0])
     theirs = timed(lambda q: fts5_page(conn, q), qs)

@@ -4,7 +4,12 @@ driven by 16 concurrent clients for 60 s over searches with facets and resource 
 Prints requests/s, median and p95 latency per kind of page, and errors. Target on a 2-core
 machine: p95 <= 150 ms for a search page, no error. Everything runs on 127.0.0.1.
 
-    python bench/web.py [--size 10000] [--clients 16] [--seconds 60] [--threads 8] [--keep DIR]
+    python bench/web.py [--size 10000] [--clients 16] [--seconds 60] [--threads 8] [--workers 1]
+                        [--think 0] [--keep DIR]
+
+Clients send their next request as soon as the last one is answered (--think 0): a closed
+loop, the hardest reading of "16 concurrent clients". --think gives each client a random
+pause of mean THINK seconds, like a person reading a page.
 """
 
 import argparse
@@ -59,14 +64,54 @@ GENERAL = (
     "site page document fiche vidéo podcast webinaire replay compte rendu synthèse recueil article"
 ).split()
 FILLER = "le la les des du de un une et pour avec dans sur par au aux ce cette qui que est sont ont".split()
-THEMES = ["evaluation", "insertion-16-25", "parentalite", "gouvernance", "reseau-cpo", "continuite-educative",
-          "reussite-scolaire", "lecture-langage", "petite-enfance", "engagement", "mentorat", "ouverture"]
-TYPES = ["video", "podcast", "webinaire", "guide", "rapport", "synthese", "compte-rendu", "dispositif",
-         "fiche-experience", "article", "recueil"]
+THEMES = [
+    "evaluation",
+    "insertion-16-25",
+    "parentalite",
+    "gouvernance",
+    "reseau-cpo",
+    "continuite-educative",
+    "reussite-scolaire",
+    "lecture-langage",
+    "petite-enfance",
+    "engagement",
+    "mentorat",
+    "ouverture",
+]
+TYPES = [
+    "video",
+    "podcast",
+    "webinaire",
+    "guide",
+    "rapport",
+    "synthese",
+    "compte-rendu",
+    "dispositif",
+    "fiche-experience",
+    "article",
+    "recueil",
+]
 LEVELS = ["national", "regional", "local"]
-QUERIES = ["", "évaluation", "evaluation", "parentalité", "décrochage scolaire", "mentorat", "lecture",
-           "petite enfance", "protocole d'évaluation", "insertion professionnelle", "numérique", "culture sport",
-           "gouvernance pilotage", "service civique", "orientation", "famille", "collège", "harcèlement"]
+QUERIES = [
+    "",
+    "évaluation",
+    "evaluation",
+    "parentalité",
+    "décrochage scolaire",
+    "mentorat",
+    "lecture",
+    "petite enfance",
+    "protocole d'évaluation",
+    "insertion professionnelle",
+    "numérique",
+    "culture sport",
+    "gouvernance pilotage",
+    "service civique",
+    "orientation",
+    "famille",
+    "collège",
+    "harcèlement",
+]
 ZIPF = [1 / (rank + 1) ** 0.9 for rank in range(len(GENERAL))]
 
 
@@ -108,7 +153,9 @@ def generated(size: int, rng: random.Random) -> list[Resource]:
                 publisher=f"Éditeur {rng.randint(1, 30)}",
                 territory=rng.choice(["", "Hauts-de-France", "Maubeuge", "Lille", "Essonne", "Marseille"]),
                 date=f"{rng.randint(2015, 2026)}-{rng.randint(1, 12):02d}",
-                text=" ".join(sentence(rng, rng.randint(12, 20), topical) for _ in range(rng.randint(15, 30))),
+                text=" ".join(
+                    sentence(rng, rng.randint(12, 20), topical) for _ in range(rng.randint(15, 30))
+                ),
             )
         )
     return resources
@@ -118,10 +165,11 @@ def prepare(data_dir: Path, size: int) -> Settings:
     """A data directory with the seed and `size` generated resources, indexed (reused when already there)."""
     settings = Settings({"data_dir": str(data_dir), "secret_key": "bench"}, environ={})
     with Store.open(settings) as store:
-        if store.count() < size:
+        if store.get_meta("bench_size") != str(size):
             started = time.monotonic()
             load_seed(store)
             store.upsert_many(generated(size, random.Random(42)))
+            store.set_meta("bench_size", str(size))
             print(f"store: {store.count()} resources in {time.monotonic() - started:.1f} s", flush=True)
         if not index_exists(settings.index_path) or store.get_meta("bench_indexed") != str(store.count()):
             started = time.monotonic()
@@ -137,7 +185,7 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(data_dir: Path, port: int, threads: int) -> subprocess.Popen:
+def start_server(data_dir: Path, port: int, threads: int, workers: int = 1) -> subprocess.Popen:
     """`catalogue serve` in its own process (its own GIL), waiting until it answers."""
     env = {**os.environ, "CATALOGUE_DATA_DIR": str(data_dir), "CATALOGUE_SECRET_KEY": "bench"}
     process = subprocess.Popen(
@@ -162,7 +210,7 @@ def start_server(data_dir: Path, port: int, threads: int) -> subprocess.Popen:
             return process
         except requests.ConnectionError:
             if process.poll() is not None:
-                raise SystemExit("the server stopped before answering")
+                raise SystemExit("the server stopped before answering") from None
             time.sleep(0.2)
     process.terminate()
     raise SystemExit("the server did not answer within 120 s")
@@ -182,8 +230,10 @@ def search_request(rng: random.Random) -> tuple[str, dict]:
     return "/recherche", params
 
 
-def client(base: str, ids: list[str], until: float, seed: int, samples: list, errors: list) -> None:
-    """One user: 70 % search pages, 30 % resource pages, one keep-alive connection."""
+def client(
+    base: str, ids: list[str], until: float, seed: int, samples: list, errors: list, think: float
+) -> None:
+    """One user: 70 % search pages, 30 % resource pages, one keep-alive connection, `think` s between pages."""
     rng = random.Random(seed)
     session = requests.Session()
     while time.monotonic() < until:
@@ -200,6 +250,8 @@ def client(base: str, ids: list[str], until: float, seed: int, samples: list, er
             samples.append((kind, elapsed))
         except requests.RequestException as exc:
             errors.append((kind, type(exc).__name__, path))
+        if think:
+            time.sleep(rng.uniform(0, 2 * think))
     session.close()
 
 
@@ -225,6 +277,8 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--threads", type=int, default=8, help="waitress threads")
+    parser.add_argument("--workers", type=int, default=1, help="server processes")
+    parser.add_argument("--think", type=float, default=0.0, help="mean pause of a client between pages, in s")
     parser.add_argument("--keep", help="data directory to build once and reuse")
     args = parser.parse_args()
 
@@ -234,7 +288,7 @@ def main() -> None:
     with Store.open(settings) as store:
         ids = store.ids()
     port = free_port()
-    server = start_server(data_dir, port, args.threads)
+    server = start_server(data_dir, port, args.threads, args.workers)
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(20):  # warm the searcher's caches
@@ -242,7 +296,7 @@ def main() -> None:
         samples, errors = [], []
         until = time.monotonic() + args.seconds
         threads = [
-            threading.Thread(target=client, args=(base, ids, until, n, samples, errors))
+            threading.Thread(target=client, args=(base, ids, until, n, samples, errors, args.think))
             for n in range(args.clients)
         ]
         started = time.monotonic()
@@ -260,6 +314,8 @@ def main() -> None:
         "resources": len(ids),
         "clients": args.clients,
         "waitress_threads": args.threads,
+        "server_processes": args.workers,
+        "think_seconds": args.think,
         "seconds": round(seconds, 1),
         "errors": len(errors),
         "first_errors": errors[:5],

@@ -7,7 +7,7 @@ and `status_map`; `apply_moved` accepts a moved link's new address.
 
 import json
 from collections.abc import Iterable
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 from catalogue.errors import CatalogueError, NotFound
 from catalogue.linkwords import describe, french_date
@@ -15,22 +15,60 @@ from catalogue.models import now_iso
 from catalogue.urls import canonical_url, resource_id
 
 __all__ = [
-    "FAILING", "NEUTRAL", "STATUSES", "describe", "french_date", "next_state", "start_run", "record_run",
-    "state_of", "history", "summary_by_verdict", "nightly_counts", "failing", "moved", "apply_moved",
-    "status_map", "last_run", "previous_states",
+    "FAILING",
+    "NEUTRAL",
+    "STATUSES",
+    "describe",
+    "french_date",
+    "next_state",
+    "start_run",
+    "record_run",
+    "state_of",
+    "history",
+    "summary_by_verdict",
+    "nightly_counts",
+    "failing",
+    "moved",
+    "apply_moved",
+    "status_map",
+    "last_run",
+    "previous_states",
 ]
 
 FAILING = frozenset({"broken", "error", "timeout", "dns", "refused", "tls", "loop", "soft404", "invalid"})
 NEUTRAL = frozenset({"robots", "blocked", "rate_limited"})
 STATUSES = ("ok", "a-verifier", "casse")
 STATE_FIELDS = (
-    "resource_id", "url", "verdict", "status", "http_status", "error", "checked_at", "first_failure_at",
-    "consecutive_failures", "last_failure_night", "last_success_at", "content_type", "content_length",
-    "moved_to", "status_changed_at",
+    "resource_id",
+    "url",
+    "verdict",
+    "status",
+    "http_status",
+    "error",
+    "checked_at",
+    "first_failure_at",
+    "consecutive_failures",
+    "last_failure_night",
+    "last_success_at",
+    "content_type",
+    "content_length",
+    "moved_to",
+    "status_changed_at",
 )
 CHECK_FIELDS = (
-    "resource_id", "url", "checked_at", "method", "verdict", "http_status", "final_url", "redirects",
-    "duration", "error", "content_type", "content_length", "attempts",
+    "resource_id",
+    "url",
+    "checked_at",
+    "method",
+    "verdict",
+    "http_status",
+    "final_url",
+    "redirects",
+    "duration",
+    "error",
+    "content_type",
+    "content_length",
+    "attempts",
 )
 
 
@@ -103,7 +141,13 @@ def previous_states(store, ids: Iterable[str] | None = None) -> dict[str, dict]:
 
 
 def record_run(
-    store, run_id: int, results: list[dict], *, outage: bool, confirm_nights: int, finished_at: str | None = None
+    store,
+    run_id: int,
+    results: list[dict],
+    *,
+    outage: bool,
+    confirm_nights: int,
+    finished_at: str | None = None,
 ) -> list[dict]:
     """Store a run's checks and, unless it was an outage, the new link states; one transaction.
 
@@ -155,8 +199,13 @@ def _with_words(state: dict) -> dict:
     state["failing_since"] = state.get("first_failure_at") or ""
     state["new_url"] = state.get("moved_to") or ""
     state["verdict_text"] = describe(
-        state["verdict"], state.get("http_status"), state.get("error") or "", state.get("first_failure_at"),
-        state.get("consecutive_failures") or 0, state.get("moved_to"), state.get("status"),
+        state["verdict"],
+        state.get("http_status"),
+        state.get("error") or "",
+        state.get("first_failure_at"),
+        state.get("consecutive_failures") or 0,
+        state.get("moved_to"),
+        state.get("status"),
     )
     return state
 
@@ -170,7 +219,8 @@ def state_of(store, rid: str) -> dict | None:
 def history(store, rid: str, limit: int = 20) -> list[dict]:
     """A resource's last checks, newest first (with `verdict_text`)."""
     rows = store.conn.execute(
-        "SELECT * FROM link_checks WHERE resource_id = ? ORDER BY checked_at DESC, id DESC LIMIT ?", (rid, limit)
+        "SELECT * FROM link_checks WHERE resource_id = ? ORDER BY checked_at DESC, id DESC LIMIT ?",
+        (rid, limit),
     ).fetchall()
     out = []
     for row in rows:
@@ -183,7 +233,9 @@ def history(store, rid: str, limit: int = 20) -> list[dict]:
 
 def summary_by_verdict(store) -> dict[str, int]:
     """How many resources have each current verdict."""
-    rows = store.conn.execute("SELECT verdict, count(*) FROM link_state GROUP BY verdict ORDER BY count(*) DESC")
+    rows = store.conn.execute(
+        "SELECT verdict, count(*) FROM link_state GROUP BY verdict ORDER BY count(*) DESC"
+    )
     return {verdict: count for verdict, count in rows}
 
 
@@ -196,10 +248,11 @@ def status_map(store, ids: Iterable[str] | None = None) -> dict[str, str]:
 
 def nightly_counts(store, nights: int = 60, today: str | None = None) -> list[dict]:
     """For each of the last nights (oldest first): {"night", "counts": {verdict: n}} of its last finished run."""
-    today_d = date.fromisoformat(today[:10]) if today else datetime.now(timezone.utc).date()
+    today_d = date.fromisoformat(today[:10]) if today else datetime.now(UTC).date()
     first = (today_d - timedelta(days=nights - 1)).isoformat()
     rows = store.conn.execute(
-        "SELECT night, summary FROM check_runs WHERE night >= ? AND status = 'done' ORDER BY night, id", (first,)
+        "SELECT night, summary FROM check_runs WHERE night >= ? AND status = 'done' ORDER BY night, id",
+        (first,),
     ).fetchall()
     by_night = {night: json.loads(summary) for night, summary in rows}  # the last run of a night wins
     out = []
@@ -263,9 +316,13 @@ def apply_moved(store, rid: str, actor: str = "", *, now: str | None = None) -> 
         new_url = state["moved_to"]
         new_id = resource_id(new_url)
         if new_id == rid:
-            store.conn.execute("UPDATE resources SET url = ?, updated_at = ? WHERE id = ?", (new_url, now, rid))
-            store.conn.execute("UPDATE link_state SET url = ?, moved_to = NULL, verdict = 'ok' WHERE resource_id = ?",
-                               (new_url, rid))
+            store.conn.execute(
+                "UPDATE resources SET url = ?, updated_at = ? WHERE id = ?", (new_url, now, rid)
+            )
+            store.conn.execute(
+                "UPDATE link_state SET url = ?, moved_to = NULL, verdict = 'ok' WHERE resource_id = ?",
+                (new_url, rid),
+            )
             return {"id": rid, "old_id": rid, "url": new_url, "old_url": row["url"], "actor": actor}
         if store.conn.execute("SELECT 1 FROM resources WHERE id = ?", (new_id,)).fetchone():
             raise MoveError(f"resource {rid!r}: the new address {new_url} is already resource {new_id!r}")
@@ -273,17 +330,24 @@ def apply_moved(store, rid: str, actor: str = "", *, now: str | None = None) -> 
         data.update(id=new_id, url=new_url, updated_at=now)
         columns = list(data)
         store.conn.execute(
-            f"INSERT INTO resources({', '.join(columns)}) VALUES ({', '.join(':' + c for c in columns)})", data
+            f"INSERT INTO resources({', '.join(columns)}) VALUES ({', '.join(':' + c for c in columns)})",
+            data,
         )
         for table, column in _referencing_columns(store.conn):
             store.conn.execute(f"UPDATE {table} SET {column} = ? WHERE {column} = ?", (new_id, rid))
         store.conn.execute(
             "INSERT OR REPLACE INTO aliases(url, resource_id, added_at, reason) VALUES (?, ?, ?, ?)",
-            (canonical_url(row["url"]), new_id, now, f"adresse déplacée, acceptée par {actor or 'la vérification des liens'}"),
+            (
+                canonical_url(row["url"]),
+                new_id,
+                now,
+                f"adresse déplacée, acceptée par {actor or 'la vérification des liens'}",
+            ),
         )
         store.conn.execute("DELETE FROM aliases WHERE url = ?", (canonical_url(new_url),))
         store.conn.execute("DELETE FROM resources WHERE id = ?", (rid,))
         store.conn.execute(
-            "UPDATE link_state SET url = ?, moved_to = NULL, verdict = 'ok' WHERE resource_id = ?", (new_url, new_id)
+            "UPDATE link_state SET url = ?, moved_to = NULL, verdict = 'ok' WHERE resource_id = ?",
+            (new_url, new_id),
         )
     return {"id": new_id, "old_id": rid, "url": new_url, "old_url": row["url"], "actor": actor}

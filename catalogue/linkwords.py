@@ -1,8 +1,18 @@
 """Link verdicts in plain French, for the reports, the site and the staff pages."""
 
 MONTHS = (
-    "janvier", "février", "mars", "avril", "mai", "juin",
-    "juillet", "août", "septembre", "octobre", "novembre", "décembre",
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
 )
 
 LABELS = {
@@ -55,7 +65,11 @@ def describe(
     if verdict == "ok":
         return "Le lien fonctionne."
     if verdict == "moved":
-        return f"La page a changé d'adresse : la nouvelle adresse est {moved_to}." if moved_to else "La page a changé d'adresse."
+        return (
+            f"La page a changé d'adresse : la nouvelle adresse est {moved_to}."
+            if moved_to
+            else "La page a changé d'adresse."
+        )
     if verdict == "broken":
         code = f"Le serveur répond {http_status}" if http_status else "Le serveur répond une erreur"
         gone = " : la page a été supprimée" if http_status == 410 else " : la page n'existe plus"

@@ -24,6 +24,8 @@ MAX_THEMES = 3
 MAX_TEXT_OCCURRENCES = 5
 # Text read per resource: the start of a long PDF says what it is about.
 TEXT_CHARS = 60_000
+# Resources read at a time: the whole catalogue never sits in memory.
+BATCH = 500
 
 
 @dataclass(frozen=True)
@@ -40,40 +42,58 @@ def _fold(text: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 
-def _keyword_pattern(keyword: str) -> re.Pattern:
-    # Acronyms (CPO, PRE, E2C) must appear in capitals, or "pre" would match "pré-" everywhere.
-    if keyword.isupper() and len(keyword) <= 6:
-        return re.compile(rf"(?<!\w){re.escape(keyword)}(?!\w)")
-    words = [re.escape(w) for w in _fold(keyword).split()]
-    # Plurals (s, x) of the last word are accepted.
-    return re.compile(r"(?<!\w)" + r"\s+".join(words) + r"(?:s|x)?(?!\w)")
+def _alternation(forms: list[str]) -> str:
+    # Longest first, so that "décrochage scolaire" wins over "décrochage" at the same place.
+    return "|".join(
+        r"\s+".join(re.escape(w) for w in f.split()) for f in sorted(forms, key=len, reverse=True)
+    )
 
 
 class ThemeSuggester:
-    """Suggest themes of one vocabulary from text."""
+    """Suggest themes of one vocabulary from text: one pass of one regular expression per text."""
 
     def __init__(self, themes: Vocabulary):
-        self.keywords = [
-            (term.value, keyword, _keyword_pattern(keyword), keyword.isupper() and len(keyword) <= 6)
-            for term in themes.terms
-            for keyword in term.keywords
-        ]
+        # Acronyms (CPO, PRE, E2C) must appear in capitals, or "pre" would match "pré-" everywhere.
+        self.words: dict[str, list[tuple[str, str]]] = {}
+        self.acronyms: dict[str, list[tuple[str, str]]] = {}
+        for term in themes.terms:
+            for keyword in term.keywords:
+                if keyword.isupper() and len(keyword) <= 6:
+                    self.acronyms.setdefault(keyword, []).append((term.value, keyword))
+                else:
+                    self.words.setdefault(" ".join(_fold(keyword).split()), []).append((term.value, keyword))
+        # Plurals (s, x) of the last word are accepted; a lookahead lets matches overlap.
+        self.word_pattern = re.compile(rf"(?<!\w)(?=({_alternation(list(self.words))})(?:s|x)?(?!\w))")
+        self.acronym_pattern = re.compile(rf"(?<!\w)(?=({_alternation(list(self.acronyms))})(?!\w))")
+
+    def _count(self, text: str) -> dict[tuple[str, str], int]:
+        counts: dict[tuple[str, str], int] = {}
+        for pattern, table, source in (
+            (self.word_pattern, self.words, _fold(text)),
+            (self.acronym_pattern, self.acronyms, text),
+        ):
+            if not table:
+                continue
+            for m in pattern.finditer(source):
+                for pair in table.get(" ".join(m.group(1).split()), ()):
+                    counts[pair] = counts.get(pair, 0) + 1
+        return counts
 
     def suggest(self, title: str, description: str, text: str) -> list[Suggestion]:
         """The suggested themes of a text, best first."""
-        parts = [(title, TITLE_POINTS), (description, DESCRIPTION_POINTS), (text[:TEXT_CHARS], TEXT_POINTS)]
-        folded = [(_fold(p), p, points) for p, points in parts]
         scores: dict[str, float] = {}
         found: dict[str, dict[str, float]] = {}
-        for theme, keyword, pattern, acronym in self.keywords:
-            points = 0.0
-            for folded_text, raw_text, weight in folded:
-                hits = len(pattern.findall(raw_text if acronym else folded_text))
-                points += weight * min(hits, MAX_TEXT_OCCURRENCES)
-            if points:
+        for part, weight in (
+            (title, TITLE_POINTS),
+            (description, DESCRIPTION_POINTS),
+            (text[:TEXT_CHARS], TEXT_POINTS),
+        ):
+            for (theme, keyword), hits in self._count(part).items():
+                points = weight * min(hits, MAX_TEXT_OCCURRENCES)
                 scores[theme] = scores.get(theme, 0.0) + points
-                found.setdefault(theme, {})[keyword] = points
-        chosen = sorted((t for t, s in scores.items() if s >= MIN_SCORE), key=lambda t: -scores[t])
+                found.setdefault(theme, {})
+                found[theme][keyword] = found[theme].get(keyword, 0.0) + points
+        chosen = sorted((t for t, s in scores.items() if s >= MIN_SCORE), key=lambda t: (-scores[t], t))
         return [
             Suggestion(t, scores[t], tuple(sorted(found[t], key=lambda k: (-found[t][k], k))))
             for t in chosen[:MAX_THEMES]
@@ -85,8 +105,13 @@ def apply(store, ids: Iterable[str] | None = None) -> int:
     suggester = ThemeSuggester(store.vocabularies.themes)
     now = now_iso()
     with_suggestions = 0
+    ids = store.ids() if ids is None else list(ids)
     with store.transaction():
-        for doc in iter_documents(store, ids):
+        for doc in (
+            d
+            for start in range(0, len(ids), BATCH)
+            for d in iter_documents(store, ids[start : start + BATCH])
+        ):
             resource = doc.resource
             suggestions = (
                 [] if resource.themes else suggester.suggest(doc.title, doc.description, doc.full_text)

@@ -44,7 +44,9 @@ def read_body(response, limit: int, prefix: int | None = None) -> tuple[bytes, b
     """
     declared = response.headers.get("Content-Length", "")
     if prefix is None and declared.isdigit() and int(declared) > limit:
-        raise BodyTooLarge(f"le document annonce {int(declared)} octets, au-delà de la limite de {limit} octets")
+        raise BodyTooLarge(
+            f"le document annonce {int(declared)} octets, au-delà de la limite de {limit} octets"
+        )
     encoding = (response.headers.get("Content-Encoding") or "").strip().lower()
     decoder = _Decoder(encoding) if encoding in ("gzip", "x-gzip", "deflate") else None
     want = limit if prefix is None else min(prefix, limit)

@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 from catalogue import linkhealth
 from catalogue.models import now_iso
 from crawler.fetch import Fetcher, FetchResult
-from crawler.verdicts import FAILING, NETWORK, NEUTRAL, SOFT404_MAX_BYTES, moved_target, verdict_of
+from crawler.verdicts import FAILING, NETWORK, SOFT404_MAX_BYTES, moved_target, verdict_of
 
 log = logging.getLogger(__name__)
 
@@ -119,6 +119,8 @@ def check_url(
             return checks
     elif answer.outcome in NO_GET_AFTER_HEAD:
         return checks
+    if answer.outcome == "timeout" and retries is None:
+        retries = max(0, fetcher.settings.retries - 1)  # the HEAD that timed out was the first try
     get = fetcher.fetch(url, method="GET", prefix_bytes=PREFIX_BYTES, retries=retries)
     checks.append(_check_dict(get, resource_id, checked_at or now_iso()))
     return checks
@@ -158,10 +160,21 @@ def check_resource(
     except Exception as exc:  # the one broad except: one resource's fault must not stop the run
         log.exception("check of %s failed", resource.url)
         final = {
-            "resource_id": resource.id, "url": resource.url, "checked_at": checked_at or now_iso(),
-            "method": "GET", "verdict": "error", "http_status": None, "final_url": "", "redirects": [],
-            "duration": 0.0, "error": f"erreur interne du vérificateur : {exc}", "content_type": "",
-            "content_length": None, "attempts": 0, "moved_to": None, "suspect": False,
+            "resource_id": resource.id,
+            "url": resource.url,
+            "checked_at": checked_at or now_iso(),
+            "method": "GET",
+            "verdict": "error",
+            "http_status": None,
+            "final_url": "",
+            "redirects": [],
+            "duration": 0.0,
+            "error": f"erreur interne du vérificateur : {exc}",
+            "content_type": "",
+            "content_length": None,
+            "attempts": 0,
+            "moved_to": None,
+            "suspect": False,
         }
         checks = [final]
     final["checks"] = checks
@@ -198,7 +211,9 @@ def is_outage(results: list[dict]) -> bool:
         by_host[host_of(result["url"])].append(result["verdict"])
     dead = [h for h, verdicts in by_host.items() if all(v in NETWORK for v in verdicts)]
     network_checks = sum(1 for r in results if r["verdict"] in NETWORK)
-    return len(dead) >= OUTAGE_MIN_HOSTS and len(dead) > len(by_host) / 2 and network_checks > len(results) / 2
+    return (
+        len(dead) >= OUTAGE_MIN_HOSTS and len(dead) > len(by_host) / 2 and network_checks > len(results) / 2
+    )
 
 
 def _latest_enclosures(store) -> dict[str, str]:
@@ -218,7 +233,9 @@ def _cached(previous: dict | None, started_at: str, hours: float) -> bool:
     return datetime.fromisoformat(started_at) - last < timedelta(hours=hours)
 
 
-def run_check(store, settings, ids=None, *, fetcher: Fetcher | None = None, now: str | None = None, progress=None):
+def run_check(
+    store, settings, ids=None, *, fetcher: Fetcher | None = None, now: str | None = None, progress=None
+):
     """Check these resources (or all), store the checks and states, and return the CheckRun.
 
     `now` (ISO time) stamps the run and its checks, for tests that simulate nights;
@@ -229,7 +246,8 @@ def run_check(store, settings, ids=None, *, fetcher: Fetcher | None = None, now:
     previous = linkhealth.previous_states(store)
     if ids is None:
         resources = [
-            r for r in resources
+            r
+            for r in resources
             if not _cached(previous.get(r.id), started_at, settings.check_success_cache_hours)
         ]
     enclosures = _latest_enclosures(store)
@@ -237,7 +255,9 @@ def run_check(store, settings, ids=None, *, fetcher: Fetcher | None = None, now:
     own_fetcher = fetcher is None
     fetcher = fetcher or Fetcher(settings)
     try:
-        finals = _check_all(fetcher, settings, interleave_by_host(resources), previous, enclosures, now, progress)
+        finals = _check_all(
+            fetcher, settings, interleave_by_host(resources), previous, enclosures, now, progress
+        )
     finally:
         if own_fetcher:
             fetcher.close()
@@ -245,7 +265,11 @@ def run_check(store, settings, ids=None, *, fetcher: Fetcher | None = None, now:
     run.outage = is_outage(ordered)
     run.finished_at = now_iso() if now is None else now
     changes = linkhealth.record_run(
-        store, run.run_id, ordered, outage=run.outage, confirm_nights=settings.confirm_nights,
+        store,
+        run.run_id,
+        ordered,
+        outage=run.outage,
+        confirm_nights=settings.confirm_nights,
         finished_at=run.finished_at,
     )
     by_id = {r.id: r for r in resources}
@@ -269,7 +293,8 @@ def _check_all(fetcher, settings, resources, previous, enclosures, now, progress
     the other first checks go on (the Fetcher's global limit bounds both pools together)."""
     finals: dict[str, dict] = {}
     failures = 0
-    workers = max(1, min(settings.global_concurrency, len(resources)))
+    # Twice as many workers as fetch slots: a worker asleep in a retry's backoff holds no slot.
+    workers = max(1, min(2 * settings.global_concurrency, len(resources)))
     delay = settings.check_second_opinion_delay
     with (
         ThreadPoolExecutor(max_workers=workers, thread_name_prefix="check") as pool,
@@ -286,8 +311,14 @@ def _check_all(fetcher, settings, resources, previous, enclosures, now, progress
             if final["verdict"] in FAILING or final["verdict"] == "rate_limited":
                 failures += 1
                 seconds[resource.id] = later.submit(
-                    _second_opinion, fetcher, resource, previous.get(resource.id), enclosures.get(resource.id),
-                    now, final, time.monotonic() + delay,
+                    _second_opinion,
+                    fetcher,
+                    resource,
+                    previous.get(resource.id),
+                    enclosures.get(resource.id),
+                    now,
+                    final,
+                    time.monotonic() + delay,
                 )
             if progress is not None:
                 progress(done, len(resources), host_of(resource.url), failures)

@@ -14,7 +14,7 @@ def _chain(exc: BaseException):
     todo = [exc]
     while todo:
         current = todo.pop(0)
-        if current is None or id(current) in seen:
+        if not isinstance(current, BaseException) or id(current) in seen:
             continue
         seen.add(id(current))
         yield current
@@ -55,7 +55,9 @@ def classify_exception(exc: BaseException, settings, deadline_fired: bool) -> tu
         if isinstance(e, (requests.exceptions.ConnectTimeout, u3.ConnectTimeoutError)):
             return "timeout", f"pas de connexion au serveur en {settings.connect_timeout:g} s"
     for e in chain:
-        if isinstance(e, (requests.exceptions.ReadTimeout, u3.ReadTimeoutError, socket.timeout, TimeoutError)):
+        if isinstance(
+            e, (requests.exceptions.ReadTimeout, u3.ReadTimeoutError, socket.timeout, TimeoutError)
+        ):
             return "timeout", f"le serveur ne répond plus (plus de {settings.read_timeout:g} s sans réponse)"
     for e in chain:
         if isinstance(e, (ConnectionResetError, RemoteDisconnected, BrokenPipeError, u3.ProtocolError)):

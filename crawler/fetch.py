@@ -213,7 +213,9 @@ class Fetcher:
         result.outcome = "loop"
         result.error = f"trop de redirections (plus de {settings.max_redirects})"
 
-    def _with_retries(self, result, url, host_key, etag, last_modified, max_bytes, prefix_bytes, retries, budget):
+    def _with_retries(
+        self, result, url, host_key, etag, last_modified, max_bytes, prefix_bytes, retries, budget
+    ):
         settings = self.settings
         for attempt in range(retries + 1):
             result.attempts += 1
@@ -246,13 +248,20 @@ class Fetcher:
         if last_modified:
             headers["If-Modified-Since"] = last_modified
         limit = settings.max_body_bytes if max_bytes is None else max_bytes
-        result.status, result.headers, result.body, result.content_type = None, CaseInsensitiveDict(), None, ""
+        result.status, result.headers, result.body, result.content_type = (
+            None,
+            CaseInsensitiveDict(),
+            None,
+            "",
+        )
         result.truncated, result.error = False, ""
         with self.politeness.slot(host_key):
             start = time.monotonic()
             deadline_at = start + budget[0]
             allow_private = settings.allow_private_networks
-            attempt = Attempt(self.watchdog, deadline_at, lambda peer: check_address(peer, host_key, allow_private))
+            attempt = Attempt(
+                self.watchdog, deadline_at, lambda peer: check_address(peer, host_key, allow_private)
+            )
             try:
                 with attempt:
                     self._request(result, url, headers, limit, prefix_bytes, budget[0])
@@ -292,7 +301,9 @@ class Fetcher:
                 result.error = f"le serveur répond {response.status_code} {response.reason or ''}".strip()
                 if result.method != "HEAD":
                     # Error pages are kept short: enough to recognise a bot wall.
-                    result.body, result.truncated = read_body(response, limit, min(prefix_bytes or 65536, 65536))
+                    result.body, result.truncated = read_body(
+                        response, limit, min(prefix_bytes or 65536, 65536)
+                    )
         finally:
             response.close()
 

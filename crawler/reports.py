@@ -11,8 +11,20 @@ from catalogue.linkwords import LABELS, STATUS_LABELS, describe, french_date
 
 FORMATS = ("json", "html", "text", "csv")
 RESULT_FIELDS = (
-    "id", "url", "verdict", "http_status", "final_url", "error", "checked_at",
-    "consecutive_failures", "first_failure_at", "status", "moved_to", "title", "publisher", "message",
+    "id",
+    "url",
+    "verdict",
+    "http_status",
+    "final_url",
+    "error",
+    "checked_at",
+    "consecutive_failures",
+    "first_failure_at",
+    "status",
+    "moved_to",
+    "title",
+    "publisher",
+    "message",
 )
 GROUPS = (
     ("newly_broken", "Nouvellement cassés depuis la dernière vérification"),
@@ -28,8 +40,13 @@ def _row(result: dict, outage: bool) -> dict:
     after = result.get("after") or {}
     status = after.get("status") or ""
     message = describe(
-        result["verdict"], result.get("http_status"), result.get("error") or "",
-        after.get("first_failure_at"), after.get("consecutive_failures") or 0, result.get("moved_to"), status,
+        result["verdict"],
+        result.get("http_status"),
+        result.get("error") or "",
+        after.get("first_failure_at"),
+        after.get("consecutive_failures") or 0,
+        result.get("moved_to"),
+        status,
     )
     return {
         "id": result["resource_id"],
@@ -45,7 +62,9 @@ def _row(result: dict, outage: bool) -> dict:
         "moved_to": result.get("moved_to"),
         "title": result.get("title") or "",
         "publisher": result.get("publisher") or "",
-        "message": message if not outage else "Non compté : le réseau était indisponible pendant la vérification.",
+        "message": message
+        if not outage
+        else "Non compté : le réseau était indisponible pendant la vérification.",
     }
 
 
@@ -137,7 +156,9 @@ def to_text(report: dict) -> str:
         lines.append("Liens en échec par éditeur :")
         lines.extend(f"  {publisher} : {count}" for publisher, count in report["by_publisher"].items())
         lines.append("")
-    lines.append("Par verdict : " + ", ".join(f"{LABELS.get(v, v)} {n}" for v, n in sorted(report["summary"].items())))
+    lines.append(
+        "Par verdict : " + ", ".join(f"{LABELS.get(v, v)} {n}" for v, n in sorted(report["summary"].items()))
+    )
     return "\n".join(lines) + "\n"
 
 
@@ -146,8 +167,8 @@ def to_html(report: dict) -> str:
     esc = html.escape
     rows = {row["id"]: row for row in report["results"]}
     parts = [
-        "<!doctype html><html lang=\"fr\"><head><meta charset=\"utf-8\">",
-        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">",
+        '<!doctype html><html lang="fr"><head><meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>Vérification des liens du {esc(french_date(report['started_at']))}</title>",
         "<style>body{font-family:system-ui,sans-serif;max-width:60rem;margin:1rem auto;padding:0 1rem;color:#1b1b1b}"
         "table{border-collapse:collapse;width:100%}th,td{border-bottom:1px solid #ccc;padding:.4rem;text-align:left;"
@@ -160,19 +181,25 @@ def to_html(report: dict) -> str:
         ids = report["groups"].get(name) or []
         if not ids:
             continue
-        parts.append(f"<h2 id=\"{name}\">{esc(label)} ({len(ids)})</h2>")
-        parts.append("<table><thead><tr><th scope=\"col\">Ressource</th><th scope=\"col\">Adresse</th>"
-                     "<th scope=\"col\">Problème</th><th scope=\"col\">État</th></tr></thead><tbody>")
+        parts.append(f'<h2 id="{name}">{esc(label)} ({len(ids)})</h2>')
+        parts.append(
+            '<table><thead><tr><th scope="col">Ressource</th><th scope="col">Adresse</th>'
+            '<th scope="col">Problème</th><th scope="col">État</th></tr></thead><tbody>'
+        )
         for rid in ids:
             row = rows[rid]
             url = esc(row["url"])
-            target = f"<br>→ <a href=\"{esc(row['moved_to'])}\">{esc(row['moved_to'])}</a>" if row["moved_to"] else ""
+            target = (
+                f'<br>→ <a href="{esc(row["moved_to"])}">{esc(row["moved_to"])}</a>'
+                if row["moved_to"]
+                else ""
+            )
             message = row["message"] if name != "fixed" else "Le lien fonctionne de nouveau."
             status = row["status"]
             parts.append(
                 f"<tr><td>{esc(row['title'] or rid)}<br><small>{esc(row['publisher'])}</small></td>"
-                f"<td class=\"url\"><a href=\"{url}\">{url}</a>{target}</td><td>{esc(message)}</td>"
-                f"<td class=\"{esc(status)}\">{esc(STATUS_LABELS.get(status, status))}</td></tr>"
+                f'<td class="url"><a href="{url}">{url}</a>{target}</td><td>{esc(message)}</td>'
+                f'<td class="{esc(status)}">{esc(STATUS_LABELS.get(status, status))}</td></tr>'
             )
         parts.append("</tbody></table>")
     parts.append("<h2>Par verdict</h2><ul>")

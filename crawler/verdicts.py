@@ -11,8 +11,20 @@ from catalogue.linkhealth import FAILING, NEUTRAL
 from catalogue.urls import canonical_url
 
 VERDICTS = (
-    "ok", "moved", "broken", "error", "timeout", "dns", "refused", "tls", "loop",
-    "soft404", "robots", "blocked", "rate_limited", "invalid",
+    "ok",
+    "moved",
+    "broken",
+    "error",
+    "timeout",
+    "dns",
+    "refused",
+    "tls",
+    "loop",
+    "soft404",
+    "robots",
+    "blocked",
+    "rate_limited",
+    "invalid",
 )
 __all__ = ["FAILING", "NEUTRAL", "NETWORK", "VERDICTS", "verdict_of", "soft404_phrase", "moved_target"]
 # Network-level failures: when most hosts of a run fail this way, the machine is offline.
@@ -21,19 +33,46 @@ NETWORK = frozenset({"dns", "refused", "timeout"})
 BLOCKED_STATUSES = (401, 403, 999)
 SOFT404_MAX_BYTES = 32 * 1024  # only small HTML answers are read for error phrases
 SOFT404_PHRASES = (
-    "page introuvable", "page non trouvée", "page non trouvee", "page inexistante",
-    "cette page n'existe pas", "cette page n’existe pas", "la page demandée n'existe pas",
-    "la page demandée n’existe pas", "la page que vous recherchez n'existe pas",
-    "la page que vous recherchez n’existe pas", "la page que vous cherchez", "n'existe plus",
-    "n’existe plus", "erreur 404", "document introuvable", "contenu introuvable", "ressource introuvable",
-    "page not found", "404 not found", "not found", "page cannot be found", "page could not be found",
-    "the page you requested", "page you are looking for", "page does not exist", "no longer available",
-    "error 404", "oops! that page",
+    "page introuvable",
+    "page non trouvée",
+    "page non trouvee",
+    "page inexistante",
+    "cette page n'existe pas",
+    "cette page n’existe pas",
+    "la page demandée n'existe pas",
+    "la page demandée n’existe pas",
+    "la page que vous recherchez n'existe pas",
+    "la page que vous recherchez n’existe pas",
+    "la page que vous cherchez",
+    "n'existe plus",
+    "n’existe plus",
+    "erreur 404",
+    "document introuvable",
+    "contenu introuvable",
+    "ressource introuvable",
+    "page not found",
+    "404 not found",
+    "not found",
+    "page cannot be found",
+    "page could not be found",
+    "the page you requested",
+    "page you are looking for",
+    "page does not exist",
+    "no longer available",
+    "error 404",
+    "oops! that page",
 )
 HOME_PATHS = ("", "/", "/index.html", "/index.php", "/accueil", "/home", "/fr", "/fr/", "/en", "/en/")
 BOT_WALL_MARKS = (
-    "cf-chl", "challenge-platform", "captcha", "are you a robot", "êtes-vous un robot",
-    "access denied", "accès refusé", "verify you are human", "ddos protection",
+    "cf-chl",
+    "challenge-platform",
+    "captcha",
+    "are you a robot",
+    "êtes-vous un robot",
+    "access denied",
+    "accès refusé",
+    "verify you are human",
+    "ddos protection",
 )
 _TAGS = re.compile(r"<(title|h1|h2)[^>]*>(.*?)</\1>", re.I | re.S)
 _ANY_TAG = re.compile(r"<[^>]+>")

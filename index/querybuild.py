@@ -9,11 +9,6 @@ from index.analysis import fold, query_words
 from index.schema import FIELD_WEIGHTS
 from index.synonyms import Synonyms, Variant
 
-# A phrase or all the words of the query close together (within PROXIMITY_SLOP positions)
-# add this share of a field's weight to the score.
-PHRASE_BOOST = 1.5
-PROXIMITY_SLOP = 4
-PROXIMITY_FIELDS = ("title", "description")
 QUOTED = re.compile(r"\"([^\"]*)\"|«\s*([^»]*?)\s*»")
 
 
@@ -80,13 +75,12 @@ def _word(forms: list[str], boost: float = 1.0) -> wq.Query:
     return wq.Or(per_field)
 
 
-def _phrase(words: list[list[str]], slop: int = 1, boost: float = 1.0, fields=None) -> wq.Query:
+def _phrase(words: list[list[str]], slop: int = 1, boost: float = 1.0) -> wq.Query:
     if len(words) == 1:
         return _word(words[0], boost)
     # The first form of every word is indexed at each position: phrases use it alone.
     first = [forms[0] for forms in words]
-    weights = {name: FIELD_WEIGHTS[name] for name in fields or FIELD_WEIGHTS}
-    return wq.Or([wq.Phrase(name, first, slop=slop, boost=w * boost) for name, w in weights.items()])
+    return wq.Or([wq.Phrase(name, first, slop=slop, boost=w * boost) for name, w in FIELD_WEIGHTS.items()])
 
 
 def clause_query(clause: Clause) -> wq.Query:
@@ -99,14 +93,13 @@ def clause_query(clause: Clause) -> wq.Query:
 
 
 def strict_query(parsed: ParsedQuery) -> wq.Query:
-    """Every clause required; all the words close together score higher."""
-    required = wq.And([clause_query(c) for c in parsed.clauses])
-    words = [forms for c in parsed.clauses for forms in c.words]
-    if len(words) < 2:
-        return required
-    # Proximity in the short fields only: checking positions in every body costs more than it gives.
-    boost = _phrase(words, slop=PROXIMITY_SLOP, boost=PHRASE_BOOST, fields=PROXIMITY_FIELDS)
-    return wq.AndMaybe(required, boost)
+    """Every clause required (proximity is rewarded afterwards, see index.ranking)."""
+    return wq.And([clause_query(c) for c in parsed.clauses])
+
+
+def proximity_words(parsed: ParsedQuery) -> list[list[str]]:
+    """The searched forms of each word of the query, for the proximity reward."""
+    return [forms for c in parsed.clauses for forms in c.words]
 
 
 def loose_query(parsed: ParsedQuery) -> wq.Query:

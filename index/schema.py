@@ -16,8 +16,12 @@ FACET_FIELDS = {
     "territory": "f_territory",
     "status": "f_status",
 }
-# Text fields searched, with their weight: title above themes and description above body.
-FIELD_WEIGHTS = {"title": 5.0, "themes_text": 2.5, "description": 2.0, "body": 1.0}
+# Text fields searched, with their weight: title above the rest. Each field searched costs
+# about as much as the first (Whoosh matches in Python), so the body field also indexes,
+# after the text, the description twice (it weighs more) and the labels of the curated
+# themes, the publisher and the territory; its stored `text` keeps the offsets of snippets right.
+FIELD_WEIGHTS = {"title": 5.0, "body": 1.0}
+DESCRIPTION_REPEAT = 2
 # Only the first part of a very long body feeds the accent map (the display of suggestions).
 ACCENT_TEXT_CHARS = 20_000
 
@@ -30,9 +34,8 @@ def build_schema() -> fields.Schema:
     return fields.Schema(
         id=fields.ID(stored=True, unique=True),
         title=fields.TEXT(analyzer=text, stored=True, phrase=True),
-        themes_text=fields.TEXT(analyzer=text, phrase=True),
-        description=fields.TEXT(analyzer=text, stored=True, phrase=True),
-        body=fields.TEXT(analyzer=text, stored=True, phrase=True, chars=True),
+        body=fields.TEXT(analyzer=text, phrase=True, chars=True),
+        text=fields.STORED(),
         spell=fields.TEXT(analyzer=spelling_analyzer(), phrase=False),
         accents=fields.TEXT(analyzer=accent_analyzer(), phrase=False),
         meta=fields.STORED(),
@@ -50,10 +53,12 @@ def document_fields(doc: Document, vocabularies: Vocabularies) -> dict:
     title = doc.title or r.url
     description = doc.description
     body = doc.full_text
-    # Curated theme labels, publisher and territory: searched like a short description.
-    theme_labels = " ; ".join([vocabularies.themes.label(t) for t in themes] + [r.publisher, r.territory])
+    # Curated theme labels, publisher and territory: searched with the description.
+    extra = [description] * DESCRIPTION_REPEAT + [vocabularies.themes.label(t) for t in themes]
+    searched_body = "\n\n".join([body] + extra + [r.publisher, r.territory])
     meta = {
         "url": r.url,
+        "description": description,
         "type": r.type,
         "themes": themes,
         "suggested_themes": suggested,
@@ -66,9 +71,8 @@ def document_fields(doc: Document, vocabularies: Vocabularies) -> dict:
     values = {
         "id": r.id,
         "title": title,
-        "themes_text": theme_labels,
-        "description": description,
-        "body": body,
+        "body": searched_body,
+        "text": body,
         "spell": f"{title}\n{description}\n{body}",
         "accents": f"{title}\n{description}\n{body[:ACCENT_TEXT_CHARS]}",
         "meta": meta,

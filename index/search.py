@@ -12,15 +12,15 @@ import re
 import threading
 from pathlib import Path
 
-from whoosh import collectors
-
 from catalogue.vocabularies import Vocabularies
 from index import querybuild
 from index.analysis import fold
 from index.build import IndexMissing, current_generation, open_current
 from index.facets import STATUS_LABELS, count_facets, restrict, selection_sets
 from index.query import FACETS, Hit, SearchQuery, SearchResults
+from index.ranking import CANDIDATES, proximity_factors
 from index.schema import FACET_FIELDS, FIELD_WEIGHTS
+from index.scoring import CachedBM25F
 from index.snippets import analysed_spans, body_spans, make_snippet
 from index.synonyms import Synonyms
 
@@ -45,28 +45,13 @@ def _existing_terms(q, reader) -> set[tuple[str, bytes]]:
     return found
 
 
-class _AllMatches(collectors.ScoredCollector):
-    """Scores every match exactly (no block skipping) and keeps {docnum: score}."""
-
-    def __init__(self):
-        super().__init__(replace=0)
-        self.found: dict[int, float] = {}
-
-    def _collect(self, global_docnum, score):
-        self.found[global_docnum] = score
-        return 0 - score
-
-    def results(self):
-        return self._results([])
-
-
 class _Snapshot:
     """A point-in-time view of one generation, with the caches computed on it."""
 
     def __init__(self, folder: Path, index_path):
         self.folder = folder
         self.ix = open_current(index_path)
-        self.searcher = self.ix.searcher()
+        self.searcher = self.ix.searcher(weighting=CachedBM25F())
         self._value_sets = None
         self._live = None
         self._sort_keys = {}
@@ -80,7 +65,7 @@ class _Snapshot:
         if self.searcher.up_to_date():
             return False
         old = self.searcher
-        self.searcher = self.ix.searcher()
+        self.searcher = self.ix.searcher(weighting=CachedBM25F())
         old.close()
         self._value_sets, self._live, self._sort_keys = None, None, {}
         return True
@@ -164,9 +149,17 @@ class Searcher:
             return self._search(self._current(), sq)
 
     def _run(self, snap: _Snapshot, q) -> dict[int, float]:
-        collector = _AllMatches()
-        snap.searcher.search_with_collector(q, collector)
-        return collector.found
+        """Every match of a query with its score: one exact pass, no block skipping."""
+        found: dict[int, float] = {}
+        searcher = snap.searcher
+        context = searcher.context()
+        for sub, offset in searcher.leaf_searchers():
+            matcher = q.matcher(sub, context)
+            is_active, next_, id_, score = matcher.is_active, matcher.next, matcher.id, matcher.score
+            while is_active():
+                found[offset + id_()] = score()
+                next_()
+        return found
 
     def _search(self, snap: _Snapshot, sq: SearchQuery) -> SearchResults:
         parsed = querybuild.parse(sq.q, self.synonyms)
@@ -194,14 +187,15 @@ class Searcher:
         matches = set(found)
         facets = count_facets(matches, value_sets, sq.filters, chosen, self.label)
         final = restrict(matches, chosen)
-        page = self._page(snap, sq, found, final)
+        words = querybuild.proximity_words(parsed) if fallback is None else []
+        page = self._page(snap, sq, found, final, words)
         hits = self._hits(snap, page, found, executed)
         suggestion = self._suggestion(snap, parsed, sq.q) if not parsed.empty else None
         return SearchResults(
             query=sq, total=len(final), hits=hits, facets=facets, suggestion=suggestion, fallback=fallback
         )
 
-    def _page(self, snap, sq: SearchQuery, found: dict[int, float], final: set) -> list[int]:
+    def _page(self, snap, sq: SearchQuery, found: dict[int, float], final: set, words) -> list[int]:
         wanted = sq.page * sq.per_page
         dates = snap.sort_key("date_sort")
         if sq.sort == "title":
@@ -210,7 +204,15 @@ class Searcher:
         elif sq.sort == "date" or not any(found.values()):
             ordered = heapq.nlargest(wanted, final, key=lambda d: (dates[d], found[d], -d))
         else:
-            ordered = heapq.nlargest(wanted, final, key=lambda d: (found[d], dates[d], -d))
+            ordered = heapq.nlargest(max(wanted, CANDIDATES), final, key=lambda d: (found[d], dates[d], -d))
+            if len(words) > 1:
+                head = ordered[:CANDIDATES]
+                factors = proximity_factors(snap.reader, words, head)
+                for d in head:
+                    found[d] *= factors[d]
+                head.sort(key=lambda d: (found[d], dates[d], -d), reverse=True)
+                ordered[:CANDIDATES] = head
+            ordered = ordered[:wanted]
         return ordered[(sq.page - 1) * sq.per_page :]
 
     def _hits(self, snap, docnums: list[int], found: dict[int, float], executed) -> list[Hit]:
@@ -231,9 +233,10 @@ class Searcher:
         for docnum in docnums:
             stored = reader.stored_fields(docnum)
             meta = stored.get("meta", {})
-            body = stored.get("body", "")
-            text, snippet_spans = body, spans.get(docnum, [])
-            description = stored.get("description", "")
+            body = stored.get("text", "")
+            # The body field also indexes the description after the text: keep the text's own spans.
+            text, snippet_spans = body, [s for s in spans.get(docnum, []) if s[1] <= len(body)]
+            description = meta.get("description", "")
             if not snippet_spans and forms and description:
                 described = analysed_spans(description, forms)
                 if described or not body:
@@ -245,7 +248,7 @@ class Searcher:
                     id=stored["id"],
                     url=meta.get("url", ""),
                     title=stored.get("title", ""),
-                    description=stored.get("description", ""),
+                    description=description,
                     type=meta.get("type"),
                     themes=list(meta.get("themes", [])),
                     suggested_themes=list(meta.get("suggested_themes", [])),

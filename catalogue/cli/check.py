@@ -62,7 +62,10 @@ def _apply_moved(ctx: Context, store) -> list[str]:
             with store.transaction():
                 result = linkhealth.apply_moved(store, item["resource_id"], actor)
                 audit.record(
-                    store, actor, "link.accept_moved", result["id"],
+                    store,
+                    actor,
+                    "link.accept_moved",
+                    result["id"],
                     before={"url": result["old_url"], "id": result["old_id"]},
                     after={"url": result["url"], "id": result["id"]},
                     detail="catalogue check --apply-moved",
@@ -82,13 +85,27 @@ def register(group) -> None:
     @group.command("check")
     @click.argument("ids", nargs=-1)
     @click.option("--all", "check_all", is_flag=True, help="Check every resource of the catalogue.")
-    @click.option("--report", "report_file", type=click.Path(dir_okay=False, allow_dash=True),
-                  help="Write the report to FILE (- for stdout).")
-    @click.option("--format", "fmt", type=click.Choice(["json", "html", "text", "csv"]), default=None,
-                  help="Report format (default: from the file name, else text).")
-    @click.option("--apply-moved", is_flag=True,
-                  help="Update the address of moved resources (the old one stays as an alias); alone, checks nothing.")
-    @click.option("--now", hidden=True, help="Timestamp of the run (ISO 8601), for tests that simulate nights.")
+    @click.option(
+        "--report",
+        "report_file",
+        type=click.Path(dir_okay=False, allow_dash=True),
+        help="Write the report to FILE (- for stdout).",
+    )
+    @click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(["json", "html", "text", "csv"]),
+        default=None,
+        help="Report format (default: from the file name, else text).",
+    )
+    @click.option(
+        "--apply-moved",
+        is_flag=True,
+        help="Update the address of moved resources (the old one stays as an alias); alone, checks nothing.",
+    )
+    @click.option(
+        "--now", hidden=True, help="Timestamp of the run (ISO 8601), for tests that simulate nights."
+    )
     @pass_context
     def check_command(ctx: Context, ids, check_all, report_file, fmt, apply_moved, now):
         """Check the links of resources IDS (or --all): verdicts, history, reports; exit 1 if some are confirmed broken, 2 if the run failed or the network was down."""

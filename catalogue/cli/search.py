@@ -31,7 +31,7 @@ def _check_values(vocabularies, filters: dict[str, list[str]]) -> None:
                 fail(f"--year {value!r} : une année s'écrit sur quatre chiffres (ex. 2022)")
 
 
-def _print_results(results) -> None:
+def _print_results(results, vocabularies) -> None:
     q = results.query
     pages = max(1, -(-results.total // q.per_page))
     click.echo(f"{results.total} ressource(s) pour « {q.q} » — page {q.page}/{pages}")
@@ -43,9 +43,15 @@ def _print_results(results) -> None:
     for n, hit in enumerate(results.hits, start + 1):
         click.echo("")
         click.echo(f"{n}. {hit.title}")
-        details = [hit.type or "", hit.level or "", hit.publisher, hit.date]
+        details = [
+            vocabularies.types.label(hit.type) if hit.type else "",
+            vocabularies.levels.label(hit.level) if hit.level else "",
+            hit.publisher,
+            hit.date,
+        ]
         click.echo("   " + " · ".join(d for d in details if d))
-        themes = hit.themes + [f"{t} (suggéré)" for t in hit.suggested_themes]
+        labels = vocabularies.themes.label
+        themes = [labels(t) for t in hit.themes] + [f"{labels(t)} (suggéré)" for t in hit.suggested_themes]
         if themes:
             click.echo("   Thèmes : " + ", ".join(themes))
         click.echo(f"   {hit.url}")
@@ -129,7 +135,7 @@ def register(group) -> None:
         if as_json:
             click.echo(json.dumps(results_to_json(results), ensure_ascii=False, indent=2))
         else:
-            _print_results(results)
+            _print_results(results, vocabularies)
 
     @group.command("reindex")
     @pass_context

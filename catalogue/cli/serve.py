@@ -4,7 +4,11 @@ This module is part of the composition root: it is the one place where the site 
 meets the crawler, through the plain callables of `SiteServices`.
 """
 
+import contextlib
 import logging
+import os
+import signal
+import socket
 
 import click
 
@@ -62,18 +66,71 @@ def build_app(settings):
     return create_app({"SETTINGS": settings}, services=SiteServices(settings))
 
 
+def _listening_socket(host: str, port: int, reuse_port: bool) -> socket.socket:
+    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    if reuse_port:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+    sock.bind((host, port))
+    sock.listen(1024)
+    return sock
+
+
+def serve_forever(app, host: str, port: int, threads: int, workers: int, quiet: bool) -> None:
+    """Serve the app with waitress; with workers > 1, forked processes share the port (SO_REUSEPORT).
+
+    Searches run Python code under one lock per process: on a machine with several cores,
+    several processes answer more requests (each keeps its own searcher). The kernel spreads
+    new connections over the processes' own listening sockets.
+    """
+    import waitress
+
+    if workers <= 1:
+        waitress.serve(app, host=host, port=port, threads=threads, ident="cites-catalogue", _quiet=quiet)
+        return
+    _listening_socket(host, port, reuse_port=False).close()  # fail here, clearly, if the port is taken
+    children = []
+    for _ in range(workers):
+        pid = os.fork()
+        if pid == 0:  # a worker: serve until terminated
+            signal.signal(signal.SIGTERM, lambda *_: os._exit(0))
+            sock = _listening_socket(host, port, reuse_port=True)
+            waitress.serve(app, sockets=[sock], threads=threads, ident="cites-catalogue", _quiet=True)
+            os._exit(0)
+        children.append(pid)
+
+    def stop(*_):
+        for pid in children:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGTERM)
+
+    signal.signal(signal.SIGTERM, stop)
+    try:
+        for pid in children:
+            os.waitpid(pid, 0)
+    except KeyboardInterrupt:
+        stop()
+
+
 def register(group) -> None:
     """Add `serve` to the `catalogue` group."""
 
     @group.command("serve")
     @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
     @click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on.")
-    @click.option("--threads", default=6, show_default=True, type=int, help="Worker threads of waitress.")
+    @click.option(
+        "--threads", default=6, show_default=True, type=int, help="Worker threads of waitress (per process)."
+    )
+    @click.option(
+        "--workers",
+        default=1,
+        show_default=True,
+        type=click.IntRange(1, 32),
+        help="Processes answering on the same port (use the number of cores).",
+    )
     @pass_context
-    def serve_command(ctx: Context, host, port, threads):
+    def serve_command(ctx: Context, host, port, threads, workers):
         """Serve the site (waitress); on first start, load the seed catalogue and build the index."""
-        import waitress
-
         from catalogue.cli.core import ensure_initialised
 
         report = ensure_initialised(ctx)
@@ -83,4 +140,4 @@ def register(group) -> None:
         app = build_app(ctx.settings)
         if not ctx.quiet:
             click.echo(f"Catalogue servi sur http://{host}:{port}/ (données : {ctx.settings.data_path})")
-        waitress.serve(app, host=host, port=port, threads=threads, ident="cites-catalogue", _quiet=ctx.quiet)
+        serve_forever(app, host, port, threads, workers, ctx.quiet)

@@ -100,8 +100,12 @@ def unsized(total: int):
 
 def gzip_bomb(inflated: int) -> Response:
     """A small gzip body that inflates to `inflated` bytes."""
-    return Response(200, gzip.compress(b"\0" * inflated, 9), headers={"Content-Encoding": "gzip"},
-                    content_type="application/octet-stream")
+    return Response(
+        200,
+        gzip.compress(b"\0" * inflated, 9),
+        headers={"Content-Encoding": "gzip"},
+        content_type="application/octet-stream",
+    )
 
 
 def conditional(etag: str, body: bytes):

@@ -12,7 +12,10 @@ from tests.localserver import LocalServer, Response
 
 BIG_PAGE = page("Guide des Cités éducatives", "Un vrai contenu.", size=40_000)
 NIGHT1, NIGHT1_LATER, NIGHT2, NIGHT3 = (
-    "2026-03-03T02:00:00+00:00", "2026-03-03T05:00:00+00:00", "2026-03-04T02:00:00+00:00", "2026-03-05T02:00:00+00:00"
+    "2026-03-03T02:00:00+00:00",
+    "2026-03-03T05:00:00+00:00",
+    "2026-03-04T02:00:00+00:00",
+    "2026-03-05T02:00:00+00:00",
 )
 
 
@@ -123,13 +126,19 @@ def test_a_link_is_cassé_only_after_two_failing_nights(check_store, check_setti
         fixed = run_check(check_store, check_settings, now=NIGHT3)
     states = [run.results[0]["after"] for run in (first, same_night, second, fixed)]
     assert [(s["status"], s["consecutive_failures"]) for s in states] == [
-        ("a-verifier", 1), ("a-verifier", 1), ("casse", 2), ("ok", 0)
+        ("a-verifier", 1),
+        ("a-verifier", 1),
+        ("casse", 2),
+        ("ok", 0),
     ]
     assert [run.exit_code for run in (first, same_night, second, fixed)] == [0, 0, 1, 0]
     assert states[2]["first_failure_at"] == NIGHT1
     assert states[3]["last_success_at"] == NIGHT3
     assert [first.changed_ids, same_night.changed_ids, second.changed_ids, fixed.changed_ids] == [
-        [rid], [], [rid], [rid]
+        [rid],
+        [],
+        [rid],
+        [rid],
     ]
 
 
@@ -140,7 +149,8 @@ def test_blocked_and_rate_limited_links_are_never_called_broken(check_store, che
         for night in (NIGHT1, NIGHT2, NIGHT3):
             run = run_check(check_store, check_settings, now=night)
     assert sorted((r["verdict"], r["after"]["status"]) for r in run.results) == [
-        ("blocked", "a-verifier"), ("rate_limited", "a-verifier")
+        ("blocked", "a-verifier"),
+        ("rate_limited", "a-verifier"),
     ]
     assert run.exit_code == 0
 
@@ -149,7 +159,9 @@ def test_a_night_with_the_network_down_changes_nothing(check_store, check_settin
     with LocalServer({"/doc": Response(200, BIG_PAGE)}) as srv:
         working = add(check_store, srv.url("/doc"))
         run_check(check_store, check_settings, now=NIGHT1)
-    dead = [add(check_store, f"http://site{i}.invalid/page") for i in range(4)] + [add(check_store, "http://127.0.0.1:9/x")]
+    dead = [add(check_store, f"http://site{i}.invalid/page") for i in range(4)] + [
+        add(check_store, "http://127.0.0.1:9/x")
+    ]
     before = linkhealth.previous_states(check_store)
     run = run_check(check_store, check_settings, now=NIGHT2)  # the server is gone too
     assert (run.outage, run.exit_code) == (True, 2)
@@ -175,14 +187,19 @@ def test_the_outage_guard(verdicts, outage):
 
 
 def test_a_document_that_became_an_html_page_is_suspect(check_store, check_settings):
-    with LocalServer({"/rapport.pdf": Response(200, b"%PDF" + b"x" * 40_000, content_type="application/pdf")}) as srv:
+    with LocalServer(
+        {"/rapport.pdf": Response(200, b"%PDF" + b"x" * 40_000, content_type="application/pdf")}
+    ) as srv:
         rid = add(check_store, srv.url("/rapport.pdf"))
         run_check(check_store, check_settings, now=NIGHT1)
         srv.routes["/rapport.pdf"] = Response(200, BIG_PAGE)
         run = run_check(check_store, check_settings, now=NIGHT2)
     result = run.results[0]
     assert (result["verdict"], result["suspect"], result["after"]["status"]) == ("ok", True, "a-verifier")
-    assert "application/pdf" in linkhealth.state_of(check_store, rid)["verdict_text"] or "application/pdf" in result["error"]
+    assert (
+        "application/pdf" in linkhealth.state_of(check_store, rid)["verdict_text"]
+        or "application/pdf" in result["error"]
+    )
 
 
 def test_a_podcast_is_checked_with_its_latest_episode(check_store, check_settings):
@@ -202,7 +219,10 @@ def test_a_podcast_is_checked_with_its_latest_episode(check_store, check_setting
 
 def test_successes_may_be_cached_but_failures_never_are(tmp_path):
     settings = fast_settings(tmp_path, check_success_cache_hours=24.0)
-    with Store.open(settings) as store, LocalServer({"/ok": Response(200, BIG_PAGE), "/ko": Response(404)}) as srv:
+    with (
+        Store.open(settings) as store,
+        LocalServer({"/ok": Response(200, BIG_PAGE), "/ko": Response(404)}) as srv,
+    ):
         add(store, srv.url("/ok"))
         add(store, srv.url("/ko"))
         run_check(store, settings, now=NIGHT1)
@@ -226,5 +246,10 @@ def test_workers_spread_over_hosts():
 
     resources = [R(f"http://{h}/{i}") for h in "aab" for i in range(2)]
     assert [r.url for r in interleave_by_host(resources)] == [
-        "http://a/0", "http://b/0", "http://a/1", "http://b/1", "http://a/0", "http://a/1"
+        "http://a/0",
+        "http://b/0",
+        "http://a/1",
+        "http://b/1",
+        "http://a/0",
+        "http://a/1",
     ]

@@ -42,8 +42,10 @@ def site():
 def fill(data: str, urls: dict[str, str]) -> dict[str, str]:
     """Add resources (url -> publisher); returns url -> id."""
     with Store.open(Settings({"data_dir": data}, environ={})) as store:
-        return {url: store.upsert(Resource(url=url, title=f"Ressource {url[-3:]}", publisher=p))[0].id
-                for url, p in urls.items()}
+        return {
+            url: store.upsert(Resource(url=url, title=f"Ressource {url[-3:]}", publisher=p))[0].id
+            for url, p in urls.items()
+        }
 
 
 def check(data: str, *args: str):
@@ -60,10 +62,21 @@ def test_exit_codes_follow_confirmation(data, site):
     assert (report["outage"], report["summary"]) == (False, {"ok": 1, "broken": 1})
     broken = [r for r in report["results"] if r["verdict"] == "broken"][0]
     assert set(broken) >= {
-        "id", "url", "verdict", "http_status", "final_url", "error", "checked_at",
-        "consecutive_failures", "first_failure_at",
+        "id",
+        "url",
+        "verdict",
+        "http_status",
+        "final_url",
+        "error",
+        "checked_at",
+        "consecutive_failures",
+        "first_failure_at",
     }
-    assert (broken["http_status"], broken["consecutive_failures"], broken["first_failure_at"]) == (404, 2, NIGHT1)
+    assert (broken["http_status"], broken["consecutive_failures"], broken["first_failure_at"]) == (
+        404,
+        2,
+        NIGHT1,
+    )
     assert broken["message"].startswith("Le serveur répond 404 : la page n'existe plus depuis le 3 mars 2026")
     assert report["groups"]["newly_broken"] == [broken["id"]]
     assert report["by_publisher"] == {"Académie": 1}
@@ -82,7 +95,10 @@ def test_every_report_format(data, site, tmp_path):
     rows = list(csv.DictReader(io.StringIO(outputs["csv"])))
     assert sorted(r["verdict"] for r in rows) == ["broken", "moved", "ok"]
     assert "Toujours cassés (1) :" in outputs["text"]
-    assert "Le serveur répond 404 : la page n'existe plus depuis le 3 mars 2026 — en échec 2 nuits de suite." in outputs["text"]
+    assert (
+        "Le serveur répond 404 : la page n'existe plus depuis le 3 mars 2026 — en échec 2 nuits de suite."
+        in outputs["text"]
+    )
     assert f"→ {site.url('/nouvelle')}" in outputs["text"]
     assert outputs["html"].startswith("<!doctype html>") and "Adresses déplacées" in outputs["html"]
 
@@ -153,5 +169,9 @@ def test_link_health_reads_for_the_site(data, site):
         assert failing[0]["verdict_text"].startswith("Le serveur répond 404")
         assert [m["moved_to"] for m in linkhealth.moved(store)] == [site.url("/nouvelle")]
         state = linkhealth.state_of(store, ids[site.url("/ko")])
-        assert (state["status"], state["failing_since"], state["consecutive_failures"]) == ("casse", NIGHT1, 2)
+        assert (state["status"], state["failing_since"], state["consecutive_failures"]) == (
+            "casse",
+            NIGHT1,
+            2,
+        )
         assert linkhealth.state_of(store, "000000000000") is None

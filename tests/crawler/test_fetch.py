@@ -28,7 +28,11 @@ def test_a_working_page_is_fetched_with_the_identified_user_agent(server, fetche
     server.routes["/page"] = Response(200, page("Guide"), content_type="text/html; charset=UTF-8")
     result = fetcher.fetch(server.url("/page"))
     assert (result.outcome, result.status, result.content_type, result.body, result.ok) == (
-        "ok", 200, "text/html", page("Guide"), True
+        "ok",
+        200,
+        "text/html",
+        page("Guide"),
+        True,
     )
     assert result.headers["content-type"] == "text/html; charset=UTF-8"
     sent = [headers for method, path, headers in server.log if path == "/page"][0]
@@ -47,7 +51,10 @@ def test_a_redirect_chain_is_followed_and_recorded(server, fetcher):
     server.routes["/c"] = Response(200, b"fin")
     result = fetcher.fetch(server.url("/a"))
     assert (result.outcome, result.final_url, result.redirects, result.body) == (
-        "ok", server.url("/c"), [(301, server.url("/b")), (302, server.url("/c"))], b"fin"
+        "ok",
+        server.url("/c"),
+        [(301, server.url("/b")), (302, server.url("/c"))],
+        b"fin",
     )
 
 
@@ -63,18 +70,27 @@ def test_too_many_redirects_is_a_loop(server, tmp_path):
         server.routes[f"/r{i}"] = Response(301, headers={"Location": f"/r{i + 1}"})
     with Fetcher(fast_settings(tmp_path, max_redirects=3)) as f:
         result = f.fetch(server.url("/r0"))
-    assert (result.outcome, len(result.redirects), result.error) == ("loop", 4, "trop de redirections (plus de 3)")
+    assert (result.outcome, len(result.redirects), result.error) == (
+        "loop",
+        4,
+        "trop de redirections (plus de 3)",
+    )
 
 
 def test_an_error_status_says_it_in_words(server, fetcher):
     result = fetcher.fetch(server.url("/missing"))
     assert (result.outcome, result.status, result.ok, result.error) == (
-        "http", 404, False, "le serveur répond 404 Not Found"
+        "http",
+        404,
+        False,
+        "le serveur répond 404 Not Found",
     )
 
 
 def test_a_gzip_body_is_decoded(server, fetcher):
-    server.routes["/gz"] = Response(200, gzip.compress(b"bonjour " * 100), headers={"Content-Encoding": "gzip"})
+    server.routes["/gz"] = Response(
+        200, gzip.compress(b"bonjour " * 100), headers={"Content-Encoding": "gzip"}
+    )
     result = fetcher.fetch(server.url("/gz"))
     assert (result.outcome, result.body) == ("ok", b"bonjour " * 100)
 
@@ -145,7 +161,11 @@ def test_an_unchanged_resource_is_not_downloaded_again(server, fetcher):
     first = fetcher.fetch(server.url("/doc"))
     second = fetcher.fetch(server.url("/doc"), etag=first.headers["ETag"])
     assert (first.outcome, second.outcome, second.status, second.body, second.ok) == (
-        "ok", "not_modified", 304, None, True
+        "ok",
+        "not_modified",
+        304,
+        None,
+        True,
     )
 
 
@@ -196,9 +216,10 @@ def test_a_redirect_hop_is_checked_by_the_guard(server, tmp_path):
 
 
 def test_the_per_host_concurrency_limit_holds_under_many_threads(tmp_path):
-    with LocalServer({"/p": Response(200, b"x", delay=0.05)}) as srv, Fetcher(
-        fast_settings(tmp_path, per_host_concurrency=2, global_concurrency=16)
-    ) as f:
+    with (
+        LocalServer({"/p": Response(200, b"x", delay=0.05)}) as srv,
+        Fetcher(fast_settings(tmp_path, per_host_concurrency=2, global_concurrency=16)) as f,
+    ):
         threads = [threading.Thread(target=f.fetch, args=(srv.url("/p"),)) for _ in range(12)]
         for t in threads:
             t.start()

@@ -4,6 +4,7 @@ import threading
 
 import pytest
 
+from catalogue.models import Resource
 from index.build import IndexMissing
 from index.query import SearchQuery
 from index.search import FALLBACK_ANY, FALLBACK_FUZZY, Searcher
@@ -146,3 +147,52 @@ def test_a_missing_index_says_to_run_reindex(settings, store):
     searcher = Searcher(settings.index_path, store.vocabularies)
     with pytest.raises(IndexMissing, match="catalogue reindex"):
         searcher.search(SearchQuery(q="x"))
+
+
+def test_data_is_escaped_in_snippets(indexed, settings):
+    from index.build import update
+
+    store, path = indexed
+    resource, _ = store.upsert(
+        Resource(
+            url="https://ex.fr/xss", title="Atelier", text="Un atelier <script>alert(1)</script> de théâtre."
+        )
+    )
+    update(store, path, [resource.id])
+    searcher = Searcher(path, store.vocabularies)
+    snippet = searcher.search(SearchQuery(q="théâtre")).hits[0].snippet
+    searcher.close()
+    assert snippet == "Un atelier &lt;script&gt;alert(1)&lt;/script&gt; de <mark>théâtre</mark>."
+
+
+def test_long_facets_are_truncated_and_say_so(store, settings):
+    from index.build import rebuild
+
+    store.upsert_many(
+        Resource(url=f"https://ex.fr/p{n}", title=f"Ressource {n}", publisher=f"Éditeur {n:02d}")
+        for n in range(12)
+    )
+    rebuild(store, settings.index_path)
+    searcher = Searcher(settings.index_path, store.vocabularies)
+    facet = searcher.search(SearchQuery(filters={"publisher": ["Éditeur 11"]})).facets["publisher"]
+    searcher.close()
+    assert facet.truncated and len(facet.values) == 11
+    assert ("Éditeur 11", True) in [(v.value, v.selected) for v in facet.values]
+
+
+def test_words_close_together_rank_first(indexed, settings):
+    from index.build import update
+
+    store, path = indexed
+    near, _ = store.upsert(
+        Resource(url="https://ex.fr/near", title="Note", text="Le budget du théâtre. " + "Autre sujet. " * 30 + "Un mot.")
+    )
+    far, _ = store.upsert(
+        Resource(
+            url="https://ex.fr/far", title="Note", text="Le budget. " + "Autre sujet. " * 30 + "Un théâtre."
+        )
+    )
+    update(store, path, [near.id, far.id])
+    searcher = Searcher(path, store.vocabularies)
+    assert ids(searcher.search(SearchQuery(q="budget théâtre")))[:2] == ["near", "far"]
+    searcher.close()

@@ -28,6 +28,6 @@ def test_apply_stores_suggestions_and_explanations_but_never_overrides_curated_t
     assert a.suggested_themes == ["parentalite"] and a.updated_at == before
     assert b.suggested_themes == [] and b.themes == ["gouvernance"]
     assert suggest.explanations(store, a.id) == {
-        "parentalite": ["parentalité", "soutien à la parentalité", "famille", "familles", "parents"]
+        "parentalite": ["parentalité", "soutien à la parentalité", "familles", "parents"]
     }
     assert suggest.explanations(store, b.id) == {}

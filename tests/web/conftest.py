@@ -161,7 +161,10 @@ def live_server(app):
     server.url = f"http://127.0.0.1:{server.effective_port}"
     server.app = app
     yield server
-    server.close()
+    # Close the open connections too (keep-alive clients), so the loop ends and no socket leaks.
+    server.task_dispatcher.shutdown()
+    for channel in list(server._map.values()):
+        channel.close()
     thread.join(timeout=5)
 
 

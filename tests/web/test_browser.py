@@ -6,8 +6,11 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from catalogue import extractions
+from catalogue.store import Store
 from catalogue.urls import resource_id
 from tests.web.conftest import PAGED_WORD
+from tests.web.test_resource_page import ARCHIVED_HTML, JARDIN, check
 
 pytestmark = pytest.mark.browser
 
@@ -17,6 +20,39 @@ CSP_PROBE = (
     "window.__csp = [];"
     "document.addEventListener('securitypolicyviolation', e => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));"
 )
+
+
+def broken_with_archive_and_episodes(settings) -> None:
+    """Give jardin-07 everything a resource page can show: extraction, episodes, a broken link, an archive."""
+    from catalogue import archive
+    from index.build import update
+
+    url = "https://exemple.test/fiches/jardin-07"
+    with Store.open(settings) as store:
+        extractions.save_extraction(
+            store,
+            JARDIN,
+            {
+                "kind": "html",
+                "title": "Jardin 07",
+                "author": "Équipe du jardin",
+                "text": "Texte extrait. " * 50,
+            },
+            [
+                {
+                    "title": "Épisode 1",
+                    "date": "2024-05-02",
+                    "description": "Au jardin.",
+                    "enclosure_url": "https://exemple.test/1.mp3",
+                }
+            ],
+        )
+        archive.store_copy(
+            store, settings, JARDIN, ARCHIVED_HTML, "text/html", url, "2026-03-02T02:00:00+00:00"
+        )
+        check(store, JARDIN, url, "2026-03-03", "broken", 404)
+        check(store, JARDIN, url, "2026-03-04", "broken", 404)
+        update(store, settings.index_path, [JARDIN])
 
 
 def params(url: str) -> dict:
@@ -101,30 +137,38 @@ def test_the_facet_panel_folds_behind_a_button_on_a_phone(browser, live_server):
     context.close()
 
 
-def _pages(app) -> dict:
+def _pages() -> dict:
     return {
         "accueil": "/",
         "recherche": f"/recherche?q={PAGED_WORD}&theme=evaluation",
         "recherche-vide": "/recherche?q=zzzqqqxx&level=local",
         "ressource": "/ressources/" + resource_id("https://exemple.test/podcast-familles"),
+        "ressource-cassee": f"/ressources/{JARDIN}",
+        "archive": f"/ressources/{JARDIN}/archive",
         "accessibilite": "/accessibilite",
         "erreur-404": "/ressources/000000000000",
     }
 
 
-def test_axe_finds_no_serious_violation_and_screenshots_are_saved(browser, live_server):
+def test_axe_finds_no_serious_violation_and_screenshots_are_saved(browser, live_server, site_settings):
     from axe_playwright_python.sync_playwright import Axe
 
+    broken_with_archive_and_episodes(site_settings)
     axe = Axe()
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     problems = []
     for width_name, viewport in WIDTHS.items():
         context = browser.new_context(viewport=viewport, base_url=live_server.url, locale="fr-FR")
         page = context.new_page()
-        for name, url in _pages(live_server.app).items():
+        for name, url in _pages().items():
             page.goto(url)
             page.screenshot(path=str(SCREENSHOTS / f"{name}-{width_name}.png"), full_page=True)
-            if width_name == "bureau" or name in ("recherche", "ressource"):
+            if width_name == "bureau" or name in ("recherche", "ressource-cassee"):
+                overflow = page.evaluate(
+                    "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+                )
+                if overflow > 0:
+                    problems.append((name, width_name, "horizontal-scroll", overflow))
                 for v in axe.run(page).response["violations"]:
                     if v["impact"] in ("serious", "critical"):
                         problems.append((name, width_name, v["id"], [n["target"] for n in v["nodes"]][:3]))

@@ -6,6 +6,7 @@ import subprocess
 import sys
 import time
 
+import pytest
 import requests
 from click.testing import CliRunner
 
@@ -34,7 +35,8 @@ def test_serve_is_a_command_with_host_port_and_threads():
     assert all(option in result.output for option in ("--host", "--port", "--threads"))
 
 
-def test_serve_on_first_start_loads_the_seed_builds_the_index_and_serves(tmp_path):
+@pytest.mark.parametrize("workers", [1, 2])
+def test_serve_on_first_start_loads_the_seed_builds_the_index_and_serves(tmp_path, workers):
     port = free_port()
     env = {**os.environ, "CATALOGUE_DATA_DIR": str(tmp_path / "data"), "CATALOGUE_SECRET_KEY": "x"}
     process = subprocess.Popen(
@@ -66,6 +68,11 @@ def test_serve_on_first_start_loads_the_seed_builds_the_index_and_serves(tmp_pat
                 assert time.monotonic() < deadline, "the server never answered"
                 time.sleep(0.2)
         titles = [h["title"] for h in response.json()["results"]]
+        # Several connections: with two workers the kernel spreads them; every one is answered.
+        page = f"http://127.0.0.1:{port}/ressources/{response.json()['results'][0]['id']}"
+        for _ in range(6):
+            with requests.Session() as session:
+                assert 200 == session.get(page, timeout=5).status_code
         assert any(t.startswith("Guide-Mémo pour la rédaction") for t in titles)
         assert (tmp_path / "data" / "catalogue.sqlite3").exists()
     finally:
