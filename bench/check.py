@@ -38,10 +38,41 @@ TIMEOUT_S = 2  # every checker's timeout; "timeout" answers take twice as long
 
 
 class QuietServer(LocalServer):
-    """A LocalServer that does not print the resets that checkers cause by closing early."""
+    """A LocalServer that does not print the resets that checkers cause by closing early, and counts
+    the requests it is working on (between their arrival and the start of the answer: the window
+    a polite client controls, without the race of a client that has read the answer before the
+    server thread has returned)."""
+
+    def __init__(self):
+        super().__init__()
+        self.working = 0
+        self.most_working = 0
 
     def handle_error(self, request, client_address):
         pass
+
+    def begin(self):
+        with self.lock:
+            self.working += 1
+            self.most_working = max(self.most_working, self.working)
+
+    def end(self):
+        with self.lock:
+            self.working -= 1
+
+
+def counted(srv: QuietServer, response: Response, delay: float):
+    """A route that counts itself busy on `srv` while it waits `delay`, then answers `response`."""
+
+    def handler(request):
+        srv.begin()
+        try:
+            time.sleep(delay)
+        finally:
+            srv.end()
+        return response
+
+    return handler
 
 
 def html(title: str, size: int) -> bytes:
@@ -55,24 +86,43 @@ def closed_port() -> int:
         return sock.getsockname()[1]
 
 
-def too_slow(seconds: float):
+def too_slow(srv: "QuietServer", seconds: float):
     """A route that answers after `seconds`, or stops as soon as the client hangs up (so that a
     checker that gave up is not counted as still connected to the server)."""
 
     def handler(request):
         conn = request.connection
         end = time.monotonic() + seconds
-        while time.monotonic() < end:
-            readable, _, _ = select.select([conn], [], [], 0.05)
-            if readable:
-                try:
-                    if conn.recv(1, socket.MSG_PEEK) == b"":
+        srv.begin()
+        try:
+            while time.monotonic() < end:
+                readable, _, _ = select.select([conn], [], [], 0.05)
+                if readable:
+                    try:
+                        if conn.recv(1, socket.MSG_PEEK) == b"":
+                            return None
+                    except OSError:
                         return None
-                except OSError:
-                    return None
+        finally:
+            srv.end()
         return Response(200, html("Lent", 50_000))
 
     return handler
+
+
+def failing_route(srv: QuietServer, kind: str, path: str, delay: float):
+    """The route of a broken address of this kind."""
+    if kind == "timeout":
+        return too_slow(srv, TIMEOUT_S * 2)
+    response = {
+        "404": Response(404, html("Not Found", 300)),
+        "410": Response(410, html("Gone", 300)),
+        "500": Response(500, html("Erreur", 300)),
+        "loop": Response(302, headers={"Location": path + "-b"}),
+        "soft404": Response(200, html("Page introuvable", 2_000)),
+        "home": Response(301, headers={"Location": "/"}),
+    }[kind]
+    return counted(srv, response, delay)
 
 
 def build(servers: list, count: int, delay: float, seed: int = 42, kinds=FAILURE_KINDS):
@@ -82,6 +132,7 @@ def build(servers: list, count: int, delay: float, seed: int = 42, kinds=FAILURE
     dead_ports = [closed_port() for _ in range(3)]
     urls, broken, kind_of = [], set(), {}
     kinds = iter(tuple(kinds) * (count // len(kinds) + 1))
+    pdf, big, small = b"%PDF-1.4" + b"x" * 30_000, html("Ressource", 60_000), html("Fiche", 12_000)
     for i in range(count):
         srv = servers[i % len(servers)]
         path = f"/ressource-{i}"
@@ -93,53 +144,70 @@ def build(servers: list, count: int, delay: float, seed: int = 42, kinds=FAILURE
                 url = f"http://site-{i}.invalid{path}"
             else:
                 url = srv.url(path)
-                srv.routes[path] = {
-                    "timeout": too_slow(TIMEOUT_S * 2),
-                    "404": Response(404, html("Not Found", 300), delay=delay),
-                    "410": Response(410, html("Gone", 300), delay=delay),
-                    "500": Response(500, html("Erreur", 300), delay=delay),
-                    "loop": Response(302, headers={"Location": path + "-b"}, delay=delay),
-                    "soft404": Response(200, html("Page introuvable", 2_000), delay=delay),
-                    "home": Response(301, headers={"Location": "/"}, delay=delay),
-                }[kind]
+                srv.routes[path] = failing_route(srv, kind, path, delay)
                 if kind == "loop":
-                    srv.routes[path + "-b"] = Response(302, headers={"Location": path}, delay=delay)
+                    srv.routes[path + "-b"] = counted(srv, Response(302, headers={"Location": path}), delay)
             broken.add(url)
             kind_of[url] = kind
-        else:
-            url = srv.url(path + (".pdf" if i % 3 == 0 else ""))
-            if i % 3 == 0:
-                srv.routes[path + ".pdf"] = Response(
-                    200, b"%PDF-1.4" + b"x" * 30_000, content_type="application/pdf", delay=delay
-                )
-            elif i % 3 == 1:
-                srv.routes[path] = Response(200, html(f"Ressource {i}", 60_000), delay=delay)
-            else:  # a small page: our checker reads it to rule out a soft 404
-                srv.routes[path] = Response(200, html(f"Fiche {i}", 12_000), delay=delay)
+        elif i % 3 == 0:
+            url = srv.url(path + ".pdf")
+            srv.routes[path + ".pdf"] = counted(
+                srv, Response(200, pdf, content_type="application/pdf"), delay
+            )
+        else:  # a small page (i % 3 == 2): our checker reads it to rule out a soft 404
+            url = srv.url(path)
+            srv.routes[path] = counted(srv, Response(200, big if i % 3 == 1 else small), delay)
         kind_of.setdefault(url, ("ok-pdf", "ok-page", "ok-small-page")[i % 3])
         urls.append(url)
     for srv in servers:
-        srv.routes["/"] = Response(200, html("Accueil", 60_000), delay=delay)
-        srv.routes["/robots.txt"] = Response(200, b"User-agent: *\nAllow: /\n", content_type="text/plain")
+        srv.routes["/"] = counted(srv, Response(200, big), delay)
+        srv.routes["/robots.txt"] = counted(
+            srv, Response(200, b"User-agent: *\nAllow: /\n", content_type="text/plain"), 0
+        )
     return urls, broken, kind_of
 
 
-def run_measured(
-    cmd: list[str], env: dict | None = None, cwd: str | None = None
-) -> tuple[float, float, int, str]:
-    """Run a command; (wall seconds, peak RSS in MB, exit code, stderr tail)."""
+# Linux carries a process's peak RSS across fork and exec: a checker started from this process
+# (which holds 50 servers and their pages) would inherit its peak. So every checker is started
+# by this small launcher, itself started before anything big is built.
+LAUNCHER = """
+import json, os, subprocess, sys, tempfile, time
+for line in sys.stdin:
+    job = json.loads(line)
     started = time.monotonic()
     with tempfile.TemporaryFile() as err:
-        proc = subprocess.Popen(cmd, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=err)
+        proc = subprocess.Popen(job["cmd"], env=job["env"], cwd=job["cwd"], stdout=subprocess.DEVNULL, stderr=err)
         _, status, usage = os.wait4(proc.pid, 0)
         wall = time.monotonic() - started
         err.seek(0)
         tail = err.read()[-600:].decode(errors="replace")
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    return wall, usage.ru_maxrss / 1024, proc.returncode, tail
+    print(json.dumps([wall, usage.ru_maxrss / 1024, os.waitstatus_to_exitcode(status), tail]), flush=True)
+"""
 
 
-def run_ours(urls: list[str], workdir: Path, concurrency: int) -> tuple[tuple, set[str]]:
+class Launcher:
+    """A small process that runs the measured commands (see LAUNCHER)."""
+
+    def __init__(self):
+        self.proc = subprocess.Popen(
+            [sys.executable, "-c", LAUNCHER], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+        )
+
+    def run(
+        self, cmd: list[str], env: dict | None = None, cwd: str | None = None
+    ) -> tuple[float, float, int, str]:
+        """Run a command; (wall seconds, peak RSS in MB, exit code, stderr tail)."""
+        job = {"cmd": cmd, "env": env or dict(os.environ), "cwd": cwd}
+        self.proc.stdin.write(json.dumps(job) + "\n")
+        self.proc.stdin.flush()
+        return tuple(json.loads(self.proc.stdout.readline()))
+
+    def close(self) -> None:
+        self.proc.stdin.close()
+        self.proc.wait()
+
+
+def run_ours(run_measured, urls: list[str], workdir: Path, concurrency: int) -> tuple[tuple, set[str]]:
     data = workdir / "data"
     with Store.open(Settings({"data_dir": str(data)}, environ={})) as store:
         store.upsert_many(Resource(url=u, title=f"Ressource {n}") for n, u in enumerate(urls))
@@ -165,6 +233,8 @@ def run_ours(urls: list[str], workdir: Path, concurrency: int) -> tuple[tuple, s
         str(report),
     ]
     measured = run_measured(cmd, env)
+    if not report.exists():
+        raise SystemExit(f"catalogue check failed (exit {measured[2]}): {measured[3]}")
     results = json.loads(report.read_text())["results"]
     return measured, {r["url"] for r in results if r["verdict"] in FAILING}
 
@@ -198,7 +268,9 @@ def _urls_in(value) -> set[str]:
     return found
 
 
-def run_lychee(exe: str, urls: list[str], workdir: Path, concurrency: int) -> tuple[tuple, set[str]]:
+def run_lychee(
+    run_measured, exe: str, urls: list[str], workdir: Path, concurrency: int
+) -> tuple[tuple, set[str]]:
     links = workdir / "links.txt"
     links.write_text("\n".join(urls) + "\n")
     out = workdir / "lychee.json"
@@ -224,7 +296,9 @@ def run_lychee(exe: str, urls: list[str], workdir: Path, concurrency: int) -> tu
     return measured, {u[:-2] if u.endswith("-b") else u for u in broken}
 
 
-def run_linkinator(exe: str, urls: list[str], workdir: Path, concurrency: int) -> tuple[tuple, set[str]]:
+def run_linkinator(
+    run_measured, exe: str, urls: list[str], workdir: Path, concurrency: int
+) -> tuple[tuple, set[str]]:
     page = workdir / "links.html"
     page.write_text(
         "<html><body>" + "".join(f'<a href="{u}">{n}</a>\n' for n, u in enumerate(urls)) + "</body></html>"
@@ -256,6 +330,7 @@ def main() -> None:
     parser.add_argument("--tools-dir", default=os.path.join(tempfile.gettempdir(), "cites-bench-tools"))
     args = parser.parse_args()
     tools = args.tools.split(",")
+    launcher = Launcher()
     servers = [QuietServer().start() for _ in range(args.servers)]
     try:
         kinds = [k for k in FAILURE_KINDS if not (args.no_timeouts and k == "timeout")]
@@ -271,20 +346,20 @@ def main() -> None:
         )
         for tool in tools:
             for srv in servers:
-                srv.max_active, srv.log = 0, []
+                srv.most_working, srv.log = 0, []
             with tempfile.TemporaryDirectory() as tmp:
                 workdir = Path(tmp)
                 if tool == "ours":
-                    (wall, rss, code, err), found = run_ours(urls, workdir, args.concurrency)
+                    (wall, rss, code, err), found = run_ours(launcher.run, urls, workdir, args.concurrency)
                 elif tool == "lychee":
                     (wall, rss, code, err), found = run_lychee(
-                        exes["lychee"], urls, workdir, args.concurrency
+                        launcher.run, exes["lychee"], urls, workdir, args.concurrency
                     )
                 else:
                     (wall, rss, code, err), found = run_linkinator(
-                        exes["linkinator"], urls, workdir, args.concurrency
+                        launcher.run, exes["linkinator"], urls, workdir, args.concurrency
                     )
-            per_host = max(srv.max_active for srv in servers)
+            per_host = max(srv.most_working for srv in servers)
             right, missed, false = len(found & truth), len(truth - found), len(found - truth)
             print(
                 f"{tool:<12}{wall:>10.1f}{rss:>14.0f}{len(found):>8}{right:>8}{missed:>9}{false:>17}{per_host:>10}"
@@ -301,6 +376,7 @@ def main() -> None:
     finally:
         for srv in servers:
             srv.stop()
+        launcher.close()
 
 
 def _by_kind(urls: set[str], kind_of: dict[str, str]) -> str:

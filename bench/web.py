@@ -161,7 +161,7 @@ def generated(size: int, rng: random.Random) -> list[Resource]:
     return resources
 
 
-def prepare(data_dir: Path, size: int) -> Settings:
+def prepare(data_dir: Path, size: int, reindex: bool = False) -> Settings:
     """A data directory with the seed and `size` generated resources, indexed (reused when already there)."""
     settings = Settings({"data_dir": str(data_dir), "secret_key": "bench"}, environ={})
     with Store.open(settings) as store:
@@ -171,7 +171,11 @@ def prepare(data_dir: Path, size: int) -> Settings:
             store.upsert_many(generated(size, random.Random(42)))
             store.set_meta("bench_size", str(size))
             print(f"store: {store.count()} resources in {time.monotonic() - started:.1f} s", flush=True)
-        if not index_exists(settings.index_path) or store.get_meta("bench_indexed") != str(store.count()):
+        if (
+            reindex
+            or not index_exists(settings.index_path)
+            or store.get_meta("bench_indexed") != str(store.count())
+        ):
             started = time.monotonic()
             stats = rebuild(store, settings.index_path, procs=2)
             store.set_meta("bench_indexed", str(store.count()))
@@ -280,11 +284,14 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=1, help="server processes")
     parser.add_argument("--think", type=float, default=0.0, help="mean pause of a client between pages, in s")
     parser.add_argument("--keep", help="data directory to build once and reuse")
+    parser.add_argument(
+        "--reindex", action="store_true", help="rebuild the kept index (after a change of index code)"
+    )
     args = parser.parse_args()
 
     tmp = None if args.keep else tempfile.TemporaryDirectory(prefix="bench-web-")
     data_dir = Path(args.keep or tmp.name)
-    settings = prepare(data_dir, args.size)
+    settings = prepare(data_dir, args.size, args.reindex)
     with Store.open(settings) as store:
         ids = store.ids()
     port = free_port()

@@ -93,17 +93,23 @@ class Attempt:
         _current.attempt = None
         self.release()
 
-    def attach(self, sock) -> None:
-        """Called by the connection before reading an answer: check the peer, arm the deadline."""
-        if sock is None:
-            return
+    def check_peer(self, sock) -> None:
+        """Called by a new connection before anything is sent: refuse a forbidden peer address.
+
+        The URL's host was checked after DNS resolution; this checks where the socket really
+        went, so a name that resolves differently the second time (DNS rebinding) is caught.
+        """
         try:
             self.peer = sock.getpeername()[0]
         except OSError:
             self.peer = None
         if self.peer and self.peer_check:
             self.peer_check(self.peer)
-        self.entries.append(self.watchdog.watch(self.deadline, sock))
+
+    def attach(self, sock) -> None:
+        """Called by the connection before reading an answer: arm the deadline on its socket."""
+        if sock is not None:
+            self.entries.append(self.watchdog.watch(self.deadline, sock))
 
     def release(self) -> bool:
         """Disarm every deadline; True if one fired."""
@@ -124,20 +130,31 @@ def _attach(conn) -> None:
         attempt.attach(conn.sock)
 
 
-class GuardedHTTPConnection(HTTPConnection):
-    """An HTTP connection that reports its socket to the current fetch before each answer."""
+class _Guarded:
+    """Mixin of the connection classes: check the peer of each new socket, arm the deadline per answer."""
+
+    def _new_conn(self):
+        sock = super()._new_conn()
+        attempt = getattr(_current, "attempt", None)
+        if attempt is not None:
+            try:
+                attempt.check_peer(sock)
+            except BaseException:
+                sock.close()
+                raise
+        return sock
 
     def getresponse(self):
         _attach(self)
         return super().getresponse()
 
 
-class GuardedHTTPSConnection(HTTPSConnection):
-    """An HTTPS connection that reports its socket to the current fetch before each answer."""
+class GuardedHTTPConnection(_Guarded, HTTPConnection):
+    """An HTTP connection that checks its peer and reports its socket to the current fetch."""
 
-    def getresponse(self):
-        _attach(self)
-        return super().getresponse()
+
+class GuardedHTTPSConnection(_Guarded, HTTPSConnection):
+    """An HTTPS connection that checks its peer and reports its socket to the current fetch."""
 
 
 class GuardedHTTPConnectionPool(HTTPConnectionPool):

@@ -202,6 +202,10 @@ def to_html(report: dict) -> str:
                 f'<td class="{esc(status)}">{esc(STATUS_LABELS.get(status, status))}</td></tr>'
             )
         parts.append("</tbody></table>")
+    if report["by_publisher"]:
+        parts.append("<h2>Liens en échec par éditeur</h2><ul>")
+        parts.extend(f"<li>{esc(name)} : {count}</li>" for name, count in report["by_publisher"].items())
+        parts.append("</ul>")
     parts.append("<h2>Par verdict</h2><ul>")
     parts.extend(f"<li>{esc(LABELS.get(v, v))} : {n}</li>" for v, n in sorted(report["summary"].items()))
     parts.append("</ul></body></html>")

@@ -4,7 +4,7 @@ from whoosh import fields
 
 from catalogue.documents import Document
 from catalogue.vocabularies import Vocabularies
-from index.analysis import accent_analyzer, fold, french_analyzer, spelling_analyzer
+from index.analysis import fold, french_analyzer, spelling_analyzer
 
 # Facet name (as in index.query.FACETS) -> index field holding its values.
 FACET_FIELDS = {
@@ -22,8 +22,8 @@ FACET_FIELDS = {
 # themes, the publisher and the territory; its stored `text` keeps the offsets of snippets right.
 FIELD_WEIGHTS = {"title": 5.0, "body": 1.0}
 DESCRIPTION_REPEAT = 2
-# Only the first part of a very long body feeds the accent map (the display of suggestions).
-ACCENT_TEXT_CHARS = 20_000
+# Only the first part of a very long body feeds the spelling dictionary ("did you mean").
+SPELLING_TEXT_CHARS = 20_000
 
 
 def build_schema() -> fields.Schema:
@@ -37,7 +37,6 @@ def build_schema() -> fields.Schema:
         body=fields.TEXT(analyzer=text, phrase=True, chars=True),
         text=fields.STORED(),
         spell=fields.TEXT(analyzer=spelling_analyzer(), phrase=False),
-        accents=fields.TEXT(analyzer=accent_analyzer(), phrase=False),
         meta=fields.STORED(),
         date_sort=fields.ID(sortable=True),
         title_sort=fields.ID(sortable=True),
@@ -73,8 +72,7 @@ def document_fields(doc: Document, vocabularies: Vocabularies) -> dict:
         "title": title,
         "body": searched_body,
         "text": body,
-        "spell": f"{title}\n{description}\n{body}",
-        "accents": f"{title}\n{description}\n{body[:ACCENT_TEXT_CHARS]}",
+        "spell": f"{title}\n{description}\n{body[:SPELLING_TEXT_CHARS]}",
         "meta": meta,
         "date_sort": r.date or "0000",
         "title_sort": fold(title)[:200] or "~",

@@ -298,9 +298,9 @@ class Searcher:
     def _display_form(self, reader, folded: str) -> str:
         """The most frequent accented spelling of a folded word (the word itself if none)."""
         best, best_count = folded, 0
-        for term in reader.expand_prefix("accents", folded + "|"):
+        for term in reader.expand_prefix("spell", folded + "|"):
             accented = term.decode("utf-8").split("|", 1)[1]
-            count = reader.doc_frequency("accents", term)
+            count = reader.doc_frequency("spell", term)
             if count > best_count:
                 best, best_count = accented, count
         return best

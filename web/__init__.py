@@ -42,9 +42,7 @@ def create_app(test_config: dict | None = None, *, services=None) -> Flask:
         SECRET_KEY=_secret_key(settings),
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
-        SESSION_COOKIE_SECURE=bool(getattr(settings, "secure_cookies", False)),
-        SEND_FILE_MAX_AGE_DEFAULT=3600,
-        JSON_AS_ASCII=False,
+        SESSION_COOKIE_SECURE=settings.secure_cookies,
         PER_PAGE=20,
     )
     app.config.update(test_config)
@@ -55,26 +53,15 @@ def create_app(test_config: dict | None = None, *, services=None) -> Flask:
     app.extensions["catalogue.services"] = services
 
     from web import api, context, errors, feeds, home, resources, search, security
+    from web.staff import bp as staff_bp
+    from web.staff import init_app as staff_init_app
 
     context.init_app(app)
     security.init_app(app)
     errors.init_app(app)
     for module in (home, search, resources, api, feeds):
         app.register_blueprint(module.bp)
-    _register_staff(app)
-    log.debug("site built on %s", Path(settings.data_dir))
-    return app
-
-
-def _register_staff(app: Flask) -> None:
-    """Plug in the staff pages (web/staff) when that package is present."""
-    try:
-        from web.staff import bp as staff_bp
-        from web.staff import init_app as staff_init_app
-    except ImportError as exc:
-        if exc.name != "web.staff":
-            raise
-        log.info("staff pages not installed: %s", exc)
-        return
     app.register_blueprint(staff_bp)
     staff_init_app(app)
+    log.debug("site built on %s", Path(settings.data_dir))
+    return app

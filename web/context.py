@@ -30,7 +30,7 @@ def get_vocabularies() -> Vocabularies:
 def get_store() -> Store:
     """The store of this request, opened on first use and closed at teardown."""
     if "store" not in g:
-        g.store = Store.open(get_settings())
+        g.store = Store(get_settings().database_path, get_vocabularies())
     return g.store
 
 

@@ -108,7 +108,8 @@ def archive_raw(rid: str):
 
 def _with_banner(body: bytes, resource, fetched_at: str) -> str:
     """The archived HTML with a banner saying it is an archive of date D (inserted after <body>)."""
-    text = _decode(body)
+    # A refresh would take the reader away from the archive (to the dead site or anywhere).
+    text = re.sub(r"<meta[^>]*http-equiv\s*=\s*[\"']?refresh[^>]*>", "", _decode(body), flags=re.IGNORECASE)
     banner = (
         '<div role="note" style="background:#fff3cd;color:#1a1a1a;border-bottom:3px solid #8a5a00;'
         'padding:12px;font:16px/1.4 sans-serif">'

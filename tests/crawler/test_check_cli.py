@@ -175,3 +175,23 @@ def test_link_health_reads_for_the_site(data, site):
             2,
         )
         assert linkhealth.state_of(store, "000000000000") is None
+
+
+def test_a_check_reindexes_the_resources_whose_status_changed(data, site):
+    from index.build import rebuild
+    from index.query import SearchQuery
+    from index.search import Searcher
+
+    ids = fill(data, {site.url("/ok"): "", site.url("/ko"): ""})
+    settings = Settings({"data_dir": data}, environ={})
+    with Store.open(settings) as store:
+        rebuild(store, settings.index_path)
+    check(data, "--all", "--now", NIGHT1)
+    assert check(data, "--all", "--now", NIGHT2).exit_code == 1
+    with Store.open(settings) as store:
+        searcher = Searcher(settings.index_path, store.vocabularies)
+        try:
+            found = searcher.search(SearchQuery(filters={"status": ["casse"]}))
+        finally:
+            searcher.close()
+    assert [hit.id for hit in found.hits] == [ids[site.url("/ko")]]

@@ -185,7 +185,11 @@ def test_words_close_together_rank_first(indexed, settings):
 
     store, path = indexed
     near, _ = store.upsert(
-        Resource(url="https://ex.fr/near", title="Note", text="Le budget du théâtre. " + "Autre sujet. " * 30 + "Un mot.")
+        Resource(
+            url="https://ex.fr/near",
+            title="Note",
+            text="Le budget du théâtre. " + "Autre sujet. " * 30 + "Un mot.",
+        )
     )
     far, _ = store.upsert(
         Resource(

@@ -15,7 +15,8 @@ PODCAST = resource_id("https://exemple.test/podcast-familles")
 HOSTILE = resource_id("https://exemple.test/hostile")
 JARDIN = resource_id("https://exemple.test/fiches/jardin-07")
 ARCHIVED_HTML = (
-    b"<html><head><meta charset='utf-8'><title>Vieille page</title></head>"
+    b"<html><head><meta charset='utf-8'><meta http-equiv='refresh' content='0;url=https://ailleurs.example/'>"
+    b"<title>Vieille page</title></head>"
     b"<body><h1>Contenu d'origine</h1><script>alert(1)</script></body></html>"
 )
 
@@ -129,6 +130,7 @@ def test_the_archive_page_has_a_banner_with_its_date_and_the_copy_is_served_sand
     body = raw.get_data(as_text=True)
     assert "Copie archivée du 2 mars 2026" in body and "<h1>Contenu d'origine</h1>" in body
     assert body.index("Copie archivée") > body.index("<body>")
+    assert "refresh" not in body
 
 
 def test_no_archive_gives_404_for_the_archive_pages(client):

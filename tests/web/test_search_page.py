@@ -114,11 +114,13 @@ def test_a_misspelling_offers_did_you_mean_with_a_link(client):
     suggestion = soup.select_one(".suggestion")
     assert "Vouliez-vous dire jardinage ?" == suggestion.get_text(" ", strip=True).replace(" ?", " ?")
     assert {"q": ["jardinage"]} == query_of(suggestion.a["href"])
+    assert "mots proches" in soup.select_one(".fallback").get_text()
 
 
 def test_an_empty_result_proposes_to_remove_each_filter(client):
     soup = page(client, "/recherche?q=zzzqqqxx&theme=evaluation")
     empty = soup.select_one(".empty")
+    assert soup.select_one(".fallback") is None, "no 'here are close matches' above an empty list"
     assert "Aucune ressource ne correspond à votre recherche." == soup.select_one("[role=status]").get_text(
         strip=True
     )
