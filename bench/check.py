@@ -61,20 +61,6 @@ class QuietServer(LocalServer):
             self.working -= 1
 
 
-def counted(srv: QuietServer, response: Response, delay: float):
-    """A route that counts itself busy on `srv` while it waits `delay`, then answers `response`."""
-
-    def handler(request):
-        srv.begin()
-        try:
-            time.sleep(delay)
-        finally:
-            srv.end()
-        return response
-
-    return handler
-
-
 def html(title: str, size: int) -> bytes:
     head = f"<html><head><title>{title}</title></head><body><h1>{title}</h1>"
     return (head + "<p>" + "contenu " * max(0, (size - len(head)) // 8) + "</p></body></html>").encode()
@@ -86,28 +72,40 @@ def closed_port() -> int:
         return sock.getsockname()[1]
 
 
-def too_slow(srv: "QuietServer", seconds: float):
-    """A route that answers after `seconds`, or stops as soon as the client hangs up (so that a
-    checker that gave up is not counted as still connected to the server)."""
+def wait_unless_gone(conn, seconds: float) -> bool:
+    """Wait `seconds`, waking at once if the client hangs up; True if it is still there."""
+    end = time.monotonic() + seconds
+    while (left := end - time.monotonic()) > 0:
+        readable, _, _ = select.select([conn], [], [], left)
+        if not readable:
+            continue
+        try:
+            if conn.recv(1, socket.MSG_PEEK) == b"":
+                return False
+        except OSError:
+            return False
+        time.sleep(max(0.0, end - time.monotonic()))  # data, not a hang-up: just wait
+    return True
+
+
+def counted(srv: QuietServer, response: Response, delay: float):
+    """A route that counts itself busy on `srv` while it waits `delay` (less if the client gives up
+    first, e.g. after a timeout of its own), then answers `response`."""
 
     def handler(request):
-        conn = request.connection
-        end = time.monotonic() + seconds
         srv.begin()
         try:
-            while time.monotonic() < end:
-                readable, _, _ = select.select([conn], [], [], 0.05)
-                if readable:
-                    try:
-                        if conn.recv(1, socket.MSG_PEEK) == b"":
-                            return None
-                    except OSError:
-                        return None
+            present = wait_unless_gone(request.connection, delay)
         finally:
             srv.end()
-        return Response(200, html("Lent", 50_000))
+        return response if present else None
 
     return handler
+
+
+def too_slow(srv: "QuietServer", seconds: float):
+    """A route that answers after `seconds`, or stops as soon as the client hangs up."""
+    return counted(srv, Response(200, html("Lent", 50_000)), seconds)
 
 
 def failing_route(srv: QuietServer, kind: str, path: str, delay: float):

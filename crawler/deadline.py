@@ -39,12 +39,11 @@ class Watchdog:
             self._cond.notify()
         return entry
 
-    @staticmethod
-    def cancel(entry: list) -> bool:
-        """Stop watching; True if the deadline had already fired."""
-        fired = entry[1]
-        entry[0] = None
-        return fired
+    def cancel(self, entry: list) -> bool:
+        """Stop watching; True if the deadline had already fired (it cannot fire after this returns)."""
+        with self._cond:
+            entry[0] = None
+            return entry[1]
 
     def _run(self):
         with self._cond:
@@ -84,6 +83,8 @@ class Attempt:
         self.peer_check = peer_check  # fn(address) raising on a forbidden peer
         self.entries: list[list] = []
         self.peer: str | None = None
+        self.sockets: list = []
+        self._fired = False
 
     def __enter__(self):
         _current.attempt = self
@@ -109,19 +110,30 @@ class Attempt:
     def attach(self, sock) -> None:
         """Called by the connection before reading an answer: arm the deadline on its socket."""
         if sock is not None:
+            self.sockets.append(sock)
             self.entries.append(self.watchdog.watch(self.deadline, sock))
 
+    def abort(self) -> None:
+        """Hang up now, after a failure: a socket that urllib3 discarded may stay open while an answer
+        object still refers to it, and the server would go on working for a client that left."""
+        for sock in self.sockets:
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+        self.sockets.clear()
+
     def release(self) -> bool:
-        """Disarm every deadline; True if one fired."""
-        fired = False
+        """Disarm every deadline (before the connection goes back to the pool); True if one fired."""
         for entry in self.entries:
-            fired = Watchdog.cancel(entry) or fired
+            self._fired = self.watchdog.cancel(entry) or self._fired
         self.entries.clear()
-        return fired
+        return self._fired
 
     @property
     def fired(self) -> bool:
-        return any(entry[1] for entry in self.entries)
+        """True if the deadline shut the connection down."""
+        return self._fired or any(entry[1] for entry in self.entries)
 
 
 def _attach(conn) -> None:

@@ -264,19 +264,20 @@ class Fetcher:
             )
             try:
                 with attempt:
-                    self._request(result, url, headers, limit, prefix_bytes, budget[0])
+                    self._request(result, url, headers, limit, prefix_bytes, budget[0], attempt)
             except GuardRefusal:
                 raise
             except BodyTooLarge as exc:
                 result.outcome, result.error, result.body = "too_large", str(exc), None
             except Exception as exc:  # every network fault becomes an outcome; see crawler.failures
+                attempt.abort()
                 fired = attempt.fired or time.monotonic() >= deadline_at
                 result.outcome, result.error = classify_exception(exc, settings, fired)
                 result.body = None
             finally:
                 budget[0] -= time.monotonic() - start
 
-    def _request(self, result, url, headers, limit, prefix_bytes, remaining):
+    def _request(self, result, url, headers, limit, prefix_bytes, remaining, attempt):
         settings = self.settings
         timeout = (min(settings.connect_timeout, remaining), min(settings.read_timeout, remaining))
         if remaining <= 0:
@@ -305,6 +306,7 @@ class Fetcher:
                         response, limit, min(prefix_bytes or 65536, 65536)
                     )
         finally:
+            attempt.release()  # disarmed first: a pooled connection must never be shut by an old deadline
             response.close()
 
     def _fetch_robots(self, robots_url: str) -> tuple[int | None, str]:

@@ -14,15 +14,16 @@ from pathlib import Path
 
 from catalogue.vocabularies import Vocabularies
 from index import querybuild
-from index.analysis import fold
+from index.analysis import fold, word_forms
 from index.build import IndexMissing, current_generation, open_current
 from index.facets import STATUS_LABELS, count_facets, restrict, selection_sets
-from index.query import FACETS, Hit, SearchQuery, SearchResults
+from index.query import Hit, SearchQuery, SearchResults
 from index.ranking import CANDIDATES, proximity_factors
 from index.schema import FACET_FIELDS, FIELD_WEIGHTS
 from index.scoring import CachedBM25F
 from index.snippets import analysed_spans, body_spans, make_snippet
 from index.synonyms import Synonyms
+from index.synonyms import default_path as synonyms_default_path
 
 log = logging.getLogger(__name__)
 
@@ -106,9 +107,19 @@ class Searcher:
     def __init__(self, index_path, vocabularies: Vocabularies, synonyms: Synonyms | None = None):
         self.index_path = Path(index_path)
         self.vocabularies = vocabularies
-        self.synonyms = synonyms or Synonyms.load()
+        self._synonyms_given = synonyms
+        self._synonyms_mtime = None
+        self.synonyms = synonyms or self._load_synonyms()
         self._lock = threading.Lock()
         self._snapshot: _Snapshot | None = None
+
+    def _load_synonyms(self) -> Synonyms:
+        """The packaged synonyms file, read again when staff edited it (no reindex needed)."""
+        mtime = synonyms_default_path().stat().st_mtime
+        if mtime != self._synonyms_mtime:
+            self.synonyms = Synonyms.load()
+            self._synonyms_mtime = mtime
+        return self.synonyms
 
     def close(self) -> None:
         """Release the open index."""
@@ -146,6 +157,8 @@ class Searcher:
     def search(self, sq: SearchQuery) -> SearchResults:
         """Run a search: a page of hits, the total, disjunctive facet counts, suggestion and fallback."""
         with self._lock:
+            if self._synonyms_given is None:
+                self._load_synonyms()
             return self._search(self._current(), sq)
 
     def _run(self, snap: _Snapshot, q) -> dict[int, float]:
@@ -264,8 +277,6 @@ class Searcher:
         return hits
 
     def _body_terms_of_spelling(self, reader, executed) -> list[bytes]:
-        from index.analysis import word_forms
-
         terms = set()
         for fieldname, text in _existing_terms(executed, reader):
             if fieldname == "spell":
@@ -281,9 +292,11 @@ class Searcher:
         reader = snap.reader
         corrector = snap.searcher.corrector("spell")
         replacements = {}
+        # A word of the synonyms file (an acronym, say) is known even if no resource spells it.
+        synonym_words = {w for c in parsed.clauses if c.variants for w in c.text.split()}
         for original, forms in parsed.plain:
             folded = fold(original)
-            if len(folded) < 3 or folded.isdigit() or self._known(reader, forms):
+            if len(folded) < 3 or folded.isdigit() or original in synonym_words or self._known(reader, forms):
                 continue
             found = corrector.suggest(folded, limit=1, maxdist=1 if len(folded) < 6 else 2, prefix=1)
             if found:
@@ -304,8 +317,3 @@ class Searcher:
             if count > best_count:
                 best, best_count = accented, count
         return best
-
-
-def available_facets() -> list[str]:
-    """The facet names a query may filter on."""
-    return list(FACETS)

@@ -2,6 +2,7 @@
 
 import fcntl
 import os
+import sqlite3
 import sys
 from contextlib import contextmanager
 from pathlib import Path
@@ -124,7 +125,10 @@ def register(group) -> None:
                     for rid in ids:
                         store.get(rid)  # NotFound -> clean error, exit 2
                 progress = _progress if ctx.interactive else None
-                run = run_check(store, settings, list(ids) or None, now=now, progress=progress)
+                try:
+                    run = run_check(store, settings, list(ids) or None, now=now, progress=progress)
+                except (OSError, sqlite3.Error) as exc:  # exit 2, not a traceback that cron reads as 1
+                    fail(f"the link check could not run: {exc}")
                 if progress:
                     click.echo("", err=True)
                 _reindex(settings, store, run.changed_ids)

@@ -17,7 +17,10 @@ from tests.localserver import LocalServer, Response
     [
         (page("Page introuvable"), "page introuvable"),
         (page("Erreur 404 - Mairie de Lille"), "erreur 404"),
-        (page("Oups", "Désolé, la page que vous recherchez n’existe pas."), "la page que vous recherchez n'existe pas"),
+        (
+            page("Oups", "Désolé, la page que vous recherchez n’existe pas."),
+            "la page que vous recherchez n'existe pas",
+        ),
         (page("Page not found"), "page not found"),
         (page("Guide de la cité éducative", "Le programme, les actions.", size=2000), None),
         (page("Page introuvable", size=40_000), None),  # too big to be an error page: not read

@@ -240,7 +240,9 @@ def test_content_type_drops_parameters():
     assert content_type_of({"Content-Type": "Text/HTML; charset=utf-8"}) == "text/html"
 
 
-def test_a_name_that_rebinds_to_a_private_address_is_refused_before_anything_is_sent(server, tmp_path, monkeypatch):
+def test_a_name_that_rebinds_to_a_private_address_is_refused_before_anything_is_sent(
+    server, tmp_path, monkeypatch
+):
     # The first resolution (the guard's) answers a public address, the connection then lands on
     # 127.0.0.1: the attack called DNS rebinding. The socket's real peer is checked before sending.
     monkeypatch.setattr("crawler.netguard.resolve", lambda host, port: ("193.51.24.1",))
