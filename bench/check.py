@@ -72,8 +72,8 @@ def closed_port() -> int:
         return sock.getsockname()[1]
 
 
-def wait_unless_gone(conn, seconds: float) -> bool:
-    """Wait `seconds`, waking at once if the client hangs up; True if it is still there."""
+def wait_unless_gone(conn, seconds: float) -> float:
+    """Wait `seconds`, or until the client hangs up; returns the seconds left (0.0 after a full wait)."""
     end = time.monotonic() + seconds
     while (left := end - time.monotonic()) > 0:
         readable, _, _ = select.select([conn], [], [], left)
@@ -81,24 +81,28 @@ def wait_unless_gone(conn, seconds: float) -> bool:
             continue
         try:
             if conn.recv(1, socket.MSG_PEEK) == b"":
-                return False
+                return max(0.0, end - time.monotonic())
         except OSError:
-            return False
+            return max(0.0, end - time.monotonic())
         time.sleep(max(0.0, end - time.monotonic()))  # data, not a hang-up: just wait
-    return True
+    return 0.0
 
 
 def counted(srv: QuietServer, response: Response, delay: float):
-    """A route that counts itself busy on `srv` while it waits `delay` (less if the client gives up
-    first, e.g. after a timeout of its own), then answers `response`."""
+    """A route that counts itself busy on `srv` while it waits `delay`, then answers `response`.
+
+    A client that hangs up before (a checker that timed out) stops being counted at once; the
+    answer is still sent after the full delay, for a client that only half-closed its side.
+    """
 
     def handler(request):
         srv.begin()
         try:
-            present = wait_unless_gone(request.connection, delay)
+            left = wait_unless_gone(request.connection, delay)
         finally:
             srv.end()
-        return response if present else None
+        time.sleep(left)
+        return response
 
     return handler
 
