@@ -6,8 +6,11 @@ import pytest
 
 from catalogue import audit
 from catalogue.store import Store
+from catalogue.vocabularies import load_vocabularies
 from crawler import crawl
 from index import build
+from index.query import SearchQuery
+from index.search import Searcher
 from tests.localserver import Response
 from tests.web.staff_fixtures import *  # noqa: F403  (the fixtures)
 from tests.web.staff_fixtures import csrf_of, login, make_app, staff_settings
@@ -234,9 +237,8 @@ def test_crawl_now_runs_the_real_crawler_on_the_resource_logs_it_and_reindexes(
     assert [m for m, p, _ in server.log if p == "/guide.html" and m == "GET"]
     with Store.open(settings) as store:
         assert ["resource.crawl", "resource.create"] == [e.action for e in audit.entries(store)]
-    ix = build.open_current(settings.index_path)
+    searcher = Searcher(settings.index_path, load_vocabularies())
     try:
-        with ix.searcher() as searcher:
-            assert "zanzibarophile" in searcher.document(id=rid)["body"]
+        assert [rid] == [h.id for h in searcher.search(SearchQuery(q="zanzibarophile")).hits]
     finally:
-        ix.close()
+        searcher.close()
