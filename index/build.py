@@ -34,6 +34,8 @@ CURRENT = "CURRENT"
 PREFIX = "gen-"
 # Memory of the writer's buffer: faster builds, bounded RSS (see WHOOSH-NOTES).
 WRITER_LIMIT_MB = 256
+# Segments are written as separate files (compound=False): Whoosh reads a compound segment
+# by copying each of its parts into memory (measured: 0.9 GB of a 100,000-resource index).
 # How long an update waits for another writer (a rebuild never locks the live generation).
 WRITER_TIMEOUT = 60.0
 
@@ -130,7 +132,7 @@ def rebuild(
     count = 0
     try:
         ix = whoosh_index.create_in(str(folder), build_schema())
-        options = {"limitmb": WRITER_LIMIT_MB}
+        options = {"limitmb": WRITER_LIMIT_MB, "compound": False}
         if procs > 1:
             options.update(procs=procs, multisegment=True)
         writer = ix.writer(**options)
@@ -146,7 +148,7 @@ def rebuild(
         writer.commit()
         if procs > 1 and merge:
             # Two segments make queries ~1.35x slower; a huge catalogue may merge off-hours instead.
-            ix.optimize()
+            ix.writer(compound=False).commit(optimize=True)
         segments = len(ix._segments())
         ix.close()
     except BaseException:
@@ -185,7 +187,7 @@ def update(store, index_path: str | Path, ids: Iterable[str]) -> None:
     ix = open_current(index_path)
     try:
         try:
-            writer = ix.writer(timeout=WRITER_TIMEOUT, delay=0.1)
+            writer = ix.writer(timeout=WRITER_TIMEOUT, delay=0.1, compound=False)
         except LockError as exc:
             raise IndexBuildError(
                 f"the index in {index_path} stayed locked by another writer for {WRITER_TIMEOUT:.0f} s; "

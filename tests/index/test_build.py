@@ -78,3 +78,12 @@ def test_a_rebuild_is_picked_up_by_an_open_searcher(indexed, searcher):
     assert urls(searcher, "mentorat") == []
     build.rebuild(store, path)
     assert urls(searcher, "mentorat") == ["https://ex.fr/late"]
+
+
+def test_segments_are_separate_files_not_compound_ones(indexed):
+    """Whoosh copies every part of a compound segment into memory when it opens it."""
+    store, path = indexed
+    build.update(store, path, [store.find_by_url("https://ex.fr/pre").id])
+    folder = build.current_generation(path)
+    assert [p.name for p in folder.iterdir() if p.suffix == ".seg"] == []
+    assert any(p.suffix == ".pst" for p in folder.iterdir())
