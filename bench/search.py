@@ -5,7 +5,7 @@ publishers, years, ~3 KB bodies with a long tail of 100 KB PDF-like texts), buil
 product's index and an FTS5 table of the same documents, then times 200 varied queries
 (top 20 with snippets, disjunctive counts of every facet, suggestion), half with filters.
 
-    python bench/search.py --size 10000 [--queries 200] [--procs 1] [--keep DIR]
+    python bench/search.py --size 10000 [--queries 200] [--procs 1] [--keep DIR [--reuse]]
 """
 
 import argparse
@@ -24,7 +24,7 @@ sys.path.insert(0, str(ROOT))
 from catalogue.models import Resource  # noqa: E402
 from catalogue.settings import Settings  # noqa: E402
 from catalogue.store import Store  # noqa: E402
-from index.build import rebuild  # noqa: E402
+from index.build import index_exists, rebuild  # noqa: E402
 from index.query import SearchQuery  # noqa: E402
 from index.search import Searcher  # noqa: E402
 
@@ -227,10 +227,27 @@ def main() -> None:
         "--no-merge", action="store_true", help="With --procs 2: leave the segments unmerged."
     )
     parser.add_argument("--keep", help="Work in this folder and keep it (default: a temporary folder).")
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="With --keep: reuse the stores and indexes built by an earlier run.",
+    )
     args = parser.parse_args()
     workdir = Path(args.keep or tempfile.mkdtemp(prefix="bench-search-"))
     workdir.mkdir(parents=True, exist_ok=True)
     settings = Settings({"data_dir": str(workdir / "data")}, environ={})
+    reuse = args.reuse and index_exists(settings.index_path) and (workdir / "fts5.sqlite3").exists()
+    if reuse:
+        with Store.open(settings) as store:
+            vocabularies = store.vocabularies
+        print(f"reusing the store and indexes of {workdir}", flush=True)
+    else:
+        vocabularies = build(args, settings)
+    measure(args, settings, vocabularies, workdir, reuse)
+
+
+def build(args, settings):
+    """Generate and store the resources, build the index; the vocabularies of the store."""
     start = time.monotonic()
     with Store.open(settings) as store:
         # Streamed: the peak RSS below is the store's and the index build's, not the generator's.
@@ -250,6 +267,11 @@ def main() -> None:
         f"(theme suggestion included, {stats['segments']} segment(s)), index {stats['bytes'] / 1e6:.0f} MB, peak RSS {rss_mb:.0f} MB",
         flush=True,
     )
+    return vocabularies
+
+
+def measure(args, settings, vocabularies, workdir: Path, reuse: bool) -> None:
+    """Time the same queries on our index and on FTS5, and print the figures."""
     searcher = Searcher(settings.index_path, vocabularies)
     qs = queries(args.queries)
     searcher.search(SearchQuery(q="évaluation"))  # opens the searcher and fills its caches
@@ -259,7 +281,11 @@ def main() -> None:
     totals = [searcher.search(q).total for q in qs[:20]]
     searcher.close()
     start = time.monotonic()
-    conn = fts5_build(workdir / "fts5.sqlite3", generate(args.size))
+    if reuse:
+        conn = sqlite3.connect(workdir / "fts5.sqlite3")
+    else:
+        (workdir / "fts5.sqlite3").unlink(missing_ok=True)
+        conn = fts5_build(workdir / "fts5.sqlite3", generate(args.size))
     fts_build = time.monotonic() - start
     fts5_page(conn, qs[0])
     theirs = timed(lambda q: fts5_page(conn, q), qs)

@@ -59,7 +59,10 @@ def register(group) -> None:
     def import_command(ctx: Context, file, fmt, no_index):
         """Import resources from FILE (JSON Lines or CSV; - for stdin), all or nothing, upserting by URL."""
         if file == "-":
-            name, content = "<stdin>", click.get_text_stream("stdin", encoding="utf-8").read()
+            try:
+                name, content = "<stdin>", sys.stdin.buffer.read().decode("utf-8-sig")
+            except UnicodeDecodeError as exc:
+                fail(f"<stdin> is not UTF-8 text: {exc}")
         else:
             name = file
             try:
