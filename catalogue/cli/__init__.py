@@ -1,8 +1,8 @@
 """The `catalogue` command: the composition root, the one place that wires every package together.
 
 Each submodule holds the commands of one area and registers them on the group:
-core (init, import, export, show), search (search, reindex), crawl (crawl, add,
-import-page), check (check), serve (serve, user).
+core (init, import, export, show, vocab), search (search, reindex), crawl (crawl, add,
+import-page), check (check), serve (serve), users (user add/list/remove).
 """
 
 import logging
@@ -67,20 +67,10 @@ def cli(ctx, data_dir, quiet, verbose):
 
 
 def _register() -> None:
-    from catalogue.cli import core
+    # Imported here, not at the top: each area module imports `cli` from this one.
+    from catalogue.cli import check, core, crawl, search, serve, users
 
-    for module in (core,):
-        module.register(cli)
-    # Areas that other packages provide; each registers its commands if present.
-    import importlib
-
-    for name in ("search", "crawl", "check", "serve", "users"):
-        try:
-            module = importlib.import_module(f"catalogue.cli.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"catalogue.cli.{name}":
-                raise
-            continue
+    for module in (core, search, crawl, check, serve, users):
         module.register(cli)
 
 
