@@ -2,22 +2,9 @@
 
 from flask import url_for
 
+from catalogue.linkwords import MONTHS
 from web.facets import STATUS_LABELS
 
-MONTHS = (
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-)
 STATUS_CLASSES = {"ok": "ok", "a-verifier": "warn", "casse": "bad", "": "unknown"}
 
 

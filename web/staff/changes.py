@@ -5,6 +5,7 @@ import logging
 
 from catalogue import audit
 from catalogue.models import Resource
+from index import build
 from web.context import get_settings
 from web.staff.forms import EDITABLE
 
@@ -12,14 +13,7 @@ log = logging.getLogger(__name__)
 
 
 def reindex(store, ids: list[str]) -> bool:
-    """Bring the index up to date for these resources; False when the index package is not installed."""
-    try:
-        from index import build
-    except ImportError as exc:
-        if exc.name not in ("index.build", "index"):
-            raise
-        log.warning("index.build is missing: resources %s not reindexed", ids)
-        return False
+    """Bring the index up to date for these resources; False when there is no index yet."""
     try:
         build.update(store, get_settings().index_path, ids)
     except build.IndexMissing:

@@ -1,13 +1,13 @@
 """The link-health page: counts by verdict, the chart of the last nights, failing and moved links."""
 
-import importlib
 import logging
 from datetime import UTC, date, datetime
 
 from flask import abort, flash, g, redirect, render_template, url_for
 
-from catalogue import audit
+from catalogue import audit, linkhealth
 from catalogue.errors import CatalogueError, NotFound
+from catalogue.linkwords import LABELS as VERDICTS
 from web.context import get_store
 from web.staff import bp, chart
 from web.staff.auth import login_required
@@ -15,32 +15,6 @@ from web.staff.changes import reindex
 
 log = logging.getLogger(__name__)
 NIGHTS = 60
-VERDICTS = {
-    "ok": "Fonctionne",
-    "moved": "Déplacée",
-    "broken": "Introuvable (404, 410)",
-    "error": "Erreur du serveur",
-    "timeout": "Délai dépassé",
-    "dns": "Nom de domaine introuvable",
-    "refused": "Connexion refusée",
-    "tls": "Certificat non valable",
-    "loop": "Boucle de redirections",
-    "soft404": "Page d'erreur déguisée",
-    "robots": "Interdite par robots.txt",
-    "blocked": "Accès bloqué",
-    "rate_limited": "Trop de requêtes",
-    "invalid": "Adresse non valable",
-}
-
-
-def linkhealth():
-    """The catalogue.linkhealth module, or None while the link checker is not installed."""
-    try:
-        return importlib.import_module("catalogue.linkhealth")
-    except ModuleNotFoundError as exc:
-        if exc.name != "catalogue.linkhealth":
-            raise
-        return None
 
 
 STATUS_LABELS = {"ok": "Fonctionne", "a-verifier": "À vérifier", "casse": "Cassé"}
@@ -86,15 +60,12 @@ def moved_rows(items: list[dict]) -> list[dict]:
 @login_required
 def link_health():
     """Counts by verdict, the last 60 nights, the failing links and the moved ones."""
-    module = linkhealth()
-    if module is None:
-        return render_template("staff/health.html", available=False)
+    module = linkhealth
     store = get_store()
     summary = module.summary_by_verdict(store)
     nights = [(n["night"], n["counts"]) for n in module.nightly_counts(store, nights=NIGHTS)]
     return render_template(
         "staff/health.html",
-        available=True,
         summary=[(verdict, VERDICTS.get(verdict, verdict), count) for verdict, count in summary.items()],
         total=sum(summary.values()),
         chart=chart.build(nights),
@@ -108,9 +79,7 @@ def link_health():
 @login_required
 def accept_moved(rid: str):
     """Accept a moved link's new address (the old one stays as an alias); logged and reindexed."""
-    module = linkhealth()
-    if module is None:
-        abort(404)
+    module = linkhealth
     store = get_store()
     try:
         before = store.get(rid).url
