@@ -13,6 +13,7 @@ here are run through Whoosh's own matcher.
 from collections import OrderedDict
 
 from whoosh import query as wq
+from whoosh.matching.wrappers import FilterMatcher
 
 # Postings kept in the cache of one searcher (about 100 bytes each).
 CACHE_POSTINGS = 600_000
@@ -31,7 +32,11 @@ class Evaluator:
         """Every document matching `q` with its score."""
         if isinstance(q, wq.Term):
             return self._term(q.fieldname, q.text, q.boost)
-        if isinstance(q, (wq.And, wq.Or, wq.DisjunctionMax)) and type(q) in (wq.And, wq.Or, wq.DisjunctionMax):
+        if isinstance(q, (wq.And, wq.Or, wq.DisjunctionMax)) and type(q) in (
+            wq.And,
+            wq.Or,
+            wq.DisjunctionMax,
+        ):
             subs = [self.scores(s) for s in q.subqueries]
             if not subs:
                 return {}
@@ -46,7 +51,34 @@ class Evaluator:
             return out
         if type(q) is wq.Phrase:
             return self._phrase(q)
+        if isinstance(q, wq.FuzzyTerm):
+            return self._multiterm(q)
         return self._whoosh(q)
+
+    def expansion(self, q) -> list[bytes]:
+        """The index terms a multi-term query (FuzzyTerm, Prefix…) stands for, computed once per searcher."""
+        key = ("x", q)
+        found = self._recall(key)
+        if found is None:
+            found = [w for w in q._btexts(self.searcher.reader()) if w]
+            self._remember(key, found)
+        return found
+
+    def _multiterm(self, q) -> dict[int, float]:
+        # As Whoosh's MultiTerm.matcher: one term is scored as such, several are OR-ed with a
+        # constant score (no weighting) unless the query asks otherwise.
+        key = ("m", q)
+        found = self._recall(key)
+        if found is not None:
+            return found
+        words = self.expansion(q)
+        if not words:
+            return {}
+        if len(words) == 1:
+            return self._term(q.field(), words[0], 1.0)
+        either = wq.Or([wq.Term(q.field(), w) for w in words], boost=q.boost)
+        context = self.context.set(weighting=None) if q.constantscore else self.context
+        return self._remember(key, self._whoosh(either, context))
 
     def _remember(self, key, value: dict) -> dict:
         self._cache[key] = value
@@ -87,12 +119,12 @@ class Evaluator:
                 norms = getattr(scorer, "norms", None)
                 if norms is not None:
                     idf, k1p1 = scorer.idf, scorer.k1_plus_1
-                    scored = [idf * (w * k1p1) / (w + norms[d]) for d, w in zip(ids, weights)]
+                    scored = [idf * (w * k1p1) / (w + norms[d]) for d, w in zip(ids, weights, strict=True)]
                 else:
                     scored = _scores_by_matcher(sub, fieldname, term, weighting)
                 if boost != 1.0:
                     scored = [s * boost for s in scored]
-                out.update(zip([d + offset for d in ids] if offset else ids, scored))
+                out.update(zip([d + offset for d in ids] if offset else ids, scored, strict=True))
         return self._remember(key, out)
 
     def _phrase(self, q) -> dict[int, float]:
@@ -123,10 +155,10 @@ class Evaluator:
                     out = {d: s * q.boost for d, s in out.items()}
         return self._remember(key, out)
 
-    def _whoosh(self, q) -> dict[int, float]:
+    def _whoosh(self, q, context=None) -> dict[int, float]:
         found: dict[int, float] = {}
         for sub, offset in self.searcher.leaf_searchers():
-            matcher = q.matcher(sub, self.context)
+            matcher = q.matcher(sub, context or self.context)
             is_active, next_, id_, score = matcher.is_active, matcher.next, matcher.id, matcher.score
             while is_active():
                 found[offset + id_()] = score()
@@ -137,6 +169,10 @@ class Evaluator:
 def _postings(reader, fieldname: str, term: bytes) -> tuple[list[int], list[float]]:
     """Document numbers and weights of a term in one segment, read a block at a time."""
     m = reader.postings(fieldname, term)
+    deleted = None
+    if isinstance(m, FilterMatcher) and m._exclude:
+        # Deleted documents: read the segment's postings, then drop them.
+        m, deleted = m.child, m._ids
     ids: list[int] = []
     weights: list[float] = []
     if hasattr(m, "_read_ids") and hasattr(m, "_next_block"):
@@ -151,6 +187,9 @@ def _postings(reader, fieldname: str, term: bytes) -> tuple[list[int], list[floa
             ids.append(m.id())
             weights.append(m.weight())
             m.next()
+    if deleted:
+        kept = [i for i, d in enumerate(ids) if d not in deleted]
+        ids, weights = [ids[i] for i in kept], [weights[i] for i in kept]
     return ids, weights
 
 
@@ -194,9 +233,8 @@ def _in_order(per_word: list, slop: int) -> bool:
         if not spans:
             return False
         if slop == 1:
-            spans = {(start, end + 1) for start, end in spans if end + 1 in positions} if len(positions) > 8 else {
-                (start, q) for start, end in spans for q in positions if q == end + 1
-            }
+            present = set(positions)
+            spans = {(start, end + 1) for start, end in spans if end + 1 in present}
         else:
             spans = {(start, q) for start, end in spans for q in positions if 1 <= q - end <= slop}
     return bool(spans)
@@ -222,9 +260,11 @@ def _intersect(subs: list[dict]) -> dict[int, float]:
     if len(subs) == 1:
         return subs[0]
     common = _common(subs)
-    return {d: _sum_tree([s[d] for s in subs]) for d in common} if len(subs) > 2 else {
-        d: subs[0][d] + subs[1][d] for d in common
-    }
+    return (
+        {d: _sum_tree([s[d] for s in subs]) for d in common}
+        if len(subs) > 2
+        else {d: subs[0][d] + subs[1][d] for d in common}
+    )
 
 
 def _union(subs: list[dict]) -> dict[int, float]:

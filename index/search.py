@@ -12,10 +12,13 @@ import re
 import threading
 from pathlib import Path
 
+from whoosh.query import FuzzyTerm
+
 from catalogue.vocabularies import Vocabularies
 from index import querybuild
 from index.analysis import fold, word_forms
 from index.build import IndexMissing, current_generation, open_current
+from index.evaluate import Evaluator
 from index.facets import STATUS_LABELS, count_facets, restrict, selection_sets
 from index.query import Hit, SearchQuery, SearchResults
 from index.ranking import CANDIDATES, proximity_factors
@@ -31,15 +34,20 @@ FALLBACK_ANY = "Aucune ressource ne contient tous les mots : voici celles qui en
 FALLBACK_FUZZY = "Aucune ressource ne contient ces mots : voici celles qui contiennent des mots proches."
 
 
-def _existing_terms(q, reader) -> set[tuple[str, bytes]]:
+def _existing_terms(q, reader, evaluator=None) -> set[tuple[str, bytes]]:
     """The (field, term) pairs of a query present in the index.
 
     Whoosh's Query.existing_terms() reuses its `fieldname` argument as a loop variable and
     skips the leaves of every field but the first: not usable on multi-field queries.
+    Fuzzy leaves are expanded once per searcher (by `evaluator`, when given).
     """
     found = set()
     for leaf in q.leaves():
-        for fieldname, text in leaf.expanded_terms(reader, phrases=True):
+        if evaluator is not None and isinstance(leaf, FuzzyTerm):
+            expanded = [(leaf.field(), w) for w in evaluator.expansion(leaf)]
+        else:
+            expanded = leaf.expanded_terms(reader, phrases=True)
+        for fieldname, text in expanded:
             term = reader.schema[fieldname].to_bytes(text) if isinstance(text, str) else text
             if (fieldname, term) in reader:
                 found.add((fieldname, term))
@@ -53,6 +61,7 @@ class _Snapshot:
         self.folder = folder
         self.ix = open_current(index_path)
         self.searcher = self.ix.searcher(weighting=CachedBM25F())
+        self.evaluator = Evaluator(self.searcher)
         self._value_sets = None
         self._live = None
         self._sort_keys = {}
@@ -67,6 +76,7 @@ class _Snapshot:
             return False
         old = self.searcher
         self.searcher = self.ix.searcher(weighting=CachedBM25F())
+        self.evaluator = Evaluator(self.searcher)
         old.close()
         self._value_sets, self._live, self._sort_keys = None, None, {}
         return True
@@ -162,17 +172,8 @@ class Searcher:
             return self._search(self._current(), sq)
 
     def _run(self, snap: _Snapshot, q) -> dict[int, float]:
-        """Every match of a query with its score: one exact pass, no block skipping."""
-        found: dict[int, float] = {}
-        searcher = snap.searcher
-        context = searcher.context()
-        for sub, offset in searcher.leaf_searchers():
-            matcher = q.matcher(sub, context)
-            is_active, next_, id_, score = matcher.is_active, matcher.next, matcher.id, matcher.score
-            while is_active():
-                found[offset + id_()] = score()
-                next_()
-        return found
+        """Every match of a query with its score (a copy: the caller may change it)."""
+        return dict(snap.evaluator.scores(q))
 
     def _search(self, snap: _Snapshot, sq: SearchQuery) -> SearchResults:
         parsed = querybuild.parse(sq.q, self.synonyms)
@@ -232,10 +233,10 @@ class Searcher:
         reader = snap.reader
         terms = []
         if executed is not None:
-            terms = sorted(t for f, t in _existing_terms(executed, reader) if f == "body")
+            terms = sorted(t for f, t in _existing_terms(executed, reader, snap.evaluator) if f == "body")
             if not terms:
                 # A fuzzy fallback searches the spelling field: highlight the body forms of its words.
-                terms = self._body_terms_of_spelling(reader, executed)
+                terms = self._body_terms_of_spelling(snap, executed)
         spans = body_spans(reader, terms, docnums) if terms else {}
         forms = {t.decode("utf-8") for t in terms}
         if executed is not None:
@@ -276,9 +277,10 @@ class Searcher:
             )
         return hits
 
-    def _body_terms_of_spelling(self, reader, executed) -> list[bytes]:
+    def _body_terms_of_spelling(self, snap, executed) -> list[bytes]:
+        reader = snap.reader
         terms = set()
-        for fieldname, text in _existing_terms(executed, reader):
+        for fieldname, text in _existing_terms(executed, reader, snap.evaluator):
             if fieldname == "spell":
                 word = text.decode("utf-8") if isinstance(text, bytes) else text
                 terms.update(f.encode("utf-8") for f in word_forms(word))
