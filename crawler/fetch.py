@@ -170,7 +170,7 @@ class Fetcher:
         current = result.url
         seen = {current}
         for hop in range(settings.max_redirects + 1):
-            target = check_url(current, settings.allow_private_networks)
+            target = check_url(current, settings.allow_private_networks, settings.connect_timeout)
             origin = f"{target.scheme}://{urlsplit(current).netloc}"
             if respect_robots:
                 rules = self.robots.rules(origin)

@@ -2,6 +2,7 @@
 
 import ipaddress
 import socket
+import threading
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -70,13 +71,29 @@ def parse_target(url: str) -> tuple[str, str, int]:
     return scheme, host, port or (443 if scheme == "https" else 80)
 
 
-def resolve(host: str, port: int) -> tuple[str, ...]:
-    """The IP addresses of a host name; GuardRefusal("dns") when it does not resolve."""
-    try:
-        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    except (socket.gaierror, UnicodeError) as exc:
+def resolve(host: str, port: int, timeout: float | None = None) -> tuple[str, ...]:
+    """The IP addresses of a host name; GuardRefusal("dns") when it does not resolve within timeout seconds.
+
+    getaddrinfo cannot be interrupted and a stalled resolver can hold it for many seconds, so
+    it runs in a daemon thread that is abandoned when the timeout passes.
+    """
+    outcome: dict = {}
+
+    def lookup():
+        try:
+            outcome["infos"] = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        except (OSError, UnicodeError) as exc:
+            outcome["error"] = exc
+
+    worker = threading.Thread(target=lookup, name=f"dns {host}", daemon=True)
+    worker.start()
+    worker.join(timeout)
+    if worker.is_alive():
+        raise GuardRefusal("dns", f"le nom « {host} » ne s'est pas résolu en {timeout:g} s (DNS)")
+    if "error" in outcome:
+        exc = outcome["error"]
         raise GuardRefusal("dns", f"le nom « {host} » ne se résout pas (DNS) : {exc}") from exc
-    addresses = tuple(dict.fromkeys(info[4][0] for info in infos))
+    addresses = tuple(dict.fromkeys(info[4][0] for info in outcome["infos"]))
     if not addresses:
         raise GuardRefusal("dns", f"le nom « {host} » n'a aucune adresse (DNS)")
     return addresses
@@ -91,10 +108,10 @@ def check_address(address: str, host: str, allow_private: bool) -> None:
         raise GuardRefusal("forbidden_address", f"« {host} » mène à {address}, {reason} : accès refusé")
 
 
-def check_url(url: str, allow_private: bool) -> Target:
+def check_url(url: str, allow_private: bool, dns_timeout: float | None = None) -> Target:
     """Check a URL's scheme, resolve its host and check every address; return the Target or raise GuardRefusal."""
     scheme, host, port = parse_target(url)
-    addresses = resolve(host, port)
+    addresses = resolve(host, port, dns_timeout)
     for address in addresses:
         check_address(address, host, allow_private)
     return Target(scheme, host.lower(), port, addresses)

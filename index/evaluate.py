@@ -10,9 +10,11 @@ results are kept in a bounded cache for the life of one searcher. Query types no
 here are run through Whoosh's own matcher.
 """
 
+from bisect import bisect_left
 from collections import OrderedDict
 
 from whoosh import query as wq
+from whoosh.automata import lev
 from whoosh.matching.wrappers import FilterMatcher
 
 # Postings kept in the cache of one searcher (about 100 bytes each).
@@ -285,3 +287,46 @@ def _maximum(subs: list[dict]) -> dict[int, float]:
         get = out.get
         out.update({d: s if (o := get(d)) is None or s > o else o for d, s in sub.items()})
     return out
+
+
+class WordList:
+    """`terms_within` of a reader (fuzzy terms, spelling suggestions) from its word list held in memory.
+
+    Whoosh walks a Levenshtein automaton over the on-disk term index, one seek per step
+    (about 10 ms a word); the same walk over a sorted list in memory yields the same words.
+    """
+
+    def __init__(self, reader):
+        self.reader = reader
+        self._words: dict[str, list[str]] = {}
+
+    def install(self) -> None:
+        """Make the reader's terms_within use this list."""
+        self.reader.terms_within = self.terms_within
+
+    def _list(self, fieldname: str) -> list[str]:
+        words = self._words.get(fieldname)
+        if words is None:
+            field = self.reader.schema[fieldname]
+            words = [field.from_bytes(b) for b in self.reader.lexicon(fieldname)]
+            self._words[fieldname] = words
+        return words
+
+    def terms_within(self, fieldname, text, maxdist, prefix=0):
+        """Words of the field within `maxdist` edits of `text` sharing its first `prefix` letters."""
+        spellfield = self.reader.schema[fieldname].spelling_fieldname(fieldname)
+        words = self._list(spellfield)
+        if not words:
+            return
+        dfa = lev.levenshtein_automaton(text, maxdist, prefix).to_dfa()
+        i, count = 0, len(words)
+        match = dfa.next_valid_string(words[0])
+        while match:
+            i = bisect_left(words, match, i)
+            if i >= count:
+                return
+            term = words[i]
+            if match == term:
+                yield match
+                term += "\0"
+            match = dfa.next_valid_string(term)

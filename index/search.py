@@ -18,7 +18,7 @@ from catalogue.vocabularies import Vocabularies
 from index import querybuild
 from index.analysis import fold, word_forms
 from index.build import IndexMissing, current_generation, open_current
-from index.evaluate import Evaluator
+from index.evaluate import Evaluator, WordList
 from index.facets import STATUS_LABELS, count_facets, restrict, selection_sets
 from index.query import Hit, SearchQuery, SearchResults
 from index.ranking import CANDIDATES, proximity_factors
@@ -62,6 +62,7 @@ class _Snapshot:
         self.ix = open_current(index_path)
         self.searcher = self.ix.searcher(weighting=CachedBM25F())
         self.evaluator = Evaluator(self.searcher)
+        WordList(self.searcher.reader()).install()
         self._value_sets = None
         self._live = None
         self._sort_keys = {}
@@ -77,6 +78,7 @@ class _Snapshot:
         old = self.searcher
         self.searcher = self.ix.searcher(weighting=CachedBM25F())
         self.evaluator = Evaluator(self.searcher)
+        WordList(self.searcher.reader()).install()
         old.close()
         self._value_sets, self._live, self._sort_keys = None, None, {}
         return True

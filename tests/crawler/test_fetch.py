@@ -245,7 +245,7 @@ def test_a_name_that_rebinds_to_a_private_address_is_refused_before_anything_is_
 ):
     # The first resolution (the guard's) answers a public address, the connection then lands on
     # 127.0.0.1: the attack called DNS rebinding. The socket's real peer is checked before sending.
-    monkeypatch.setattr("crawler.netguard.resolve", lambda host, port: ("193.51.24.1",))
+    monkeypatch.setattr("crawler.netguard.resolve", lambda host, port, timeout=None: ("193.51.24.1",))
     server.routes["/page"] = Response(200, b"interne")
     with Fetcher(fast_settings(tmp_path, allow_private_networks=False)) as f:
         result = f.fetch(server.url("/page"))
