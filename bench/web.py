@@ -203,6 +203,8 @@ def start_server(data_dir: Path, port: int, threads: int, workers: int = 1) -> s
             str(port),
             "--threads",
             str(threads),
+            "--workers",
+            str(workers),
         ],
         env=env,
         cwd=ROOT,

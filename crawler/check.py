@@ -7,9 +7,10 @@ through catalogue.linkhealth, and returns a CheckRun for the reports.
 
 import logging
 import sqlite3
+import threading
 import time
 from collections import defaultdict, deque
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
@@ -17,6 +18,7 @@ from urllib.parse import urlsplit
 from catalogue import linkhealth
 from catalogue.models import now_iso
 from crawler.fetch import Fetcher, FetchResult
+from crawler.politeness import HostQueue
 from crawler.verdicts import FAILING, NETWORK, SOFT404_MAX_BYTES, moved_target, verdict_of
 
 log = logging.getLogger(__name__)
@@ -101,10 +103,13 @@ def check_url(
     checked_at: str | None = None,
     retries: int | None = None,
     head: bool = True,
+    defer_get: bool = False,
 ) -> list[dict]:
     """Check one address: HEAD, then a GET of a small prefix when HEAD fails or cannot be trusted.
 
-    With head=False (a second opinion on a failing link), only the GET is made.
+    With head=False (a second opinion on a failing link), only the GET is made. With defer_get,
+    a HEAD that worked but needs a GET to rule out a soft 404 ends the call: the last check then
+    has "get_pending" set, and the caller makes the GET later (head=False, retries=None).
     """
     if not head:
         get = fetcher.fetch(url, method="GET", prefix_bytes=PREFIX_BYTES, retries=retries)
@@ -116,6 +121,9 @@ def check_url(
         length = checks[0]["content_length"]
         small_html = "html" in answer.content_type and (length is None or length < SOFT404_MAX_BYTES)
         if not small_html:
+            return checks
+        if defer_get:
+            checks[0]["get_pending"] = True
             return checks
     elif answer.outcome in NO_GET_AFTER_HEAD:
         return checks
@@ -143,11 +151,20 @@ def check_resource(
     checked_at: str | None,
     retries: int | None = None,
     head: bool = True,
+    defer_get: bool = False,
 ) -> dict:
-    """Check a resource's address (and its podcast's latest episode); the final check with every request made."""
+    """Check a resource's address (and its podcast's latest episode); the final check with every request made.
+
+    defer_get (no podcast episode only): see check_url; the final check then has "get_pending".
+    """
     try:
-        checks = check_url(fetcher, resource.url, resource.id, checked_at, retries, head)
+        checks = check_url(
+            fetcher, resource.url, resource.id, checked_at, retries, head, defer_get and not enclosure
+        )
         final = dict(checks[-1])
+        if checks[-1].pop("get_pending", False):
+            final["checks"] = checks
+            return final
         if enclosure and final["verdict"] in ("ok", "moved"):
             episode = check_url(fetcher, enclosure, resource.id, checked_at, retries, head)
             checks.extend(episode)
@@ -280,48 +297,80 @@ def run_check(
     return run
 
 
-def _second_opinion(fetcher, resource, previous, enclosure, now, first: dict, not_before: float) -> dict:
-    """Check a failing link again once `not_before` has passed (one light pass: no retries)."""
-    time.sleep(max(0.0, not_before - time.monotonic()))
-    result = check_resource(fetcher, resource, previous, enclosure, now, retries=0, head=False)
-    result["checks"] = first["checks"] + result["checks"]
-    return result
+def _timeouts_spread(final: dict, elapsed: float, settings) -> bool:
+    """True for a timeout whose retries already spread over the second-opinion delay: every try
+    timed out, the whole check took at least that delay, so one more long wait would add nothing
+    (a timeout is never 'broken' on one night: it is confirmed over nights like any failure)."""
+    attempts = sum(check["attempts"] for check in final["checks"])
+    return (
+        final["verdict"] == "timeout"
+        and all(check["verdict"] == "timeout" for check in final["checks"])
+        and attempts > settings.retries
+        and elapsed >= settings.check_second_opinion_delay
+    )
 
 
 def _check_all(fetcher, settings, resources, previous, enclosures, now, progress) -> dict[str, dict]:
-    """First checks on a worker pool; each failing link gets its second opinion a little later, while
-    the other first checks go on (the Fetcher's global limit bounds both pools together)."""
+    """First checks and second opinions on one pool of workers fed by a HostQueue.
+
+    A worker takes a link of a host that has a free slot (never waits on a busy host). The HEADs
+    go first: a HEAD that worked but needs a GET (a small HTML answer) is put back at the end of
+    its host's line, so failures and timeouts show up early. A failing link is put back with a
+    not-before time, `check_second_opinion_delay` after its failing check began, and gets one light
+    GET then (a timeout whose retries already spread over that delay has had it); the run ends
+    when the queue is empty.
+    """
     finals: dict[str, dict] = {}
-    failures = 0
+    counts = {"done": 0, "failures": 0}
+    lock = threading.Lock()
+    queue = HostQueue(settings.per_host_concurrency)
+    for resource in resources:
+        queue.put(host_of(resource.url), ("first", resource, None))
+    delay = settings.check_second_opinion_delay
+
+    def first_check(host, resource, head: dict | None):
+        started = time.monotonic()
+        previous_state, enclosure = previous.get(resource.id), enclosures.get(resource.id)
+        if head is None:
+            final = check_resource(fetcher, resource, previous_state, enclosure, now, defer_get=True)
+            if final.pop("get_pending", False):
+                queue.put(host, ("get", resource, final))  # at the end of the host's line
+                return
+        else:
+            final = check_resource(fetcher, resource, previous_state, enclosure, now, head=False)
+            final["checks"] = head["checks"] + final["checks"]
+        failing = final["verdict"] in FAILING or final["verdict"] == "rate_limited"
+        if failing and not _timeouts_spread(final, time.monotonic() - started, settings):
+            # Put back before this one is done: the queue never looks empty in between.
+            queue.put(host, ("second", resource, final), not_before=max(started + delay, 1e-9))
+        with lock:
+            finals[resource.id] = final
+            counts["done"] += 1
+            counts["failures"] += failing
+            if progress is not None:
+                progress(counts["done"], len(resources), host, counts["failures"])
+
+    def second_opinion(resource, first):
+        previous_state, enclosure = previous.get(resource.id), enclosures.get(resource.id)
+        result = check_resource(fetcher, resource, previous_state, enclosure, now, retries=0, head=False)
+        result["checks"] = first["checks"] + result["checks"]
+        with lock:
+            finals[resource.id] = result
+
+    def work():
+        while (picked := queue.take()) is not None:
+            host, (kind, resource, earlier) = picked
+            try:
+                if kind == "second":
+                    second_opinion(resource, earlier)
+                else:
+                    first_check(host, resource, earlier)
+            finally:
+                queue.done(host)
+
     # Twice as many workers as fetch slots: a worker asleep in a retry's backoff holds no slot.
     workers = max(1, min(2 * settings.global_concurrency, len(resources)))
-    delay = settings.check_second_opinion_delay
-    with (
-        ThreadPoolExecutor(max_workers=workers, thread_name_prefix="check") as pool,
-        ThreadPoolExecutor(max_workers=workers, thread_name_prefix="second-opinion") as later,
-    ):
-        futures = {
-            pool.submit(check_resource, fetcher, r, previous.get(r.id), enclosures.get(r.id), now): r
-            for r in resources
-        }
-        seconds = {}
-        for done, future in enumerate(as_completed(futures), start=1):
-            resource = futures[future]
-            finals[resource.id] = final = future.result()
-            if final["verdict"] in FAILING or final["verdict"] == "rate_limited":
-                failures += 1
-                seconds[resource.id] = later.submit(
-                    _second_opinion,
-                    fetcher,
-                    resource,
-                    previous.get(resource.id),
-                    enclosures.get(resource.id),
-                    now,
-                    final,
-                    time.monotonic() + delay,
-                )
-            if progress is not None:
-                progress(done, len(resources), host_of(resource.url), failures)
-        for rid, future in seconds.items():
-            finals[rid] = future.result()
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="check") as pool:
+        for future in [pool.submit(work) for _ in range(workers)]:
+            future.result()
     return finals

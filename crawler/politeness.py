@@ -1,7 +1,9 @@
 """Politeness: at most N fetches at once per host and in all, a delay between two requests to one host, cool-offs."""
 
+import heapq
 import threading
 import time
+from collections import defaultdict, deque
 from contextlib import contextmanager
 
 
@@ -73,3 +75,76 @@ class Politeness:
                 yield time.monotonic() - started
         finally:
             host.semaphore.release()
+
+
+class HostQueue:
+    """Work for the checker's workers: at most `per_host` checks in flight per host, so a worker never
+    waits on a busy host while another host's links are waiting; work with a `not_before` time (a
+    second opinion) waits for it and then goes before new first checks. `take()` returns None once
+    every piece of work put in is done."""
+
+    def __init__(self, per_host: int):
+        self.per_host = max(1, int(per_host))
+        self._cond = threading.Condition()
+        self._fresh: dict[str, deque] = {}
+        self._hosts: deque[str] = deque()  # round-robin over hosts with fresh work
+        self._later: list[tuple[float, int, str, object]] = []  # heap of (not_before, seq, host, item)
+        self._busy: dict[str, int] = defaultdict(int)
+        self._pending = 0
+        self._seq = 0
+
+    def put(self, host: str, item, not_before: float = 0.0) -> None:
+        """Add work on this host, to start no earlier than `not_before` (monotonic) if given."""
+        with self._cond:
+            self._pending += 1
+            if not_before:
+                self._seq += 1
+                heapq.heappush(self._later, (not_before, self._seq, host, item))
+            else:
+                if host not in self._fresh:
+                    self._fresh[host] = deque()
+                    self._hosts.append(host)
+                self._fresh[host].append(item)
+            self._cond.notify()
+
+    def _pick(self, now: float):
+        for index, (when, _, host, item) in enumerate(self._later):
+            if when > now:
+                continue  # a heap is not sorted: look at every entry, they are few
+            if self._busy[host] < self.per_host:
+                self._later[index] = self._later[-1]
+                self._later.pop()
+                heapq.heapify(self._later)
+                return host, item
+        for _ in range(len(self._hosts)):
+            host = self._hosts[0]
+            self._hosts.rotate(-1)
+            if self._busy[host] < self.per_host:
+                queue = self._fresh[host]
+                item = queue.popleft()
+                if not queue:
+                    del self._fresh[host]
+                    self._hosts.remove(host)
+                return host, item
+        return None
+
+    def take(self):
+        """The next (host, item) to work on, waiting as needed; None when all the work is done."""
+        with self._cond:
+            while True:
+                if self._pending == 0:
+                    return None
+                now = time.monotonic()
+                picked = self._pick(now)
+                if picked is not None:
+                    self._busy[picked[0]] += 1
+                    return picked
+                due = [when for when, _, host, _ in self._later if when > now]
+                self._cond.wait(max(0.0, min(due) - now) if due else None)
+
+    def done(self, host: str) -> None:
+        """Mark one piece of work on this host finished (after any `put` it led to)."""
+        with self._cond:
+            self._busy[host] -= 1
+            self._pending -= 1
+            self._cond.notify_all()

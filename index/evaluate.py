@@ -17,6 +17,8 @@ from whoosh import query as wq
 from whoosh.automata import lev
 from whoosh.matching.wrappers import FilterMatcher
 
+from index.postings import values_at
+
 # Postings kept in the cache of one searcher (about 100 bytes each).
 CACHE_POSTINGS = 600_000
 
@@ -205,27 +207,8 @@ def _scores_by_matcher(sub, fieldname, term, weighting) -> list[float]:
 
 
 def _positions(searcher, fieldname: str, term: bytes, docnums: list[int]) -> dict[int, list[int]]:
-    """Positions of a term in each of these (sorted) documents."""
-    found: dict[int, list[int]] = {}
-    for sub, offset in searcher.leaf_searchers():
-        reader = sub.reader()
-        if (fieldname, term) not in reader:
-            continue
-        end = offset + reader.doc_count_all()
-        matcher = reader.postings(fieldname, term)
-        for docnum in docnums:
-            if docnum < offset or docnum >= end:
-                continue
-            local = docnum - offset
-            if not matcher.is_active():
-                break
-            if matcher.id() < local:
-                matcher.skip_to(local)
-                if not matcher.is_active():
-                    break
-            if matcher.id() == local:
-                found[docnum] = matcher.value_as("positions")
-    return found
+    """Positions of a term in each of these documents."""
+    return values_at(searcher.reader(), fieldname, term, docnums, "positions")
 
 
 def _in_order(per_word: list, slop: int) -> bool:

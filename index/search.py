@@ -4,6 +4,9 @@ Searches are serialised by a lock: Whoosh readers share file positions, and the 
 pure Python under the GIL, so concurrency would add risk without speed. The searcher is
 never `refresh()`ed (a Whoosh 2.7.5 bug returns duplicate hits after a merge): a new one
 is opened when the live generation or its segments changed, and the old one closed.
+Matching goes through index.evaluate (whole posting lists, Whoosh's scores); each snapshot
+keeps bounded caches (term scores, positions and offsets of shown documents, stored fields,
+matches and facet counts of recent searches), dropped with it.
 """
 
 import heapq
@@ -20,6 +23,7 @@ from index.analysis import fold, word_forms
 from index.build import IndexMissing, current_generation, open_current
 from index.evaluate import Evaluator, WordList
 from index.facets import STATUS_LABELS, count_facets, restrict, selection_sets
+from index.postings import LRU
 from index.query import Hit, SearchQuery, SearchResults
 from index.ranking import CANDIDATES, proximity_factors
 from index.schema import FACET_FIELDS, FIELD_WEIGHTS
@@ -30,6 +34,11 @@ from index.synonyms import default_path as synonyms_default_path
 
 log = logging.getLogger(__name__)
 
+# Per searcher: term positions/offsets read for pages (entries), stored fields of shown documents.
+VALUES_CACHED = 20_000
+STORED_CACHED = 2_000
+# Per searcher: matches and facet counts of recent (words, filters), shared by their pages and sorts.
+SEARCHES_CACHED = 32
 FALLBACK_ANY = "Aucune ressource ne contient tous les mots : voici celles qui en contiennent au moins un."
 FALLBACK_FUZZY = "Aucune ressource ne contient ces mots : voici celles qui contiennent des mots proches."
 
@@ -63,6 +72,9 @@ class _Snapshot:
         self.searcher = self.ix.searcher(weighting=CachedBM25F())
         self.evaluator = Evaluator(self.searcher)
         WordList(self.searcher.reader()).install()
+        self.values = LRU(VALUES_CACHED)
+        self.stored = LRU(STORED_CACHED)
+        self.counted = LRU(SEARCHES_CACHED)
         self._value_sets = None
         self._live = None
         self._sort_keys = {}
@@ -79,6 +91,9 @@ class _Snapshot:
         self.searcher = self.ix.searcher(weighting=CachedBM25F())
         self.evaluator = Evaluator(self.searcher)
         WordList(self.searcher.reader()).install()
+        self.values = LRU(VALUES_CACHED)
+        self.stored = LRU(STORED_CACHED)
+        self.counted = LRU(SEARCHES_CACHED)
         old.close()
         self._value_sets, self._live, self._sort_keys = None, None, {}
         return True
@@ -174,13 +189,34 @@ class Searcher:
             return self._search(self._current(), sq)
 
     def _run(self, snap: _Snapshot, q) -> dict[int, float]:
-        """Every match of a query with its score (a copy: the caller may change it)."""
-        return dict(snap.evaluator.scores(q))
+        """Every match of a query with its score (shared with the evaluator's cache: not to be changed)."""
+        return snap.evaluator.scores(q)
 
     def _search(self, snap: _Snapshot, sq: SearchQuery) -> SearchResults:
         parsed = querybuild.parse(sq.q, self.synonyms)
         value_sets = snap.value_sets()
         chosen = selection_sets(value_sets, sq.filters)
+        # Other pages and sorts of a search share its matches and counts.
+        key = (sq.q, tuple(sorted((k, tuple(v)) for k, v in sq.filters.items())), self.synonyms)
+        counted = snap.counted.get(key)
+        if counted is None:
+            found, executed, fallback = self._matches(snap, parsed, chosen)
+            matches = set(found)
+            facets = count_facets(matches, value_sets, sq.filters, chosen, self.label)
+            final = restrict(matches, chosen)
+            counted = snap.counted[key] = (found, executed, fallback, facets, final)
+        found, executed, fallback, facets, final = counted
+        found = dict(found)  # the proximity reward changes it
+        words = querybuild.proximity_words(parsed) if fallback is None else []
+        page = self._page(snap, sq, found, final, words)
+        hits = self._hits(snap, page, found, executed)
+        suggestion = self._suggestion(snap, parsed, sq.q) if not parsed.empty else None
+        return SearchResults(
+            query=sq, total=len(final), hits=hits, facets=facets, suggestion=suggestion, fallback=fallback
+        )
+
+    def _matches(self, snap: _Snapshot, parsed, chosen: dict[str, set]):
+        """Every match with its score, the query run and the fallback message (a looser query if none passes the filters)."""
         fallback = None
         executed = None
         if parsed.empty:
@@ -200,16 +236,7 @@ class Searcher:
                     continue
                 found = self._run(snap, looser)
                 executed, fallback = looser, message
-        matches = set(found)
-        facets = count_facets(matches, value_sets, sq.filters, chosen, self.label)
-        final = restrict(matches, chosen)
-        words = querybuild.proximity_words(parsed) if fallback is None else []
-        page = self._page(snap, sq, found, final, words)
-        hits = self._hits(snap, page, found, executed)
-        suggestion = self._suggestion(snap, parsed, sq.q) if not parsed.empty else None
-        return SearchResults(
-            query=sq, total=len(final), hits=hits, facets=facets, suggestion=suggestion, fallback=fallback
-        )
+        return found, executed, fallback
 
     def _page(self, snap, sq: SearchQuery, found: dict[int, float], final: set, words) -> list[int]:
         wanted = sq.page * sq.per_page
@@ -223,7 +250,7 @@ class Searcher:
             ordered = heapq.nlargest(max(wanted, CANDIDATES), final, key=lambda d: (found[d], dates[d], -d))
             if len(words) > 1:
                 head = ordered[:CANDIDATES]
-                factors = proximity_factors(snap.reader, words, head)
+                factors = proximity_factors(snap.reader, words, head, snap.values)
                 for d in head:
                     found[d] *= factors[d]
                 head.sort(key=lambda d: (found[d], dates[d], -d), reverse=True)
@@ -239,7 +266,7 @@ class Searcher:
             if not terms:
                 # A fuzzy fallback searches the spelling field: highlight the body forms of its words.
                 terms = self._body_terms_of_spelling(snap, executed)
-        spans = body_spans(reader, terms, docnums) if terms else {}
+        spans = body_spans(reader, terms, docnums, snap.values) if terms else {}
         forms = {t.decode("utf-8") for t in terms}
         if executed is not None:
             forms |= {
@@ -247,7 +274,9 @@ class Searcher:
             }
         hits = []
         for docnum in docnums:
-            stored = reader.stored_fields(docnum)
+            stored = snap.stored.get(docnum)
+            if stored is None:
+                stored = snap.stored[docnum] = reader.stored_fields(docnum)
             meta = stored.get("meta", {})
             body = stored.get("text", "")
             # The body field also indexes the description after the text: keep the text's own spans.

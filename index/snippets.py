@@ -6,27 +6,22 @@ a PDF is found without re-reading the text with the analyzer.
 
 from html import escape
 
+from index.postings import values_at
+
 SNIPPET_CHARS = 260
 LEAD_CHARS = 70
 
 
-def body_spans(reader, terms: list[bytes], docnums: list[int]) -> dict[int, list[tuple[int, int]]]:
+def body_spans(
+    reader, terms: list[bytes], docnums: list[int], cache=None
+) -> dict[int, list[tuple[int, int]]]:
     """For each document, the (start, end) characters of the body where one of these terms occurs."""
     spans: dict[int, list[tuple[int, int]]] = {d: [] for d in docnums}
-    wanted = sorted(set(docnums))
     for term in terms:
         if ("body", term) not in reader:
             continue
-        matcher = reader.postings("body", term)
-        for docnum in wanted:
-            if not matcher.is_active():
-                break
-            if matcher.id() < docnum:
-                matcher.skip_to(docnum)
-                if not matcher.is_active():
-                    break
-            if matcher.id() == docnum:
-                spans[docnum].extend((start, end) for _, start, end in matcher.value_as("characters"))
+        for docnum, chars in values_at(reader, "body", term, docnums, "characters", cache).items():
+            spans[docnum].extend((start, end) for _, start, end in chars)
     return spans
 
 
