@@ -6,7 +6,7 @@ format links are plain data built here (as Datasette does), each carrying its UR
 
 from urllib.parse import urlencode
 
-from flask import url_for
+from flask import g, url_for
 
 from index.query import FACETS, SORTS, SearchQuery, SearchResults
 
@@ -63,7 +63,8 @@ def state_params(
 def state_url(query: SearchQuery, endpoint: str = "search.search", **changes) -> str:
     """The URL of the search state `query`, with some parts changed (page, sort, filters)."""
     params = state_params(query, **changes)
-    base = url_for(endpoint)
+    bases = g.setdefault("endpoint_urls", {})  # a page builds hundreds of these: resolve each endpoint once
+    base = bases.get(endpoint) or bases.setdefault(endpoint, url_for(endpoint))
     return base + ("?" + urlencode(params) if params else "")
 
 
