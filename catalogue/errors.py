@@ -31,9 +31,7 @@ class VocabularyError(ValidationError):
 
     def __init__(self, field: str, value, allowed: list[str]):
         self.allowed = list(allowed)
-        super().__init__(
-            field, f"unknown value {value!r}; allowed values: {', '.join(self.allowed)}", value
-        )
+        super().__init__(field, f"unknown value {value!r}; allowed values: {', '.join(self.allowed)}", value)
 
 
 class ImportFileError(CatalogueError):

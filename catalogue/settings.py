@@ -30,31 +30,85 @@ def _default_data_dir() -> str:
 
 
 DECLARED: tuple[Setting, ...] = (
-    Setting("data_dir", str, None, "Folder of the database, the index and the archive (default: $XDG_DATA_HOME/cites-catalogue)."),
-    Setting("user_agent", str, "cites-catalogue/0.1 (+mailto:{contact})", "User-Agent of the crawler and the link checker; {contact} is replaced."),
+    Setting(
+        "data_dir",
+        str,
+        None,
+        "Folder of the database, the index and the archive (default: $XDG_DATA_HOME/cites-catalogue).",
+    ),
+    Setting(
+        "user_agent",
+        str,
+        "cites-catalogue/0.1 (+mailto:{contact})",
+        "User-Agent of the crawler and the link checker; {contact} is replaced.",
+    ),
     Setting("contact", str, "ressources@example.org", "Contact address sent in the User-Agent."),
     Setting("connect_timeout", float, 5.0, "Seconds to wait for a connection."),
     Setting("read_timeout", float, 10.0, "Seconds to wait between two reads of an answer."),
-    Setting("deadline", float, 30.0, "Total seconds one fetch may take, however the server drips its answer."),
+    Setting(
+        "deadline", float, 30.0, "Total seconds one fetch may take, however the server drips its answer."
+    ),
     Setting("max_body_bytes", int, 50 * 1024 * 1024, "Largest body fetched, before and after decompression."),
     Setting("max_redirects", int, 10, "Redirects followed before a link is called a loop."),
     Setting("retries", int, 2, "Retries of a fetch after a timeout, a reset, 429 or 502/503/504."),
     Setting("retry_after_cap", float, 30.0, "Longest Retry-After honoured, in seconds."),
-    Setting("allow_private_networks", bool, False, "Allow fetching loopback, private and link-local addresses (tests only)."),
+    Setting(
+        "allow_private_networks",
+        bool,
+        False,
+        "Allow fetching loopback, private and link-local addresses (tests only).",
+    ),
     Setting("global_concurrency", int, 32, "Fetches running at once, all hosts together."),
     Setting("per_host_concurrency", int, 2, "Fetches running at once on one host."),
-    Setting("per_host_delay", float, 0.0, "Seconds between two requests to one host (robots.txt Crawl-delay may raise it)."),
+    Setting(
+        "per_host_delay",
+        float,
+        0.0,
+        "Seconds between two requests to one host (robots.txt Crawl-delay may raise it).",
+    ),
     Setting("archive", bool, True, "Keep the last good copy of each document in the data directory."),
-    Setting("archive_max_bytes", int, 2 * 1024 * 1024 * 1024, "Total size of the archive; the oldest copies go first."),
+    Setting(
+        "archive_max_bytes",
+        int,
+        2 * 1024 * 1024 * 1024,
+        "Total size of the archive; the oldest copies go first.",
+    ),
     Setting("confirm_nights", int, 2, "Failing nights before a link is called cassé."),
-    Setting("retry_backoff", float, 1.0, "First wait before a retry, in seconds; doubled each time, with jitter."),
+    Setting(
+        "retry_backoff", float, 1.0, "First wait before a retry, in seconds; doubled each time, with jitter."
+    ),
     Setting("max_crawl_delay", float, 30.0, "Longest robots.txt Crawl-delay honoured, in seconds."),
-    Setting("check_success_cache_hours", float, 0.0, "Hours during which a link found ok is not checked again (failures never are cached)."),
-    Setting("check_second_opinion_delay", float, 5.0, "Seconds to wait before checking failing links a second time in the same run."),
-    Setting("secret_key", str, None, "Secret of the site's session cookies (default: generated once, stored in the data directory)."),
-    Setting("secure_cookies", bool, False, "Send the staff session cookie over https only (set it when the site is served over https)."),
+    Setting(
+        "check_success_cache_hours",
+        float,
+        0.0,
+        "Hours during which a link found ok is not checked again (failures never are cached).",
+    ),
+    Setting(
+        "check_second_opinion_delay",
+        float,
+        5.0,
+        "Seconds to wait before checking failing links a second time in the same run.",
+    ),
+    Setting(
+        "secret_key",
+        str,
+        None,
+        "Secret of the site's session cookies (default: generated once, stored in the data directory).",
+    ),
+    Setting(
+        "secure_cookies",
+        bool,
+        False,
+        "Send the staff session cookie over https only (set it when the site is served over https).",
+    ),
     Setting("login_max_failures", int, 5, "Failed staff logins in a row before the account is locked."),
-    Setting("login_lockout_seconds", float, 900.0, "First lockout of a staff account, in seconds; doubled at each further failure."),
+    Setting(
+        "login_lockout_seconds",
+        float,
+        900.0,
+        "First lockout of a staff account, in seconds; doubled at each further failure.",
+    ),
     Setting("vocabularies", str, None, "Vocabulary file (default: the one shipped in the package)."),
 )
 

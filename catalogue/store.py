@@ -16,9 +16,24 @@ from catalogue.vocabularies import Vocabularies, load_vocabularies
 log = logging.getLogger(__name__)
 
 COLUMNS = (
-    "id", "url", "title", "description", "type", "themes", "level", "territory", "publisher",
-    "audience", "date", "language", "source_url", "text", "notes", "suggested_themes",
-    "added_at", "updated_at",
+    "id",
+    "url",
+    "title",
+    "description",
+    "type",
+    "themes",
+    "level",
+    "territory",
+    "publisher",
+    "audience",
+    "date",
+    "language",
+    "source_url",
+    "text",
+    "notes",
+    "suggested_themes",
+    "added_at",
+    "updated_at",
 )
 
 

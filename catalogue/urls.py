@@ -4,9 +4,7 @@ import hashlib
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
 
 # Query parameters that only track clicks: they never change what a link points to.
-TRACKING_PARAMS = frozenset(
-    {"fbclid", "gclid", "msclkid", "mc_cid", "mc_eid", "yclid", "_hsenc", "_hsmi"}
-)
+TRACKING_PARAMS = frozenset({"fbclid", "gclid", "msclkid", "mc_cid", "mc_eid", "yclid", "_hsenc", "_hsmi"})
 
 
 def canonical_url(url: str) -> str:
@@ -27,7 +25,9 @@ def canonical_url(url: str) -> str:
         for k, v in parse_qsl(parts.query, keep_blank_values=True)
         if k.lower() not in TRACKING_PARAMS and not k.lower().startswith("utm_")
     ]
-    return urlunsplit(("https" if scheme in ("http", "https") else scheme, netloc, path, urlencode(query), ""))
+    return urlunsplit(
+        ("https" if scheme in ("http", "https") else scheme, netloc, path, urlencode(query), "")
+    )
 
 
 def resource_id(url: str) -> str:

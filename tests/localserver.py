@@ -80,7 +80,9 @@ class LocalServer(socketserver.ThreadingMixIn, http.server.HTTPServer):
         self.active = 0
         self.max_active = 0
         # A short poll interval: stop() returns in 50 ms instead of 500 (every test tears one down).
-        self._thread = threading.Thread(target=self.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+        self._thread = threading.Thread(
+            target=self.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
 
     @property
     def base_url(self) -> str:

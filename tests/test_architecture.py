@@ -65,7 +65,9 @@ def violations(package, allowed_first_party, allowed_third_party=None, exclude=N
     ],
 )
 def test_packages_import_only_what_the_architecture_allows(package, first_party, third_party):
-    assert [] == violations(package, first_party, third_party, exclude="cli" if package == "catalogue" else None)
+    assert [] == violations(
+        package, first_party, third_party, exclude="cli" if package == "catalogue" else None
+    )
 
 
 def test_the_web_never_imports_the_crawler_nor_any_http_client():

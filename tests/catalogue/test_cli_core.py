@@ -33,17 +33,24 @@ def test_csv_with_an_unknown_level_on_line_7_is_refused_and_the_catalogue_is_unc
     bad = write_csv(tmp_path / "bad.csv", rows)
     result = run("import", "--no-index", bad)
     assert 2 == result.exit_code
-    assert f"catalogue: error: {bad}, line 7, field 'level': unknown value 'departemental'; allowed values: national, regional, local\n" == result.stderr
+    assert (
+        f"catalogue: error: {bad}, line 7, field 'level': unknown value 'departemental'; allowed values: national, regional, local\n"
+        == result.stderr
+    )
     assert before == run("export").output
 
 
 def test_import_from_stdin_then_export_jsonl_and_show(run):
-    line = json.dumps({"url": "https://ex.example/guide", "title": "Guide-Mémo", "type": "guide", "level": "regional"})
+    line = json.dumps(
+        {"url": "https://ex.example/guide", "title": "Guide-Mémo", "type": "guide", "level": "regional"}
+    )
     result = run("import", "--no-index", "--format", "jsonl", "-", input=line + "\n")
     assert 0 == result.exit_code, result.output
     assert "1 ressources ajoutées" in result.output
     exported = [json.loads(x) for x in run("export").output.splitlines()]
-    assert [("https://ex.example/guide", "Guide-Mémo", "guide")] == [(e["url"], e["title"], e["type"]) for e in exported]
+    assert [("https://ex.example/guide", "Guide-Mémo", "guide")] == [
+        (e["url"], e["title"], e["type"]) for e in exported
+    ]
     shown = run("show", "https://www.ex.example/guide")
     assert "Guide-Mémo" in shown.output and "Régional" in shown.output
     assert exported[0] == json.loads(run("show", "--json", exported[0]["id"]).output)

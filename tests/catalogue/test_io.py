@@ -41,7 +41,10 @@ def test_csv_whose_7th_line_has_an_unknown_level_is_refused_naming_line_7_and_le
 
 
 def test_csv_line_numbers_count_physical_lines_of_multiline_records(store):
-    rows = ['https://ex.example/a,"Titre sur\ndeux lignes",guide,evaluation,regional,2022', good_row(2, level="x")]
+    rows = [
+        'https://ex.example/a,"Titre sur\ndeux lignes",guide,evaluation,regional,2022',
+        good_row(2, level="x"),
+    ]
     with pytest.raises(ImportFileError) as info:
         import_resources(store, csv_with(rows), "csv", "m.csv")
     assert 4 == info.value.line
@@ -67,7 +70,9 @@ def test_jsonl_errors_name_the_line_and_say_what_is_wrong(store, line, message):
 
 
 def test_the_same_resource_twice_in_one_file_is_refused(store):
-    content = '{"url": "https://ex.example/a", "title": "A"}\n{"url": "http://www.ex.example/a", "title": "B"}\n'
+    content = (
+        '{"url": "https://ex.example/a", "title": "A"}\n{"url": "http://www.ex.example/a", "title": "B"}\n'
+    )
     with pytest.raises(ImportFileError, match="same resource as line 1"):
         import_resources(store, io.StringIO(content), "jsonl", "r.jsonl")
 
@@ -75,7 +80,10 @@ def test_the_same_resource_twice_in_one_file_is_refused(store):
 def test_import_upserts_by_url(store):
     import_resources(store, io.StringIO('{"url": "https://ex.example/a", "title": "A"}\n'), "jsonl", "1")
     created, updated, _ = import_resources(
-        store, io.StringIO('{"url": "http://ex.example/a", "title": "A bis", "level": "local"}\n'), "jsonl", "2"
+        store,
+        io.StringIO('{"url": "http://ex.example/a", "title": "A bis", "level": "local"}\n'),
+        "jsonl",
+        "2",
     )
     assert (0, 1) == (created, updated)
     assert [("A bis", "local")] == [(r.title, r.level) for r in store]
@@ -87,9 +95,17 @@ def test_export_import_export_into_an_empty_data_directory_gives_the_same_bytes(
         a.upsert_many(
             [
                 Resource(
-                    url="https://ex.example/évaluation", title="Évaluation « cités »", description='Texte, "guillemets"\net ligne',
-                    type="rapport", themes=["evaluation", "reseau-cpo"], level="national", audience=["16-25 ans", "parents"],
-                    date="2022-03-09", text="Plein texte ; avec point-virgule", notes="n", suggested_themes=["gouvernance"],
+                    url="https://ex.example/évaluation",
+                    title="Évaluation « cités »",
+                    description='Texte, "guillemets"\net ligne',
+                    type="rapport",
+                    themes=["evaluation", "reseau-cpo"],
+                    level="national",
+                    audience=["16-25 ans", "parents"],
+                    date="2022-03-09",
+                    text="Plein texte ; avec point-virgule",
+                    notes="n",
+                    suggested_themes=["gouvernance"],
                 ),
                 Resource(url="https://ex.example/b", title="B"),
             ]

@@ -54,7 +54,9 @@ def test_partial_dates_are_accepted(vocab, date):
 
 
 def test_list_fields_accept_semicolon_separated_text_and_drop_duplicates(vocab):
-    r = validate(Resource(url="https://x.example/", title="T", themes="evaluation; gouvernance ;evaluation"), vocab)
+    r = validate(
+        Resource(url="https://x.example/", title="T", themes="evaluation; gouvernance ;evaluation"), vocab
+    )
     assert ["evaluation", "gouvernance"] == r.themes
 
 
@@ -63,7 +65,10 @@ def test_list_fields_accept_semicolon_separated_text_and_drop_duplicates(vocab):
     [
         ("http://www.irev.fr/node/1", "https://irev.fr/node/1"),
         ("https://IREV.fr:443/node/1#top", "https://irev.fr/node/1"),
-        ("https://www.education.gouv.fr/campus?msclkid=e41246&utm_source=x", "https://education.gouv.fr/campus"),
+        (
+            "https://www.education.gouv.fr/campus?msclkid=e41246&utm_source=x",
+            "https://education.gouv.fr/campus",
+        ),
         ("https://example.org", "https://example.org/"),
     ],
 )
@@ -89,7 +94,9 @@ def test_staff_extend_a_vocabulary_by_editing_the_data_file_only(tmp_path, vocab
     from catalogue.vocabularies import default_path
 
     data = json.loads(default_path().read_text(encoding="utf-8"))
-    data["themes"].append({"value": "sante", "label": "Santé", "definition": "Santé des enfants.", "keywords": ["santé"]})
+    data["themes"].append(
+        {"value": "sante", "label": "Santé", "definition": "Santé des enfants.", "keywords": ["santé"]}
+    )
     path = tmp_path / "vocab.json"
     path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     extended = load_vocabularies(path)

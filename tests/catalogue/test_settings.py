@@ -11,7 +11,9 @@ def test_override_beats_environment_beats_default():
     assert (12.5, 1, 10.0) == (s.deadline, s.retries, s.read_timeout)
 
 
-@pytest.mark.parametrize("raw, expected", [("1", True), ("true", True), ("oui", True), ("0", False), ("no", False)])
+@pytest.mark.parametrize(
+    "raw, expected", [("1", True), ("true", True), ("oui", True), ("0", False), ("no", False)]
+)
 def test_allow_private_networks_is_read_from_the_environment(raw, expected):
     assert expected is Settings(environ={"CATALOGUE_ALLOW_PRIVATE_NETWORKS": raw}).allow_private_networks
 

@@ -55,9 +55,16 @@ def test_a_database_newer_than_the_program_is_refused(tmp_path):
 
 def test_upsert_then_get_round_trips_every_field(store):
     resource = make(
-        description="Un guide", type="guide", themes=["evaluation", "gouvernance"], level="regional",
-        territory="Essonne", publisher="Observatoire", audience=["chefs de projet opérationnels"],
-        date="2020-04", text="Texte intégral", notes="Note",
+        description="Un guide",
+        type="guide",
+        themes=["evaluation", "gouvernance"],
+        level="regional",
+        territory="Essonne",
+        publisher="Observatoire",
+        audience=["chefs de projet opérationnels"],
+        date="2020-04",
+        text="Texte intégral",
+        notes="Note",
     )
     saved, created = store.upsert(resource)
     assert created
@@ -66,12 +73,16 @@ def test_upsert_then_get_round_trips_every_field(store):
 
 def test_upsert_by_url_updates_in_place_and_keeps_added_at(store):
     first, _ = store.upsert(make(), now="2024-01-01T00:00:00+00:00")
-    second, created = store.upsert(make(url="http://www.example.org/guide", title="Nouveau titre"), now="2024-02-01T00:00:00+00:00")
+    second, created = store.upsert(
+        make(url="http://www.example.org/guide", title="Nouveau titre"), now="2024-02-01T00:00:00+00:00"
+    )
     assert not created
     assert first.id == second.id
     stored = store.get(first.id)
     assert ("Nouveau titre", "2024-01-01T00:00:00+00:00", "2024-02-01T00:00:00+00:00") == (
-        stored.title, stored.added_at, stored.updated_at,
+        stored.title,
+        stored.added_at,
+        stored.updated_at,
     )
     assert 1 == store.count()
 
@@ -126,7 +137,8 @@ def test_update_fields_validates_and_stamps_updated_at(store):
 def test_delete_removes_and_cascades_to_aliases(store):
     saved, _ = store.upsert(make())
     store.conn.execute(
-        "INSERT INTO aliases(url, resource_id, added_at) VALUES ('https://old.example/x', ?, 'now')", (saved.id,)
+        "INSERT INTO aliases(url, resource_id, added_at) VALUES ('https://old.example/x', ?, 'now')",
+        (saved.id,),
     )
     store.delete(saved.id)
     assert 0 == store.count()
