@@ -24,6 +24,7 @@ sys.path.insert(0, str(ROOT))
 from catalogue.models import Resource  # noqa: E402
 from catalogue.settings import Settings  # noqa: E402
 from catalogue.store import Store  # noqa: E402
+from catalogue.vocabularies import load_vocabularies  # noqa: E402
 from index.build import index_exists, rebuild  # noqa: E402
 from index.query import SearchQuery  # noqa: E402
 from index.search import Searcher  # noqa: E402
@@ -45,20 +46,8 @@ THEMES = {
 THEME_WORDS = {t: words.split() for t, words in THEMES.items()}
 DOMAIN = sorted({w for words in THEME_WORDS.values() for w in words})
 FILLER = "le la les des du de un une et pour avec dans sur par au aux ce cette qui que est sont ont".split()
-TYPES = [
-    "video",
-    "podcast",
-    "webinaire",
-    "guide",
-    "rapport",
-    "synthese",
-    "compte-rendu",
-    "dispositif",
-    "fiche-experience",
-    "article",
-    "recueil",
-]
-LEVELS = ["national", "regional", "local"]
+TYPES = load_vocabularies().types.values()
+LEVELS = load_vocabularies().levels.values()
 PUBLISHERS = [f"Éditeur {n}" for n in range(1, 28)] + ["ANCT", "INJEP", "IREV"]
 TERRITORIES = ["", "Hauts-de-France", "Maubeuge", "Lille", "Roubaix", "Essonne", "Grigny", "Marseille"]
 SYLLABLES = "ba be bi bo ca ce ci co da de di do fa fe fi ga ge la le li lo ma me mi mo na ne ni no pa pe pi po ra re ri ro sa se si so ta te ti to va ve vi".split()

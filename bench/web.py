@@ -34,6 +34,7 @@ from catalogue.models import Resource  # noqa: E402
 from catalogue.seed import load_seed  # noqa: E402
 from catalogue.settings import Settings  # noqa: E402
 from catalogue.store import Store  # noqa: E402
+from catalogue.vocabularies import load_vocabularies  # noqa: E402
 from index.build import index_exists, rebuild  # noqa: E402
 
 # Common words of the field, drawn with a Zipf-like law: the first ones in most documents, the last
@@ -64,34 +65,9 @@ GENERAL = (
     "site page document fiche vidéo podcast webinaire replay compte rendu synthèse recueil article"
 ).split()
 FILLER = "le la les des du de un une et pour avec dans sur par au aux ce cette qui que est sont ont".split()
-THEMES = [
-    "evaluation",
-    "insertion-16-25",
-    "parentalite",
-    "gouvernance",
-    "reseau-cpo",
-    "continuite-educative",
-    "reussite-scolaire",
-    "lecture-langage",
-    "petite-enfance",
-    "engagement",
-    "mentorat",
-    "ouverture",
-]
-TYPES = [
-    "video",
-    "podcast",
-    "webinaire",
-    "guide",
-    "rapport",
-    "synthese",
-    "compte-rendu",
-    "dispositif",
-    "fiche-experience",
-    "article",
-    "recueil",
-]
-LEVELS = ["national", "regional", "local"]
+THEMES = load_vocabularies().themes.values()
+TYPES = load_vocabularies().types.values()
+LEVELS = load_vocabularies().levels.values()
 QUERIES = [
     "",
     "évaluation",
@@ -117,8 +93,6 @@ ZIPF = [1 / (rank + 1) ** 0.9 for rank in range(len(GENERAL))]
 
 def theme_words() -> dict[str, list[str]]:
     """The keywords of each theme, from the vocabulary file."""
-    from catalogue.vocabularies import load_vocabularies
-
     return {t.value: [t.label.lower(), *t.keywords] for t in load_vocabularies().themes.terms}
 
 
