@@ -111,3 +111,23 @@ def resource_id(staff_app):
     """The id of the one resource of the catalogue."""
     with Store.open(staff_app.config["SETTINGS"]) as store:
         return store.ids()[0]
+
+
+def check_record(rid, url, verdict, when, **extra):
+    """One stored link check, as the link checker records it (for filling link health)."""
+    return {
+        "resource_id": rid,
+        "url": url,
+        "checked_at": when,
+        "method": "HEAD",
+        "verdict": verdict,
+        "http_status": extra.pop("http_status", 200),
+        "final_url": url,
+        "redirects": [],
+        "duration": 0.1,
+        "error": "",
+        "content_type": "text/html",
+        "content_length": 100,
+        "attempts": 1,
+        **extra,
+    }

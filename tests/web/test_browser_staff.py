@@ -9,6 +9,7 @@ import pytest
 from catalogue import audit, linkhealth, users
 from catalogue.store import Store
 from catalogue.urls import resource_id
+from tests.web.staff_fixtures import check_record
 
 pytestmark = pytest.mark.browser
 
@@ -29,25 +30,6 @@ def tab_to(page, selector: str, limit: int = 120) -> None:
     raise AssertionError(f"Tab never reached {selector}")
 
 
-def _check(rid, url, verdict, when, **extra):
-    return {
-        "resource_id": rid,
-        "url": url,
-        "checked_at": when,
-        "method": "HEAD",
-        "verdict": verdict,
-        "http_status": extra.pop("http_status", 200),
-        "final_url": url,
-        "redirects": [],
-        "duration": 0.1,
-        "error": "",
-        "content_type": "text/html",
-        "content_length": 100,
-        "attempts": 1,
-        **extra,
-    }
-
-
 @pytest.fixture
 def staff_site(app, site_settings):
     """The test site with a staff account, a few audit entries and 20 nights of link checks."""
@@ -58,10 +40,12 @@ def staff_site(app, site_settings):
         for days_ago in range(20, -1, -1):
             when = (now - timedelta(days=days_ago)).isoformat()
             results = [
-                _check(rid, store.get(rid).url, "ok", when) for rid in ids[:40] if rid not in (MOVED, BROKEN)
+                check_record(rid, store.get(rid).url, "ok", when)
+                for rid in ids[:40]
+                if rid not in (MOVED, BROKEN)
             ]
             results.append(
-                _check(
+                check_record(
                     MOVED,
                     "https://exemple.test/fiches/jardin-01",
                     "moved",
@@ -72,10 +56,14 @@ def staff_site(app, site_settings):
             )
             if days_ago < 6:
                 results.append(
-                    _check(BROKEN, "https://exemple.test/fiches/jardin-02", "broken", when, http_status=404)
+                    check_record(
+                        BROKEN, "https://exemple.test/fiches/jardin-02", "broken", when, http_status=404
+                    )
                 )
             if days_ago % 4 == 0:
-                results.append(_check(ids[41], store.get(ids[41]).url, "blocked", when, http_status=403))
+                results.append(
+                    check_record(ids[41], store.get(ids[41]).url, "blocked", when, http_status=403)
+                )
             run = linkhealth.start_run(store, when)
             linkhealth.record_run(store, run, results, outage=False, confirm_nights=2, finished_at=when)
         audit.record(

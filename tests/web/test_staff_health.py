@@ -8,29 +8,10 @@ from catalogue.models import Resource
 from catalogue.store import Store
 from index import build
 from tests.web.staff_fixtures import *  # noqa: F403  (the fixtures)
-from tests.web.staff_fixtures import csrf_of
+from tests.web.staff_fixtures import check_record, csrf_of
 from web.staff import chart
 
 NEW_URL = "https://exemple.fr/nouvelle-adresse-du-guide.pdf"
-
-
-def check(rid, url, verdict, when, **extra):
-    return {
-        "resource_id": rid,
-        "url": url,
-        "checked_at": when,
-        "method": "HEAD",
-        "verdict": verdict,
-        "http_status": extra.pop("http_status", 200),
-        "final_url": url,
-        "redirects": [],
-        "duration": 0.1,
-        "error": "",
-        "content_type": "text/html",
-        "content_length": 100,
-        "attempts": 1,
-        **extra,
-    }
 
 
 def run_night(store, when, results):
@@ -49,7 +30,7 @@ def seed_checks(settings, guide_id):
                 store,
                 when,
                 [
-                    check(
+                    check_record(
                         guide_id,
                         "https://exemple.fr/guide-evaluation.pdf",
                         "moved",
@@ -57,7 +38,7 @@ def seed_checks(settings, guide_id):
                         http_status=301,
                         moved_to=NEW_URL,
                     ),
-                    check(broken.id, broken.url, "broken", when, http_status=404),
+                    check_record(broken.id, broken.url, "broken", when, http_status=404),
                 ],
             )
         build.rebuild(store, settings.index_path)
