@@ -7,6 +7,8 @@ joined here, so the index depends on the catalogue core only.
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
+from catalogue.extractions import get_episodes, get_extraction
+from catalogue.linkhealth import status_map
 from catalogue.models import Resource
 
 
@@ -59,15 +61,11 @@ def iter_documents(store, ids: Iterable[str] | None = None) -> Iterator[Document
 
 def _link_statuses(store) -> dict[str, str]:
     """The link checker's tri-state by resource id (migration 0003), read once per iteration."""
-    from catalogue.linkhealth import status_map
-
     return status_map(store)
 
 
 def _add_extraction(store, document: Document) -> None:
     """Fill the extracted fields and episodes from the crawler's tables (migration 0002)."""
-    from catalogue.extractions import get_episodes, get_extraction
-
     extracted = get_extraction(store, document.id)
     if extracted is not None:
         document.extracted_title = extracted["title"]

@@ -226,12 +226,11 @@ class Store:
                 if not hasattr(resource, name) or name in ("id", "added_at"):
                     raise AttributeError(f"cannot set field {name!r}")
                 setattr(resource, name, value)
-            if "url" in changes:
-                old_id = rid
-                resource.id = ""
-                resource.__post_init__()
-                if resource.id != old_id:
-                    raise StoreError("changing a resource's address goes through change_url()")
+            if "url" in changes and resource_id(resource.url) != rid:
+                raise StoreError(
+                    "a new address is a new resource id: accept a moved link with "
+                    "catalogue.linkhealth.apply_moved(), which keeps the old address as an alias"
+                )
             resource.updated_at = now_iso()
             self.upsert(resource, now=resource.updated_at)
         return resource

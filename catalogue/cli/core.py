@@ -14,7 +14,7 @@ from catalogue.store import Store
 from catalogue.vocabularies import KINDS, load_vocabularies
 
 
-def ensure_initialised(ctx: Context, *, echo=None) -> dict:
+def ensure_initialised(ctx: Context) -> dict:
     """Load the seed catalogue into a new data directory and build a missing index. Idempotent."""
     from catalogue.seed import load_seed
     from index.build import index_exists, rebuild

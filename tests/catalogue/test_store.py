@@ -156,3 +156,11 @@ def test_two_connections_see_each_others_commits(settings):
         a.upsert(make())
         assert 1 == b.count()
         assert isinstance(b.conn, sqlite3.Connection)
+
+
+def test_update_fields_refuses_an_address_that_would_change_the_id(store):
+    saved, _ = store.upsert(make())
+    with pytest.raises(StoreError, match="apply_moved"):
+        store.update_fields(saved.id, url="https://example.org/autre-guide")
+    store.update_fields(saved.id, url="http://www.example.org/guide")
+    assert "http://www.example.org/guide" == store.get(saved.id).url
