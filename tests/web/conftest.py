@@ -161,11 +161,17 @@ def live_server(app):
     server.url = f"http://127.0.0.1:{server.effective_port}"
     server.app = app
     yield server
-    # Close the open connections too (keep-alive clients), so the loop ends and no socket leaks.
-    server.task_dispatcher.shutdown()
-    for channel in list(server._map.values()):
-        channel.close()
+
+    # Close every channel (listener, keep-alive clients, the trigger) from inside the server's
+    # own loop: closing them from this thread races its select() (EBADF), and the loop ends
+    # once its map is empty.
+    def close_all():
+        for channel in list(server._map.values()):
+            channel.close()
+
+    server.trigger.pull_trigger(close_all)
     thread.join(timeout=5)
+    server.task_dispatcher.shutdown()
 
 
 @pytest.fixture(scope="session")
