@@ -12,7 +12,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer, StopFilter
+from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer, StopFilter, Token, Tokenizer
 from whoosh.lang.snowball.french import FrenchStemmer
 
 # Words, and number ranges such as 16-25 or 2021/2022 kept as one token.
@@ -129,8 +129,135 @@ class AccentPairFilter(Filter):
                 yield t
 
 
+class FrenchTokenizer(Tokenizer):
+    """The French analysis in one pass: words, lowercase, stop words, folded stems.
+
+    Produces exactly the tokens of RegexTokenizer | LowercaseFilter | StopFilter(renumber)
+    | FrenchFormsFilter (the composed chain of earlier indexes, still importable above),
+    at about half the cost: one generator instead of four, and each distinct word's forms
+    computed once.
+    """
+
+    def __eq__(self, other):
+        return other is not None and self.__class__ is other.__class__
+
+    def __call__(
+        self,
+        value,
+        positions=False,
+        chars=False,
+        keeporiginal=False,
+        removestops=True,
+        start_pos=0,
+        start_char=0,
+        tokenize=True,
+        mode="",
+        **kwargs,
+    ):
+        t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        t.boost = 1.0
+        indexing = mode != "query"
+        pos = None
+        for n, match in enumerate((_TOKEN if tokenize else _WHOLE).finditer(value)):
+            word = match.group().lower()
+            if keeporiginal:
+                t.original = match.group()
+            if chars:
+                t.startchar = start_char + match.start()
+                t.endchar = start_char + match.end()
+            if word in STOP_WORDS:
+                if removestops:
+                    continue
+                # Kept but marked, in their analysed forms, as the composed chain did.
+                t.stopped = True
+                if positions:
+                    t.pos = start_pos + n
+            else:
+                t.stopped = False
+                if positions:
+                    # StopFilter(renumber=True): the first kept word keeps its place, the next follow it.
+                    pos = start_pos + n if pos is None else pos + 1
+                    t.pos = pos
+            for form in _index_forms(word) if indexing else _query_forms(word):
+                t.text = form
+                yield t
+
+
+class SpellingTokenizer(Tokenizer):
+    """The spelling dictionary's analysis in one pass: folded words of three letters or more,
+    not stop words, and "folded|original" for words with accents (as the composed
+    RegexTokenizer | LowercaseFilter | StopFilter(minsize=3) | SpellingFilter did)."""
+
+    def __eq__(self, other):
+        return other is not None and self.__class__ is other.__class__
+
+    def __call__(
+        self,
+        value,
+        positions=False,
+        chars=False,
+        keeporiginal=False,
+        removestops=True,
+        start_pos=0,
+        start_char=0,
+        tokenize=True,
+        mode="",
+        **kwargs,
+    ):
+        t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        t.boost = 1.0
+        for n, match in enumerate((_TOKEN if tokenize else _WHOLE).finditer(value)):
+            word = match.group().lower()
+            if positions:
+                t.pos = start_pos + n
+            if chars:
+                t.startchar = start_char + match.start()
+                t.endchar = start_char + match.end()
+            if len(word) < 3 or word in STOP_WORDS:
+                if removestops:
+                    continue
+                t.stopped = True
+            else:
+                t.stopped = False
+            for form in _spelling_forms(word):
+                t.text = form
+                yield t
+
+
+_TOKEN = re.compile(TOKEN_PATTERN)
+_WHOLE = re.compile(r".+", re.S)  # tokenize=False: the value is one word
+
+
+@lru_cache(maxsize=200_000)
+def _index_forms(word: str) -> tuple[str, ...]:
+    if RANGE.match(word):
+        return (word, *re.split(r"[-–/]", word))
+    return tuple(word_forms(word))
+
+
+@lru_cache(maxsize=50_000)
+def _query_forms(word: str) -> tuple[str, ...]:
+    return (word,) if RANGE.match(word) else tuple(word_forms(word))
+
+
+@lru_cache(maxsize=200_000)
+def _spelling_forms(word: str) -> tuple[str, ...]:
+    folded = fold(word)
+    return (folded,) if folded == word else (folded, f"{folded}|{word}")
+
+
 def french_analyzer():
     """The analyzer of the searched text fields."""
+    return FrenchTokenizer()
+
+
+def spelling_analyzer():
+    """Folded, unstemmed words of three letters or more (the dictionary of "did you mean"), with accent pairs."""
+    return SpellingTokenizer()
+
+
+def composed_french_analyzer():
+    """The four-stage chain that FrenchTokenizer replaces (kept as its reference in tests)."""
     return (
         RegexTokenizer(TOKEN_PATTERN)
         | LowercaseFilter()
@@ -139,8 +266,8 @@ def french_analyzer():
     )
 
 
-def spelling_analyzer():
-    """Folded, unstemmed words of three letters or more (the dictionary of "did you mean"), with accent pairs."""
+def composed_spelling_analyzer():
+    """The four-stage chain that SpellingTokenizer replaces (kept as its reference in tests)."""
     return (
         RegexTokenizer(TOKEN_PATTERN)
         | LowercaseFilter()

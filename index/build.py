@@ -21,7 +21,9 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from whoosh import index as whoosh_index
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 from whoosh.index import LockError
+from whoosh.util.numeric import byte_to_length
 
 from catalogue import suggest
 from catalogue.documents import iter_documents
@@ -99,6 +101,45 @@ def _point_to(index_path: Path, name: str) -> None:
         os.close(fd)
 
 
+class PreloadedLengths:
+    """A segment's field lengths held in memory, for the writer's final flush.
+
+    When it writes the postings, Whoosh looks up the length of the posting's field in its
+    document once per posting, each time reading the length column on disk through three
+    layers of calls: 15 % of a build's time (measured on 3,000 resources). This reads each
+    field's column once. The lengths only feed the blocks' length bounds: an index built
+    with it is byte for byte the one built without (tests/index/test_build.py).
+    """
+
+    _DECODED = [None] + [byte_to_length(b) for b in range(1, 256)]  # 0 = no length, as Whoosh
+
+    def __init__(self, reader):
+        self._reader = reader
+        self._tables: dict[str, list] = {}
+
+    def doc_field_length(self, docnum, fieldname, default=0):
+        table = self._tables.get(fieldname)
+        if table is None:
+            table = self._tables[fieldname] = self._load(fieldname)
+        return table[docnum] if table else default
+
+    def _load(self, fieldname) -> list:
+        column = self._reader._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
+        if column is None:
+            return []
+        decoded = self._DECODED
+        return [decoded[b] for b in column.load()]
+
+    def close(self):
+        self._reader.close()
+
+
+def _preload_lengths(writer) -> None:
+    """Make this single-process writer flush with PreloadedLengths (see there)."""
+    per_document_reader = writer.per_document_reader
+    writer.per_document_reader = lambda: PreloadedLengths(per_document_reader())
+
+
 # Resources read from the store at a time: the whole catalogue never sits in memory.
 BATCH = 500
 
@@ -136,6 +177,8 @@ def rebuild(
         if procs > 1:
             options.update(procs=procs, multisegment=True)
         writer = ix.writer(**options)
+        if procs == 1:
+            _preload_lengths(writer)
         try:
             for doc in _all_documents(store):
                 writer.add_document(**document_fields(doc, vocabularies))

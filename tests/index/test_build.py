@@ -87,3 +87,20 @@ def test_segments_are_separate_files_not_compound_ones(indexed):
     folder = build.current_generation(path)
     assert [p.name for p in folder.iterdir() if p.suffix == ".seg"] == []
     assert any(p.suffix == ".pst" for p in folder.iterdir())
+
+
+def _segment_files(path) -> dict[str, bytes]:
+    """The files of the live generation by extension (segment names are random)."""
+    folder = build.current_generation(path)
+    return {f.suffix: f.read_bytes() for f in folder.iterdir() if f.suffix in {".pst", ".trm", ".seg"}}
+
+
+def test_preloaded_lengths_give_the_index_whoosh_itself_writes(indexed, monkeypatch):
+    store, path = indexed
+    build.rebuild(store, path)
+    fast = _segment_files(path)
+    monkeypatch.setattr(build, "_preload_lengths", lambda writer: None)
+    build.rebuild(store, path)
+    plain = _segment_files(path)
+    assert {".pst", ".trm"} <= set(fast)
+    assert fast == plain
