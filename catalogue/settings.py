@@ -51,6 +51,12 @@ DECLARED: tuple[Setting, ...] = (
     Setting("max_body_bytes", int, 50 * 1024 * 1024, "Largest body fetched, before and after decompression."),
     Setting("max_redirects", int, 10, "Redirects followed before a link is called a loop."),
     Setting("retries", int, 2, "Retries of a fetch after a timeout, a reset, 429 or 502/503/504."),
+    Setting(
+        "timeout_retries",
+        int,
+        1,
+        "Retries of a fetch that timed out (at most `retries`): each costs a whole timeout.",
+    ),
     Setting("retry_after_cap", float, 30.0, "Longest Retry-After honoured, in seconds."),
     Setting(
         "allow_private_networks",
@@ -87,8 +93,8 @@ DECLARED: tuple[Setting, ...] = (
     Setting(
         "check_second_opinion_delay",
         float,
-        5.0,
-        "Seconds to wait before checking failing links a second time in the same run.",
+        2.0,
+        "Seconds between a link's failing check (retries included) and its second opinion in the same run.",
     ),
     Setting(
         "secret_key",

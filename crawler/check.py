@@ -1,4 +1,4 @@
-"""The link checker: HEAD then GET when needed, retries, a second opinion, the outage guard, then the store.
+"""The link checker: HEAD or GET (first_method), retries, a second opinion, the outage guard, then the store.
 
 `run_check(store, settings, ids)` checks resources with a pool of workers (the shared
 Fetcher enforces per-host and global limits), stores every check and the new link states
@@ -25,6 +25,15 @@ log = logging.getLogger(__name__)
 
 PREFIX_BYTES = SOFT404_MAX_BYTES + 1  # a GET reads this much: enough to recognise an error page
 NO_GET_AFTER_HEAD = frozenset({"dns", "refused", "invalid", "forbidden_address", "robots", "loop", "tls"})
+# Addresses of files, checked with a HEAD first (their size and type are in the headers). Any
+# other address is taken for a page, unless its last answer said otherwise (see first_method).
+DOCUMENT_EXTENSIONS = frozenset(
+    """
+    pdf doc docx odt rtf txt xls xlsx ods csv ppt pptx odp epub zip rar 7z gz
+    mp3 m4a ogg oga opus wav flac aac mp4 m4v webm mov avi mkv
+    jpg jpeg png gif svg webp tif tiff xml rss atom json
+    """.split()
+)
 OUTAGE_MIN_HOSTS = 3
 
 
@@ -96,6 +105,29 @@ def _check_dict(result: FetchResult, resource_id: str, checked_at: str) -> dict:
     }
 
 
+def first_method(url: str, previous: dict | None = None) -> str:
+    """The first request of a check: "HEAD", or "GET" for a page.
+
+    A small HTML answer to a HEAD is always followed by a GET (only its text tells a soft 404),
+    and a page's HEAD rarely says its size (dynamic pages are sent in chunks): for a page the
+    GET is made at once, one request instead of two. A page is an address last seen answering
+    a small HTML page or, never seen yet, an address without a file's extension. Documents,
+    media and feeds get a HEAD first.
+    """
+    kind = (previous or {}).get("content_type") or ""
+    if kind:
+        length = (previous or {}).get("content_length")
+        small = length is None or length < SOFT404_MAX_BYTES
+        return "GET" if "html" in kind and small else "HEAD"
+    try:
+        path = urlsplit(url).path
+    except ValueError:
+        return "HEAD"
+    name = path.rsplit("/", 1)[-1]
+    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    return "HEAD" if extension in DOCUMENT_EXTENSIONS else "GET"
+
+
 def check_url(
     fetcher: Fetcher,
     url: str,
@@ -107,9 +139,10 @@ def check_url(
 ) -> list[dict]:
     """Check one address: HEAD, then a GET of a small prefix when HEAD fails or cannot be trusted.
 
-    With head=False (a second opinion on a failing link), only the GET is made. With defer_get,
-    a HEAD that worked but needs a GET to rule out a soft 404 ends the call: the last check then
-    has "get_pending" set, and the caller makes the GET later (head=False, retries=None).
+    With head=False (a page, see first_method, or a second opinion on a failing link), only the
+    GET is made. With defer_get, a HEAD that worked but needs a GET to rule out a soft 404 ends
+    the call: the last check then has "get_pending" set, and the caller makes the GET later
+    (head=False, retries=None).
     """
     if not head:
         get = fetcher.fetch(url, method="GET", prefix_bytes=PREFIX_BYTES, retries=retries)
@@ -128,7 +161,8 @@ def check_url(
     elif answer.outcome in NO_GET_AFTER_HEAD:
         return checks
     if answer.outcome == "timeout" and retries is None:
-        retries = max(0, fetcher.settings.retries - 1)  # the HEAD that timed out was the first try
+        # The HEAD that timed out was the first try.
+        retries = max(0, min(fetcher.settings.retries, fetcher.settings.timeout_retries) - 1)
     get = fetcher.fetch(url, method="GET", prefix_bytes=PREFIX_BYTES, retries=retries)
     checks.append(_check_dict(get, resource_id, checked_at or now_iso()))
     return checks
@@ -150,16 +184,19 @@ def check_resource(
     enclosure: str | None,
     checked_at: str | None,
     retries: int | None = None,
-    head: bool = True,
+    head: bool | None = True,
     defer_get: bool = False,
 ) -> dict:
     """Check a resource's address (and its podcast's latest episode); the final check with every request made.
 
+    head=None: the first request is chosen by first_method (the episode gets a HEAD first).
     defer_get (no podcast episode only): see check_url; the final check then has "get_pending".
     """
+    first_head = first_method(resource.url, previous) == "HEAD" if head is None else head
+    head = True if head is None else head
     try:
         checks = check_url(
-            fetcher, resource.url, resource.id, checked_at, retries, head, defer_get and not enclosure
+            fetcher, resource.url, resource.id, checked_at, retries, first_head, defer_get and not enclosure
         )
         final = dict(checks[-1])
         if checks[-1].pop("get_pending", False):
@@ -297,28 +334,27 @@ def run_check(
     return run
 
 
-def _timeouts_spread(final: dict, elapsed: float, settings) -> bool:
-    """True for a timeout whose retries already spread over the second-opinion delay: every try
-    timed out, the whole check took at least that delay, so one more long wait would add nothing
-    (a timeout is never 'broken' on one night: it is confirmed over nights like any failure)."""
+def _timeouts_retried(final: dict) -> bool:
+    """True for a timeout that timed out again on its retries: it has been looked at twice, a
+    backoff apart, each time for a whole timeout; one more long wait would add nothing (a
+    timeout is never 'broken' on one night: it is confirmed over nights like any failure)."""
     attempts = sum(check["attempts"] for check in final["checks"])
     return (
         final["verdict"] == "timeout"
         and all(check["verdict"] == "timeout" for check in final["checks"])
-        and attempts > settings.retries
-        and elapsed >= settings.check_second_opinion_delay
+        and attempts >= 2
     )
 
 
 def _check_all(fetcher, settings, resources, previous, enclosures, now, progress) -> dict[str, dict]:
     """First checks and second opinions on one pool of workers fed by a HostQueue.
 
-    A worker takes a link of a host that has a free slot (never waits on a busy host). The HEADs
-    go first: a HEAD that worked but needs a GET (a small HTML answer) is put back at the end of
-    its host's line, so failures and timeouts show up early. A failing link is put back with a
-    not-before time, `check_second_opinion_delay` after its failing check began, and gets one light
-    GET then (a timeout whose retries already spread over that delay has had it); the run ends
-    when the queue is empty.
+    A worker takes a link of a host that has a free slot (never waits on a busy host). First
+    requests go first: a HEAD that worked but needs a GET (a small HTML answer) is put back at
+    the end of its host's line, so failures and timeouts show up early. A failing link is put back with a
+    not-before time, `check_second_opinion_delay` after its failing check ended, and gets one light
+    GET then (a timeout that timed out again on its retry has had it); the run ends when the
+    queue is empty.
     """
     finals: dict[str, dict] = {}
     counts = {"done": 0, "failures": 0}
@@ -329,10 +365,11 @@ def _check_all(fetcher, settings, resources, previous, enclosures, now, progress
     delay = settings.check_second_opinion_delay
 
     def first_check(host, resource, head: dict | None):
-        started = time.monotonic()
         previous_state, enclosure = previous.get(resource.id), enclosures.get(resource.id)
         if head is None:
-            final = check_resource(fetcher, resource, previous_state, enclosure, now, defer_get=True)
+            final = check_resource(
+                fetcher, resource, previous_state, enclosure, now, head=None, defer_get=True
+            )
             if final.pop("get_pending", False):
                 queue.put(host, ("get", resource, final))  # at the end of the host's line
                 return
@@ -340,9 +377,9 @@ def _check_all(fetcher, settings, resources, previous, enclosures, now, progress
             final = check_resource(fetcher, resource, previous_state, enclosure, now, head=False)
             final["checks"] = head["checks"] + final["checks"]
         failing = final["verdict"] in FAILING or final["verdict"] == "rate_limited"
-        if failing and not _timeouts_spread(final, time.monotonic() - started, settings):
+        if failing and not _timeouts_retried(final):
             # Put back before this one is done: the queue never looks empty in between.
-            queue.put(host, ("second", resource, final), not_before=max(started + delay, 1e-9))
+            queue.put(host, ("second", resource, final), not_before=time.monotonic() + delay)
         with lock:
             finals[resource.id] = final
             counts["done"] += 1

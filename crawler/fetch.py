@@ -219,15 +219,19 @@ class Fetcher:
         settings = self.settings
         for attempt in range(retries + 1):
             result.attempts += 1
-            self._once(result, url, host_key, etag, last_modified, max_bytes, prefix_bytes, budget)
+            sent_at = self._once(result, url, host_key, etag, last_modified, max_bytes, prefix_bytes, budget)
             retryable = result.outcome in RETRY_OUTCOMES or (
                 result.outcome == "http" and result.status in RETRY_STATUSES
             )
-            if not retryable or attempt == retries or budget[0] <= 0:
+            allowed = min(retries, settings.timeout_retries) if result.outcome == "timeout" else retries
+            if not retryable or attempt >= allowed or budget[0] <= 0:
                 return
             if result.error.startswith("délai total"):
                 return  # a drip-feeding server would only drip again
-            wait = settings.retry_backoff * (2**attempt) * random.uniform(0.5, 1.5)
+            # Exponential backoff with jitter between the starts of two tries, as the server sees
+            # them: a try that timed out has already spent part of it, or all of it.
+            backoff = settings.retry_backoff * (2**attempt) * random.uniform(0.5, 1.5)
+            wait = max(0.0, backoff - (time.monotonic() - sent_at))
             asked = retry_after_seconds(result.headers.get("Retry-After")) if result.status else None
             if asked is not None:
                 if asked > settings.retry_after_cap:
@@ -239,8 +243,10 @@ class Fetcher:
             log.debug("retrying %s in %.2f s after %s %s", url, wait, result.outcome, result.status)
             time.sleep(wait)
 
-    def _once(self, result, url, host_key, etag, last_modified, max_bytes, prefix_bytes, budget):
-        """One request, inside a politeness slot; fills result (status, headers, body, outcome)."""
+    def _once(self, result, url, host_key, etag, last_modified, max_bytes, prefix_bytes, budget) -> float:
+        """One request, inside a politeness slot; fills result (status, headers, body, outcome).
+
+        Returns the monotonic time the request was sent (after the wait for the slot)."""
         settings = self.settings
         headers = {"User-Agent": self.user_agent, "Accept-Encoding": "gzip, deflate", "Accept": "*/*"}
         if etag:
@@ -276,6 +282,7 @@ class Fetcher:
                 result.body = None
             finally:
                 budget[0] -= time.monotonic() - start
+        return start
 
     def _request(self, result, url, headers, limit, prefix_bytes, remaining, attempt):
         settings = self.settings

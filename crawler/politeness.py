@@ -79,9 +79,9 @@ class Politeness:
 
 class HostQueue:
     """Work for the checker's workers: at most `per_host` checks in flight per host, so a worker never
-    waits on a busy host while another host's links are waiting; work with a `not_before` time (a
-    second opinion) waits for it and then goes before new first checks. `take()` returns None once
-    every piece of work put in is done."""
+    waits on a busy host while another host's links are waiting; among free hosts, the one with the
+    most work left goes first. Work with a `not_before` time (a second opinion) waits for it and
+    then goes before new first checks. `take()` returns None once every piece of work put in is done."""
 
     def __init__(self, per_host: int):
         self.per_host = max(1, int(per_host))
@@ -116,17 +116,24 @@ class HostQueue:
                 self._later.pop()
                 heapq.heapify(self._later)
                 return host, item
+        # The free host with the longest line goes first (ties in turn): a host slowed down by
+        # timeouts gets more turns, so every host's line ends at about the same time instead of
+        # one slow host finishing alone long after the others.
+        best, best_length = None, 0
         for _ in range(len(self._hosts)):
             host = self._hosts[0]
             self._hosts.rotate(-1)
-            if self._busy[host] < self.per_host:
-                queue = self._fresh[host]
-                item = queue.popleft()
-                if not queue:
-                    del self._fresh[host]
-                    self._hosts.remove(host)
-                return host, item
-        return None
+            length = len(self._fresh[host])
+            if length > best_length and self._busy[host] < self.per_host:
+                best, best_length = host, length
+        if best is None:
+            return None
+        queue = self._fresh[best]
+        item = queue.popleft()
+        if not queue:
+            del self._fresh[best]
+            self._hosts.remove(best)
+        return best, item
 
     def take(self):
         """The next (host, item) to work on, waiting as needed; None when all the work is done."""

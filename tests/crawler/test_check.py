@@ -109,11 +109,23 @@ def test_every_fault_case_gets_its_verdict(fault_server, check_store, check_sett
 
 
 def test_failing_links_get_a_second_opinion_in_the_same_run(check_store, check_settings):
-    with LocalServer({"/flaky": sequence(*[Response(500)] * 2, Response(200, BIG_PAGE))}) as srv:
-        rid = add(check_store, srv.url("/flaky"))
+    routes = {
+        "/flaky": sequence(
+            Response(500), Response(200, BIG_PAGE)
+        ),  # a page: one GET, then the second opinion
+        "/flaky.pdf": sequence(
+            *[Response(500)] * 2, Response(200, b"%PDF-1.4", content_type="application/pdf")
+        ),
+    }
+    with LocalServer(routes) as srv:
+        page_id, doc_id = add(check_store, srv.url("/flaky")), add(check_store, srv.url("/flaky.pdf"))
         run = run_check(check_store, check_settings, now=NIGHT1)
-    assert [(r["verdict"], len(r["checks"])) for r in run.results] == [("ok", 3)]
-    assert [c["verdict"] for c in linkhealth.history(check_store, rid)] == ["ok", "error", "error"]
+    results = {r["resource_id"]: r for r in run.results}
+    assert [c["method"] for c in results[page_id]["checks"]] == ["GET", "GET"]
+    assert [c["method"] for c in results[doc_id]["checks"]] == ["HEAD", "GET", "GET"]
+    assert {r["verdict"] for r in run.results} == {"ok"}
+    assert [c["verdict"] for c in linkhealth.history(check_store, page_id)] == ["ok", "error"]
+    assert [c["verdict"] for c in linkhealth.history(check_store, doc_id)] == ["ok", "error", "error"]
 
 
 def test_a_link_is_cassé_only_after_two_failing_nights(check_store, check_settings):

@@ -3,9 +3,11 @@
 import threading
 import time
 
+import pytest
+
 from catalogue.models import Resource
 from catalogue.store import Store
-from crawler.check import run_check
+from crawler.check import first_method, run_check
 from crawler.politeness import HostQueue
 from tests.crawler.faultserver import fast_settings, page
 from tests.localserver import LocalServer, Response
@@ -57,52 +59,83 @@ def _store(tmp_path, **overrides):
     return settings, Store.open(settings)
 
 
-def test_heads_go_first_and_small_pages_are_read_after(tmp_path):
+def test_documents_get_a_head_pages_a_get_and_small_html_answers_to_a_head_are_read_after(tmp_path):
     settings, store = _store(tmp_path, per_host_concurrency=1, global_concurrency=1)
-    routes = {"/a": Response(200, SMALL), "/b": Response(200, SMALL), "/doc": Response(200, BIG)}
+    routes = {
+        "/fiche": Response(200, SMALL),  # a page: the GET a HEAD would lead to, at once
+        "/rapport.pdf": Response(200, SMALL),  # a document answering a small page: HEAD, then GET later
+        "/guide.pdf": Response(200, b"%PDF-1.4 " * 10_000, content_type="application/pdf"),
+    }
     with store, LocalServer(routes) as srv:
         for path in routes:
             store.upsert(Resource(url=srv.url(path), title=path))
         run = run_check(store, settings, now=NIGHT)
         asked = [(method, path) for method, path, _ in srv.log if path != "/robots.txt"]
-    assert sorted(asked[:3]) == [("HEAD", "/a"), ("HEAD", "/b"), ("HEAD", "/doc")]
-    assert sorted(asked[3:]) == [("GET", "/a"), ("GET", "/b")]
+    assert sorted(asked[:3]) == [("GET", "/fiche"), ("HEAD", "/guide.pdf"), ("HEAD", "/rapport.pdf")]
+    assert asked[3:] == [("GET", "/rapport.pdf")]
     assert {r["url"].rsplit("/", 1)[1]: [c["method"] for c in r["checks"]] for r in run.results} == {
-        "a": ["HEAD", "GET"],
-        "b": ["HEAD", "GET"],
-        "doc": ["HEAD"],
+        "fiche": ["GET"],
+        "rapport.pdf": ["HEAD", "GET"],
+        "guide.pdf": ["HEAD"],
     }
     assert [r["verdict"] for r in run.results] == ["ok", "ok", "ok"]
 
 
-def test_a_soft_404_found_by_the_later_get_still_gets_its_second_opinion(tmp_path):
+@pytest.mark.parametrize(
+    ("url", "previous", "method"),
+    [
+        ("https://ex.fr/actualites/rencontre-cpo", None, "GET"),
+        ("https://ex.fr/", None, "GET"),
+        ("https://ex.fr/page.html", None, "GET"),
+        ("https://ex.fr/docs/Rapport%202021.PDF", None, "HEAD"),
+        ("https://ex.fr/podcast/feed.xml", None, "HEAD"),
+        ("https://ex.fr/episode.mp3?x=1", None, "HEAD"),
+        # What the last answer said wins over the address.
+        ("https://ex.fr/telecharger?id=12", {"content_type": "application/pdf", "content_length": 9}, "HEAD"),
+        ("https://ex.fr/guide.pdf", {"content_type": "text/html", "content_length": 2_000}, "GET"),
+        ("https://ex.fr/grand-guide", {"content_type": "text/html", "content_length": 400_000}, "HEAD"),
+        ("https://ex.fr/page-dynamique", {"content_type": "text/html", "content_length": None}, "GET"),
+    ],
+)
+def test_the_first_request_is_a_get_for_pages_and_a_head_for_documents(url, previous, method):
+    assert first_method(url, previous) == method
+
+
+def test_a_soft_404_gets_its_second_opinion(tmp_path):
     settings, store = _store(tmp_path)
     gone = page("Page introuvable", "Cette page n'existe pas.")
-    with store, LocalServer({"/fiche": Response(200, gone)}) as srv:
+    with store, LocalServer({"/fiche": Response(200, gone), "/fiche.pdf": Response(200, gone)}) as srv:
         store.upsert(Resource(url=srv.url("/fiche"), title="fiche"))
+        store.upsert(Resource(url=srv.url("/fiche.pdf"), title="fiche en PDF"))
         run = run_check(store, settings, now=NIGHT)
-    [result] = run.results
-    assert result["verdict"] == "soft404"
-    assert [c["method"] for c in result["checks"]] == ["HEAD", "GET", "GET"]
+    methods = {r["url"].rsplit("/", 1)[1]: [c["method"] for c in r["checks"]] for r in run.results}
+    assert {r["verdict"] for r in run.results} == {"soft404"}
+    assert methods == {"fiche": ["GET", "GET"], "fiche.pdf": ["HEAD", "GET", "GET"]}
 
 
-def test_a_timeout_whose_retries_spread_over_the_delay_gets_no_extra_wait(tmp_path):
-    settings, store = _store(tmp_path, check_second_opinion_delay=0.0)
-    with store, LocalServer({"/slow": Response(200, BIG, delay=1.0), "/404": Response(404)}) as srv:
-        store.upsert(Resource(url=srv.url("/slow"), title="lent"))
-        store.upsert(Resource(url=srv.url("/404"), title="absent"))
+def test_a_timeout_that_timed_out_again_on_its_retry_gets_no_extra_wait(tmp_path):
+    settings, store = _store(tmp_path)
+    routes = {"/slow": Response(200, BIG, delay=1.0), "/slow.pdf": Response(200, BIG, delay=1.0)}
+    with store, LocalServer({**routes, "/404": Response(404)}) as srv:
+        for path in (*routes, "/404"):
+            store.upsert(Resource(url=srv.url(path), title=path))
         run = run_check(store, settings, now=NIGHT)
-    checks = {r["verdict"]: [(c["method"], c["attempts"]) for c in r["checks"]] for r in run.results}
-    assert checks["timeout"] == [("HEAD", 1), ("GET", settings.retries)]
-    assert checks["broken"] == [("HEAD", 1), ("GET", 1), ("GET", 1)]  # other failures: a second opinion
+    checks = {
+        r["url"].rsplit("/", 1)[1]: [(c["method"], c["attempts"]) for c in r["checks"]] for r in run.results
+    }
+    assert settings.timeout_retries == 1
+    assert checks["slow"] == [("GET", 2)]  # a try and its retry
+    assert checks["slow.pdf"] == [("HEAD", 1), ("GET", 1)]  # the GET was the retry
+    assert checks["404"] == [("GET", 1), ("GET", 1)]  # other failures: a second opinion
+    verdicts = {r["url"].rsplit("/", 1)[1]: r["verdict"] for r in run.results}
+    assert verdicts == {"slow": "timeout", "slow.pdf": "timeout", "404": "broken"}
 
 
-def test_a_timeout_that_did_not_last_the_delay_gets_its_second_opinion(tmp_path):
-    settings, store = _store(tmp_path, check_second_opinion_delay=1.5)
+def test_a_timeout_that_was_not_retried_gets_its_second_opinion(tmp_path):
+    settings, store = _store(tmp_path, timeout_retries=0)
     with store, LocalServer({"/slow": Response(200, BIG, delay=1.0)}) as srv:
         store.upsert(Resource(url=srv.url("/slow"), title="lent"))
         run = run_check(store, settings, now=NIGHT)
     [result] = run.results
     assert result["verdict"] == "timeout"
-    assert [(c["method"], c["attempts"]) for c in result["checks"]][-1] == ("GET", 1)
-    assert len(result["checks"]) == 3
+    assert [(c["method"], c["attempts"]) for c in result["checks"]] == [("GET", 1), ("GET", 1)]

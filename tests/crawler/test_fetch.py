@@ -2,6 +2,7 @@
 
 import gzip
 import threading
+import time
 
 import pytest
 
@@ -131,6 +132,36 @@ def test_a_read_timeout_is_retried_then_reported(server, fetcher):
     result = fetcher.fetch(server.url("/slow"), retries=1)
     assert (result.outcome, result.status) == ("timeout", None)
     assert len([p for _, p, _ in server.log if p == "/slow"]) == result.attempts >= 1
+
+
+def test_a_timeout_is_retried_timeout_retries_times_at_most(server, tmp_path):
+    server.routes["/slow"] = Response(200, b"tard", delay=0.6)  # read timeout 0.3 s
+    with Fetcher(fast_settings(tmp_path, retries=3, timeout_retries=1)) as fetcher:
+        assert fetcher.fetch(server.url("/slow")).attempts == 2
+    server.routes["/flaky"] = sequence(Response(503), Response(503), Response(503), Response(200, b"ok"))
+    with Fetcher(fast_settings(tmp_path, retries=3, timeout_retries=1)) as fetcher:
+        assert fetcher.fetch(server.url("/flaky")).attempts == 4  # other faults: `retries`
+
+
+def _stamped(arrivals: list, route):
+    def handler(request):
+        arrivals.append(time.monotonic())
+        return route(request) if callable(route) else route
+
+    return handler
+
+
+def test_tries_are_spaced_by_an_exponential_backoff_as_the_server_sees_them(server, tmp_path):
+    fast, slow = [], []
+    server.routes["/503"] = _stamped(fast, Response(503))
+    server.routes["/slow"] = _stamped(slow, Response(200, b"tard", delay=0.6))  # read timeout 0.3 s
+    with Fetcher(fast_settings(tmp_path, retry_backoff=0.4, retries=2, timeout_retries=2)) as fetcher:
+        assert fetcher.fetch(server.url("/503")).attempts == 3
+        assert fetcher.fetch(server.url("/slow")).attempts == 3
+    for arrivals in (fast, slow):
+        gaps = [later - earlier for earlier, later in zip(arrivals, arrivals[1:], strict=False)]
+        # backoff × 2^try × a jitter of at least 0.5, counted between the tries' starts
+        assert gaps[0] >= 0.2 * 0.95 and gaps[1] >= 0.4 * 0.95, gaps
 
 
 def test_a_503_that_recovers_on_the_third_try_is_ok(server, fetcher):
