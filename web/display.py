@@ -1,6 +1,6 @@
 """How catalogue values read in French on the site: dates, vocabulary labels, link-health badges, hits."""
 
-from flask import url_for
+from flask import g, url_for
 
 from catalogue.linkwords import MONTHS
 from web.facets import STATUS_LABELS
@@ -42,9 +42,19 @@ def theme_list(themes, suggested, vocabularies) -> list[dict]:
     for value in suggested:
         if value not in themes:
             items.append({"value": value, "label": vocabularies.themes.label(value), "suggested": True})
+    urls = g.setdefault("theme_urls", {})  # twenty hits share a dozen themes: each URL built once
     for item in items:
-        item["url"] = url_for("search.search", theme=item["value"])
+        value = item["value"]
+        item["url"] = urls.get(value) or urls.setdefault(value, url_for("search.search", theme=value))
     return items
+
+
+def resource_url(rid: str) -> str:
+    """The URL of a resource page (built from one url_for per request: ids need no quoting)."""
+    prefix = g.get("resource_url_prefix")
+    if prefix is None:
+        prefix = g.resource_url_prefix = url_for("resources.show", rid="0")[:-1]
+    return prefix + rid
 
 
 def hit_view(hit, vocabularies) -> dict:
@@ -53,7 +63,7 @@ def hit_view(hit, vocabularies) -> dict:
         "id": hit.id,
         "title": hit.title,
         "url": hit.url,
-        "page_url": url_for("resources.show", rid=hit.id),
+        "page_url": resource_url(hit.id),
         "type": vocabularies.types.label(hit.type) if hit.type else "",
         "level": vocabularies.levels.label(hit.level) if hit.level else "",
         "themes": theme_list(hit.themes, hit.suggested_themes, vocabularies),

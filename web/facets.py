@@ -4,7 +4,8 @@ Templates only loop and print: facet panels, chosen filters, sort choices, pages
 format links are plain data built here (as Datasette does), each carrying its URL.
 """
 
-from urllib.parse import urlencode
+from functools import lru_cache
+from urllib.parse import quote_plus
 
 from flask import g, url_for
 
@@ -60,12 +61,23 @@ def state_params(
     return pairs
 
 
+@lru_cache(maxsize=4096)
+def _encoded(name: str, value: str) -> str:
+    """One query string pair, as urlencode writes it (a page repeats the same pairs in every URL)."""
+    return f"{quote_plus(name)}={quote_plus(value)}"
+
+
+def query_string(params: list) -> str:
+    """urlencode(params), from cached pairs."""
+    return "&".join(_encoded(name, value) for name, value in params)
+
+
 def state_url(query: SearchQuery, endpoint: str = "search.search", **changes) -> str:
     """The URL of the search state `query`, with some parts changed (page, sort, filters)."""
     params = state_params(query, **changes)
     bases = g.setdefault("endpoint_urls", {})  # a page builds hundreds of these: resolve each endpoint once
     base = bases.get(endpoint) or bases.setdefault(endpoint, url_for(endpoint))
-    return base + ("?" + urlencode(params) if params else "")
+    return base + ("?" + query_string(params) if params else "")
 
 
 def _without(filters: dict, name: str, value: str) -> dict:
@@ -182,6 +194,6 @@ def format_links(query: SearchQuery) -> list[dict]:
         params = state_params(query, page=1)
         base = url_for("api.search") if fmt == "json" else url_for("feeds.search_format", fmt=fmt)
         links.append(
-            {"format": fmt, "label": label, "url": base + ("?" + urlencode(params) if params else "")}
+            {"format": fmt, "label": label, "url": base + ("?" + query_string(params) if params else "")}
         )
     return links

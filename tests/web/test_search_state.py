@@ -1,5 +1,7 @@
 """Search state as URLs (web.facets) and the result cache (web.searchcache), which forgets when the index changes."""
 
+from urllib.parse import urlencode
+
 import pytest
 from werkzeug.datastructures import MultiDict
 
@@ -8,7 +10,7 @@ from catalogue.store import Store
 from index.build import update
 from index.query import SearchQuery
 from tests.web.conftest import PAGED_COUNT, PAGED_WORD
-from web.facets import pagination, query_from_args, state_params, state_url
+from web.facets import pagination, query_from_args, query_string, state_params, state_url
 from web.searchcache import query_key
 
 
@@ -73,3 +75,16 @@ def test_cached_results_are_reused_then_forgotten_when_the_index_changes(client,
         )
         update(store, site_settings.index_path, [added.id])
     assert PAGED_COUNT + 1 == client.get(f"/api/search?q={PAGED_WORD}").get_json()["total"]
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        [],
+        [("q", "évaluation & co / 16-25+"), ("theme", "reussite-scolaire")],
+        [("publisher", "Éditeur 1"), ("publisher", "l'INJEP"), ("page", "2"), ("sort", "date")],
+        [("q", "100 % « réussite » #1 ?=&")],
+    ],
+)
+def test_query_strings_are_written_as_urlencode_writes_them(params):
+    assert query_string(params) == urlencode(params)
