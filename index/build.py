@@ -9,15 +9,20 @@ generation is kept (searchers opened on it keep working); older ones are removed
 Theme suggestion runs first (`catalogue.suggest.apply`), so the index carries the
 suggested themes of resources that no person gave themes to.
 
-An `update()` that runs while a rebuild is writing goes to the live generation and is
-not in the new one: run updates and rebuilds from one scheduler (cron), or reindex after.
+An `update()` that runs while a rebuild is writing goes to the live generation (readers
+see it at once) and is noted in `PENDING`; the rebuild replays the noted resources on the
+new generation right after swapping it in, so no change made during a rebuild is lost. The
+`REBUILDING` marker (the rebuilding process's id) tells update() a rebuild is running; a
+marker left by a process that died is ignored. A lock file orders the two.
 """
 
+import fcntl
 import logging
 import os
 import shutil
 import time
 from collections.abc import Callable, Iterable
+from contextlib import contextmanager
 from pathlib import Path
 
 from whoosh import index as whoosh_index
@@ -34,6 +39,9 @@ log = logging.getLogger(__name__)
 
 CURRENT = "CURRENT"
 PREFIX = "gen-"
+REBUILDING = "REBUILDING"  # a rebuild is writing a new generation: the id of its process
+PENDING = "PENDING"  # resources updated meanwhile, one id per line, replayed after the swap
+BUILD_LOCK = "build.lock"
 # Memory of the writer's buffer: faster builds, bounded RSS (see WHOOSH-NOTES).
 WRITER_LIMIT_MB = 256
 # Segments are written as separate files (compound=False): Whoosh reads a compound segment
@@ -140,6 +148,54 @@ def _preload_lengths(writer) -> None:
     writer.per_document_reader = lambda: PreloadedLengths(per_document_reader())
 
 
+@contextmanager
+def _build_lock(index_path: Path):
+    """Hold the folder's build lock (orders the marker, the pending list and the swap)."""
+    fd = os.open(index_path / BUILD_LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # releases the lock
+
+
+def _rebuild_running(index_path: Path) -> bool:
+    """True if a live process is rebuilding this index (call with the build lock held)."""
+    try:
+        pid = int((index_path / REBUILDING).read_text().strip() or 0)
+    except (FileNotFoundError, ValueError):
+        return False
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False  # left by a rebuild that died
+    except PermissionError:
+        pass  # alive, under another user
+    return True
+
+
+def _note_pending(index_path: Path, ids: list[str]) -> None:
+    """Note these resources for the rebuild in progress, if any (see the module docstring)."""
+    if not index_path.is_dir():
+        return
+    with _build_lock(index_path):
+        if _rebuild_running(index_path):
+            with open(index_path / PENDING, "a", encoding="utf-8") as f:
+                f.write("".join(rid + "\n" for rid in ids))
+
+
+def _take_pending(index_path: Path) -> list[str]:
+    """The resources noted during the rebuild, forgotten once read (call with the build lock held)."""
+    try:
+        text = (index_path / PENDING).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return []
+    (index_path / PENDING).unlink()
+    return list(dict.fromkeys(line for line in text.splitlines() if line))
+
+
 # Resources read from the store at a time: the whole catalogue never sits in memory.
 BATCH = 500
 
@@ -171,6 +227,9 @@ def rebuild(
     folder.mkdir()
     vocabularies = store.vocabularies
     count = 0
+    with _build_lock(index_path):
+        (index_path / REBUILDING).write_text(str(os.getpid()), encoding="utf-8")
+        (index_path / PENDING).unlink(missing_ok=True)
     try:
         ix = whoosh_index.create_in(str(folder), build_schema())
         options = {"limitmb": WRITER_LIMIT_MB, "compound": False}
@@ -196,8 +255,18 @@ def rebuild(
         ix.close()
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
+        with _build_lock(index_path):
+            # The live generation kept every update: nothing to replay.
+            (index_path / REBUILDING).unlink(missing_ok=True)
+            _take_pending(index_path)
         raise
-    _point_to(index_path, name)
+    with _build_lock(index_path):
+        _point_to(index_path, name)
+        (index_path / REBUILDING).unlink(missing_ok=True)
+        pending = _take_pending(index_path)
+    if pending:
+        # Changed while the new generation was written: they may be in it as they were before.
+        update(store, index_path, pending)
     for old in _generations(index_path)[:-2]:
         shutil.rmtree(index_path / f"{PREFIX}{old:06d}", ignore_errors=True)
     size = sum(f.stat().st_size for f in folder.iterdir() if f.is_file())
@@ -208,6 +277,7 @@ def rebuild(
         "bytes": size,
         "suggested": suggested,
         "segments": segments,
+        "replayed": len(pending),
     }
     log.info("index rebuilt: %s", stats)
     return stats
@@ -227,6 +297,7 @@ def update(store, index_path: str | Path, ids: Iterable[str]) -> None:
         present.append(rid)
     if present:
         suggest.apply(store, present)
+    _note_pending(Path(index_path), ids)
     ix = open_current(index_path)
     try:
         try:

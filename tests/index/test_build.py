@@ -1,5 +1,8 @@
 """Rebuilds swapped in atomically, in-place updates, deletions, and the Whoosh behaviours we design around."""
 
+import subprocess
+import sys
+
 import pytest
 
 from catalogue.models import Resource
@@ -17,7 +20,7 @@ def test_rebuild_writes_a_new_generation_and_keeps_only_the_previous_one(indexed
     build.rebuild(store, path)
     stats = build.rebuild(store, path)
     assert stats["documents"] == 6 and stats["generation"] == "gen-000003"
-    assert sorted(p.name for p in path.iterdir()) == ["CURRENT", "gen-000002", "gen-000003"]
+    assert sorted(p.name for p in path.iterdir()) == ["CURRENT", "build.lock", "gen-000002", "gen-000003"]
 
 
 def test_a_crash_during_rebuild_leaves_the_live_index_untouched(indexed, monkeypatch):
@@ -31,7 +34,7 @@ def test_a_crash_during_rebuild_leaves_the_live_index_untouched(indexed, monkeyp
     with pytest.raises(RuntimeError):
         build.rebuild(store, path)
     assert build.current_generation(path) == before
-    assert sorted(p.name for p in path.iterdir()) == ["CURRENT", before.name]
+    assert sorted(p.name for p in path.iterdir()) == ["CURRENT", "build.lock", before.name]
     searcher = Searcher(path, store.vocabularies)
     assert searcher.search(SearchQuery(q="")).total == 6
     searcher.close()
@@ -104,3 +107,47 @@ def test_preloaded_lengths_give_the_index_whoosh_itself_writes(indexed, monkeypa
     plain = _segment_files(path)
     assert {".pst", ".trm"} <= set(fast)
     assert fast == plain
+
+
+def test_an_update_made_during_a_rebuild_is_in_the_new_generation(indexed, searcher):
+    store, path = indexed
+    resource = store.find_by_url("https://ex.fr/pre")
+    edited = []
+
+    def edit_meanwhile(done, total):
+        if done == total and not edited:  # every resource is already in the new generation
+            store.update_fields(resource.id, description="Le mentorat des collégiens.")
+            build.update(store, path, [resource.id])
+            edited.append(build.current_generation(path).name)
+
+    stats = build.rebuild(store, path, progress=edit_meanwhile)
+    assert edited == ["gen-000001"]  # the update went to the generation live at the time
+    assert stats["generation"] == "gen-000002" and stats["replayed"] == 1
+    assert urls(searcher, "mentorat") == ["https://ex.fr/pre"]
+    assert not (path / build.PENDING).exists() and not (path / build.REBUILDING).exists()
+
+
+def test_a_marker_left_by_a_dead_rebuild_is_ignored(indexed, searcher):
+    store, path = indexed
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    (path / build.REBUILDING).write_text(str(dead.pid))
+    resource = store.find_by_url("https://ex.fr/pre")
+    store.update_fields(resource.id, description="Le mentorat des collégiens.")
+    build.update(store, path, [resource.id])
+    assert not (path / build.PENDING).exists()
+    assert urls(searcher, "mentorat") == ["https://ex.fr/pre"]
+
+
+def test_a_failed_rebuild_leaves_no_marker_and_nothing_to_replay(indexed):
+    store, path = indexed
+    resource = store.find_by_url("https://ex.fr/pre")
+
+    def update_then_fail(done, total):
+        build.update(store, path, [resource.id])  # noted while the rebuild runs
+        assert (path / build.PENDING).exists()
+        raise RuntimeError("disk full")
+
+    with pytest.raises(RuntimeError):
+        build.rebuild(store, path, progress=update_then_fail)
+    assert not (path / build.PENDING).exists() and not (path / build.REBUILDING).exists()
