@@ -139,8 +139,24 @@ def write_jsonl(resources: Iterable[Resource], out: IO[str]) -> int:
     return count
 
 
-def write_csv(resources: Iterable[Resource], out: IO[str]) -> int:
-    """Write resources as CSV with a header of every field. Returns the count."""
+# A spreadsheet reads a cell starting with one of these as a formula (CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_cell(value):
+    """A CSV cell that a spreadsheet shows as text: a leading ' before what would start a formula."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def write_csv(resources: Iterable[Resource], out: IO[str], *, spreadsheet: bool = False) -> int:
+    """Write resources as CSV with a header of every field. Returns the count.
+
+    spreadsheet=True (downloads meant for people): cells that would start a formula get a
+    leading ' (see spreadsheet_cell). Left off for `catalogue export`, whose files are read
+    back by `catalogue import` exactly as written.
+    """
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(FIELD_NAMES)
     count = 0
@@ -150,7 +166,8 @@ def write_csv(resources: Iterable[Resource], out: IO[str]) -> int:
             value = getattr(resource, name)
             if name in LIST_FIELDS:
                 value = LIST_SEPARATOR.join(value)
-            row.append("" if value is None else value)
+            value = "" if value is None else value
+            row.append(spreadsheet_cell(value) if spreadsheet else value)
         writer.writerow(row)
         count += 1
     return count

@@ -6,6 +6,7 @@ import io
 import json
 from collections import Counter
 
+from catalogue.io import spreadsheet_cell
 from catalogue.linkhealth import FAILING, NEUTRAL
 from catalogue.linkwords import LABELS, STATUS_LABELS, describe, french_date
 
@@ -121,7 +122,7 @@ def to_csv(report: dict) -> str:
     writer = csv.DictWriter(out, fieldnames=RESULT_FIELDS, lineterminator="\n")
     writer.writeheader()
     for row in report["results"]:
-        writer.writerow(row)
+        writer.writerow({k: spreadsheet_cell(v) for k, v in row.items()})  # read in a spreadsheet
     return out.getvalue()
 
 

@@ -68,7 +68,10 @@ def _stream(fmt: str, resources):
 
 def _render(writer, chunk, first: bool) -> str:
     buffer = io.StringIO()
-    writer(chunk, buffer)
+    if writer is write_csv:
+        writer(chunk, buffer, spreadsheet=True)  # opened in a spreadsheet: no formula runs
+    else:
+        writer(chunk, buffer)
     text = buffer.getvalue()
     if not first and writer is write_csv:
         text = text.split("\n", 1)[1]  # the header line has no embedded newline

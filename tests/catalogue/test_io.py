@@ -114,3 +114,24 @@ def test_export_import_export_into_an_empty_data_directory_gives_the_same_bytes(
     with Store(tmp_path / "b.sqlite3") as b:
         import_resources(b, io.StringIO(first), fmt, "export")
         assert first == export_string(b, fmt)
+
+
+FORMULA_TITLE = '=HYPERLINK("http://attaquant.example","Cliquez")'
+
+
+def test_csv_for_spreadsheets_shows_formulas_as_text_and_the_export_keeps_them_for_import(store):
+    import csv
+
+    from catalogue.io import write_csv
+
+    resource = Resource(
+        url="https://ex.example/f", title=FORMULA_TITLE, publisher="+33 ville", territory="Lille"
+    )
+    buffer = io.StringIO()
+    write_csv([resource], buffer, spreadsheet=True)
+    row = dict(zip(*csv.reader(io.StringIO(buffer.getvalue())), strict=True))
+    assert row["title"] == "'" + FORMULA_TITLE and row["publisher"] == "'+33 ville"
+    assert row["territory"] == "Lille" and row["url"] == "https://ex.example/f"
+    store.upsert(resource)
+    exported = export_string(store, "csv")
+    assert FORMULA_TITLE.replace('"', '""') in exported and "'=" not in exported

@@ -195,3 +195,17 @@ def test_a_check_reindexes_the_resources_whose_status_changed(data, site):
         finally:
             searcher.close()
     assert [hit.id for hit in found.hits] == [ids[site.url("/ko")]]
+
+
+def test_the_csv_report_is_safe_to_open_in_a_spreadsheet():
+    from crawler.reports import RESULT_FIELDS, to_csv
+
+    row = dict.fromkeys(RESULT_FIELDS, "")
+    row.update(url="https://ex.fr/a", verdict="broken", title="=cmd|' /C calc'!A0", http_status=404)
+    [written] = list(csv.DictReader(io.StringIO(to_csv({"results": [row]}))))
+    assert written["title"] == "'=cmd|' /C calc'!A0"
+    assert (written["url"], written["verdict"], written["http_status"]) == (
+        "https://ex.fr/a",
+        "broken",
+        "404",
+    )

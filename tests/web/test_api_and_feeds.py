@@ -137,3 +137,15 @@ def test_opensearch_description_points_to_the_search_page_and_feeds(client):
 @pytest.mark.parametrize("fmt", ["xml", "pdf", "html"])
 def test_unknown_formats_are_404(client, fmt):
     assert 404 == client.get(f"/recherche.{fmt}?q=x").status_code
+
+
+def test_the_site_csv_is_safe_to_open_in_a_spreadsheet():
+    from catalogue.io import write_csv
+    from catalogue.models import Resource
+    from web.feeds import _render
+
+    text = _render(
+        write_csv, [Resource(url="https://ex.example/f", title="=1+1", description="@SUM(A1)")], True
+    )
+    row = list(csv.reader(io.StringIO(text)))[1]
+    assert "'=1+1" in row and "'@SUM(A1)" in row
