@@ -152,7 +152,11 @@ def register(group) -> None:
 
         with Store.open(ctx.settings) as store:
             if ctx.interactive:
-                with click.progressbar(length=max(1, store.count()), label="Indexation", file=None) as bar:
+                # On stderr, like every progress display: stdout may be a file or a pipe.
+                progress_file = click.get_text_stream("stderr")
+                with click.progressbar(
+                    length=max(1, store.count()), label="Indexation", file=progress_file
+                ) as bar:
                     state = {"done": 0}
 
                     def progress(done, total):
