@@ -45,6 +45,15 @@ def french_date(iso: str | None) -> str:
         return ""
 
 
+def french_size(n: int) -> str:
+    """A size in bytes in French words: "512 octets", "38 Ko", "2,1 Mo"."""
+    if n < 1024:
+        return f"{n} octets"
+    if n < 1024 * 1024:
+        return f"{round(n / 1024)} Ko"
+    return f"{n / (1024 * 1024):.1f} Mo".replace(".", ",")
+
+
 def _since(first_failure_at: str | None) -> str:
     when = french_date(first_failure_at)
     return f" depuis le {when}" if when else ""

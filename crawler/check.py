@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 from catalogue import linkhealth
+from catalogue.linkwords import french_size
 from catalogue.models import now_iso
 from crawler.fetch import Fetcher, FetchResult
 from crawler.politeness import HostQueue
@@ -168,12 +169,29 @@ def check_url(
     return checks
 
 
+# A document (not a page) that shrank below a tenth of its last size, from at least this size,
+# is suspect: an error message or an empty file served in its place.
+SHRUNK_FROM_BYTES = 20 * 1024
+SHRUNK_RATIO = 10
+
+
 def _suspect(final: dict, previous: dict | None) -> str:
-    """Why a working answer is suspect (a document that became an HTML page), or ''."""
+    """Why a working answer is suspect (a document that became an HTML page, or much smaller), or ''."""
     before = (previous or {}).get("content_type") or ""
     now = final.get("content_type") or ""
     if before and now and before != now and "html" in now and "html" not in before:
         return f"le document était de type {before}, c'est maintenant une page HTML"
+    old_size, new_size = (previous or {}).get("content_length"), final.get("content_length")
+    if (
+        before
+        and before == now
+        and "html" not in now
+        and old_size
+        and new_size is not None
+        and old_size >= SHRUNK_FROM_BYTES
+        and new_size * SHRUNK_RATIO < old_size
+    ):
+        return f"le document pesait {french_size(old_size)}, il ne pèse plus que {french_size(new_size)}"
     return ""
 
 

@@ -265,3 +265,21 @@ def test_workers_spread_over_hosts():
         "http://a/0",
         "http://a/1",
     ]
+
+
+def test_a_document_that_shrank_to_a_tenth_is_suspect_and_a_small_change_is_not(check_store, check_settings):
+    pdf = b"%PDF-1.4 " + b"x" * 2_000_000
+    routes = {
+        "/guide.pdf": Response(200, pdf, content_type="application/pdf"),
+        "/fiche.pdf": Response(200, pdf, content_type="application/pdf"),
+    }
+    with LocalServer(routes) as srv:
+        shrunk, edited = add(check_store, srv.url("/guide.pdf")), add(check_store, srv.url("/fiche.pdf"))
+        run_check(check_store, check_settings, now=NIGHT1)
+        srv.routes["/guide.pdf"] = Response(200, b"%PDF-1.4 erreur", content_type="application/pdf")
+        srv.routes["/fiche.pdf"] = Response(200, pdf[:1_500_000], content_type="application/pdf")
+        run = run_check(check_store, check_settings, now=NIGHT2)
+    results = {r["resource_id"]: r for r in run.results}
+    assert (results[shrunk]["suspect"], results[shrunk]["after"]["status"]) == (True, "a-verifier")
+    assert results[shrunk]["error"] == "le document pesait 1,9 Mo, il ne pèse plus que 15 octets"
+    assert (results[edited]["suspect"], results[edited]["after"]["status"]) == (False, "ok")
