@@ -13,7 +13,8 @@ An `update()` that runs while a rebuild is writing goes to the live generation (
 see it at once) and is noted in `PENDING`; the rebuild replays the noted resources on the
 new generation right after swapping it in, so no change made during a rebuild is lost. The
 `REBUILDING` marker (the rebuilding process's id) tells update() a rebuild is running; a
-marker left by a process that died is ignored. A lock file orders the two.
+marker left by a process that died is ignored. A lock file orders the two. A second rebuild
+while one runs is refused (IndexBuildError) rather than racing it for the next generation.
 """
 
 import fcntl
@@ -215,46 +216,33 @@ def rebuild(
     procs: int = 1,
     merge: bool = True,
 ) -> dict:
-    """Rebuild the whole index from the store beside the live one and swap it in. Returns stats."""
+    """Rebuild the whole index from the store beside the live one and swap it in. Returns stats.
+
+    IndexBuildError if another rebuild of this index is running.
+    """
     started = time.monotonic()
     index_path = Path(index_path)
     index_path.mkdir(parents=True, exist_ok=True)
-    suggested = suggest.apply(store) if suggest_themes else 0
-    total = store.count()
-    number = (_generations(index_path) or [0])[-1] + 1
-    name = f"{PREFIX}{number:06d}"
-    folder = index_path / name
-    folder.mkdir()
-    vocabularies = store.vocabularies
-    count = 0
     with _build_lock(index_path):
+        if _rebuild_running(index_path):
+            other = (index_path / REBUILDING).read_text().strip()
+            raise IndexBuildError(
+                f"the index in {index_path} is already being rebuilt (process {other}): "
+                "try again when that rebuild has ended"
+            )
         (index_path / REBUILDING).write_text(str(os.getpid()), encoding="utf-8")
         (index_path / PENDING).unlink(missing_ok=True)
+    folder = None
     try:
-        ix = whoosh_index.create_in(str(folder), build_schema())
-        options = {"limitmb": WRITER_LIMIT_MB, "compound": False}
-        if procs > 1:
-            options.update(procs=procs, multisegment=True)
-        writer = ix.writer(**options)
-        if procs == 1:
-            _preload_lengths(writer)
-        try:
-            for doc in _all_documents(store):
-                writer.add_document(**document_fields(doc, vocabularies))
-                count += 1
-                if progress and (count % 100 == 0 or count == total):
-                    progress(count, total)
-        except BaseException:
-            writer.cancel()
-            raise
-        writer.commit()
-        if procs > 1 and merge:
-            # Two segments make queries ~1.35x slower; a huge catalogue may merge off-hours instead.
-            ix.writer(compound=False).commit(optimize=True)
-        segments = len(ix._segments())
-        ix.close()
+        suggested = suggest.apply(store) if suggest_themes else 0
+        number = (_generations(index_path) or [0])[-1] + 1
+        name = f"{PREFIX}{number:06d}"
+        folder = index_path / name
+        folder.mkdir()
+        count, segments = _write_generation(store, folder, procs, merge, progress)
     except BaseException:
-        shutil.rmtree(folder, ignore_errors=True)
+        if folder is not None:
+            shutil.rmtree(folder, ignore_errors=True)
         with _build_lock(index_path):
             # The live generation kept every update: nothing to replay.
             (index_path / REBUILDING).unlink(missing_ok=True)
@@ -281,6 +269,36 @@ def rebuild(
     }
     log.info("index rebuilt: %s", stats)
     return stats
+
+
+def _write_generation(store, folder: Path, procs: int, merge: bool, progress) -> tuple[int, int]:
+    """Write every resource of the store into a new Whoosh index in `folder`; (documents, segments)."""
+    total = store.count()
+    vocabularies = store.vocabularies
+    count = 0
+    ix = whoosh_index.create_in(str(folder), build_schema())
+    options = {"limitmb": WRITER_LIMIT_MB, "compound": False}
+    if procs > 1:
+        options.update(procs=procs, multisegment=True)
+    writer = ix.writer(**options)
+    if procs == 1:
+        _preload_lengths(writer)
+    try:
+        for doc in _all_documents(store):
+            writer.add_document(**document_fields(doc, vocabularies))
+            count += 1
+            if progress and (count % 100 == 0 or count == total):
+                progress(count, total)
+    except BaseException:
+        writer.cancel()
+        raise
+    writer.commit()
+    if procs > 1 and merge:
+        # Two segments make queries ~1.35x slower; a huge catalogue may merge off-hours instead.
+        ix.writer(compound=False).commit(optimize=True)
+    segments = len(ix._segments())
+    ix.close()
+    return count, segments
 
 
 def update(store, index_path: str | Path, ids: Iterable[str]) -> None:

@@ -151,3 +151,18 @@ def test_a_failed_rebuild_leaves_no_marker_and_nothing_to_replay(indexed):
     with pytest.raises(RuntimeError):
         build.rebuild(store, path, progress=update_then_fail)
     assert not (path / build.PENDING).exists() and not (path / build.REBUILDING).exists()
+
+
+def test_a_second_rebuild_while_one_runs_is_refused_and_changes_nothing(indexed, searcher):
+    store, path = indexed
+    other = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        (path / build.REBUILDING).write_text(str(other.pid))
+        with pytest.raises(build.IndexBuildError, match=f"already being rebuilt \\(process {other.pid}\\)"):
+            build.rebuild(store, path)
+        assert (path / build.REBUILDING).read_text() == str(other.pid)  # still the other one's
+        assert sorted(p.name for p in path.iterdir()) == ["CURRENT", "REBUILDING", "build.lock", "gen-000001"]
+    finally:
+        other.kill()
+        other.wait()
+    assert build.rebuild(store, path)["generation"] == "gen-000002"  # its process is gone
