@@ -1,5 +1,6 @@
 """Reading an answer's body within a size limit, on the wire and after decompression (no gzip bomb)."""
 
+import io
 import zlib
 
 CHUNK = 64 * 1024
@@ -50,7 +51,9 @@ def read_body(response, limit: int, prefix: int | None = None) -> tuple[bytes, b
     encoding = (response.headers.get("Content-Encoding") or "").strip().lower()
     decoder = _Decoder(encoding) if encoding in ("gzip", "x-gzip", "deflate") else None
     want = limit if prefix is None else min(prefix, limit)
-    out = bytearray()
+    # BytesIO hands its buffer over in getvalue() when nothing else holds it: a body at the
+    # size limit is not held twice, as bytes(bytearray) would.
+    out = io.BytesIO()
     wire = 0
     try:
         for chunk in response.raw.stream(CHUNK, decode_content=False):
@@ -58,21 +61,21 @@ def read_body(response, limit: int, prefix: int | None = None) -> tuple[bytes, b
             if wire > limit and prefix is None:
                 raise BodyTooLarge(f"le document dépasse la limite de {limit} octets")
             if decoder is None:
-                out += chunk
+                out.write(chunk)
             else:
-                out += decoder.decode(chunk, want + 1 - len(out))
-                while decoder.pending and len(out) <= want:
-                    out += decoder.decode(decoder.pending, want + 1 - len(out))
-            if len(out) > want:
+                out.write(decoder.decode(chunk, want + 1 - out.tell()))
+                while decoder.pending and out.tell() <= want:
+                    out.write(decoder.decode(decoder.pending, want + 1 - out.tell()))
+            if out.tell() > want:
                 break
     except zlib.error as exc:
         raise ValueError(f"contenu compressé ({encoding}) illisible : {exc}") from exc
-    if len(out) > want:
+    if out.tell() > want:
         if prefix is not None:
-            return bytes(out[:want]), True
+            return out.getbuffer()[:want].tobytes(), True
         raise BodyTooLarge(
             f"le document décompressé dépasse la limite de {limit} octets ({wire} octets reçus)"
             if decoder
             else f"le document dépasse la limite de {limit} octets"
         )
-    return bytes(out), False
+    return out.getvalue(), False
