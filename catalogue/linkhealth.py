@@ -280,6 +280,40 @@ def moved(store) -> list[dict]:
     return _listing(store, "s.moved_to IS NOT NULL AND s.verdict = 'moved'")
 
 
+def is_suspect(state: dict) -> bool:
+    """True for a link that answers but whose document changed (became a page, or shrank): the
+    only way a working link is 'a-verifier'."""
+    return state.get("verdict") == "ok" and state.get("status") == "a-verifier"
+
+
+def accept_document(store, rid: str, *, now: str | None = None) -> dict:
+    """Take a suspect link's document as it is now (its new type and size become the reference).
+
+    Returns {"before": {content_type, content_length}, "after": {...}}; MoveError if the link
+    is not suspect. The caller records the audit entry.
+    """
+    now = now or now_iso()
+    with store.transaction():
+        state = store.conn.execute("SELECT * FROM link_state WHERE resource_id = ?", (rid,)).fetchone()
+        if state is None:
+            raise NotFound(rid)
+        if not is_suspect(dict(state)):
+            raise MoveError(f"the link of resource {rid!r} is not waiting for a document to be accepted")
+        last = store.conn.execute(
+            "SELECT content_type, content_length FROM link_checks WHERE resource_id = ? AND verdict = 'ok' "
+            "ORDER BY checked_at DESC, id DESC LIMIT 1",
+            (rid,),
+        ).fetchone()
+        after = {"content_type": last["content_type"], "content_length": last["content_length"]}
+        store.conn.execute(
+            "UPDATE link_state SET content_type = ?, content_length = ?, status = 'ok', error = '', "
+            "last_success_at = ?, status_changed_at = ? WHERE resource_id = ?",
+            (after["content_type"], after["content_length"], now, now, rid),
+        )
+    before = {"content_type": state["content_type"], "content_length": state["content_length"]}
+    return {"before": before, "after": after}
+
+
 def last_run(store) -> dict | None:
     """The last finished check run, or None."""
     row = store.conn.execute(

@@ -72,7 +72,8 @@ def describe(
     since = _since(first_failure_at)
     detail = f" ({error})" if error else ""
     if verdict == "ok":
-        return "Le lien fonctionne."
+        # A working link with a reason is a document that changed (see crawler.check._suspect).
+        return f"Le lien répond, mais le document a changé : {error}." if error else "Le lien fonctionne."
     if verdict == "moved":
         return (
             f"La page a changé d'adresse : la nouvelle adresse est {moved_to}."

@@ -131,3 +131,59 @@ def test_chart_labels_one_night_a_week_ending_on_the_last_and_rounds_its_scale()
     assert ["01/03", "08/03", "15/03"] == [label for _, label in result.x_labels]
     assert (0, 25, 50) == tuple(v for _, v in result.y_ticks)
     assert max(b.x + b.width for b in result.bars) <= result.width - chart.MARGIN_RIGHT
+
+
+def suspect_night(settings, rid):
+    """Two nights: the guide was a 2 MB PDF, then a 15-byte one (what the checker calls suspect)."""
+    url = "https://exemple.fr/guide-evaluation.pdf"
+    now = datetime.now(UTC).replace(microsecond=0)
+    first, second = ((now - timedelta(days=d)).isoformat() for d in (1, 0))
+    with Store.open(settings) as store:
+        run_night(
+            store,
+            first,
+            [check_record(rid, url, "ok", first, content_type="application/pdf", content_length=2_000_000)],
+        )
+        reason = "le document pesait 1,9 Mo, il ne pèse plus que 15 octets"
+        shrunk = check_record(
+            rid,
+            url,
+            "ok",
+            second,
+            content_type="application/pdf",
+            content_length=15,
+            suspect=True,
+            error=reason,
+        )
+        run_night(store, second, [shrunk])
+
+
+def test_a_suspect_document_is_listed_with_its_reason_and_can_be_accepted(staff, staff_app, resource_id):
+    settings = staff_app.config["SETTINGS"]
+    suspect_night(settings, resource_id)
+    html = staff.get("/equipe/liens").get_data(as_text=True)
+    failing = html.split('id="echecs-titre"')[1].split('id="deplaces-titre"')[0]
+    assert "Le lien répond, mais le document a changé : le document pesait 1,9 Mo" in failing
+    assert f"/equipe/liens/{resource_id}/accepter-document" in failing
+    response = staff.post(
+        f"/equipe/liens/{resource_id}/accepter-document", data={"csrf_token": csrf_of(staff)}
+    )
+    assert response.status_code == 302
+    with Store.open(settings) as store:
+        state = linkhealth.state_of(store, resource_id)
+        entries = audit.entries(store)
+    assert (state["status"], state["content_length"], state["error"]) == ("ok", 15, "")
+    assert [("alice", "link.accept_document")] == [(e.actor, e.action) for e in entries]
+    assert entries[0].before == {"content_type": "application/pdf", "content_length": 2_000_000}
+    assert "Aucun lien en échec." in staff.get("/equipe/liens").get_data(as_text=True)
+
+
+def test_accepting_a_document_that_is_not_suspect_is_refused_with_a_message(staff, staff_app, resource_id):
+    seed_checks(staff_app.config["SETTINGS"], resource_id)  # moved, not suspect
+    response = staff.post(
+        f"/equipe/liens/{resource_id}/accepter-document", data={"csrf_token": csrf_of(staff)}
+    )
+    assert response.status_code == 302
+    assert "n&#39;a pas pu être accepté" in staff.get("/equipe/liens").get_data(as_text=True)
+    response = staff.post("/equipe/liens/inconnu/accepter-document", data={"csrf_token": csrf_of(staff)})
+    assert response.status_code == 404

@@ -38,6 +38,7 @@ def failing_rows(items: list[dict], today: date) -> list[dict]:
             "days_failing": _days_since(item.get("first_failure_at"), today),
             "nights": item.get("consecutive_failures") or 0,
             "since": (item.get("first_failure_at") or "")[:10],
+            "suspect": linkhealth.is_suspect(item),
         }
         for item in items
     ]
@@ -103,3 +104,24 @@ def accept_moved(rid: str):
     reindex(store, list(dict.fromkeys([rid, new_id])))
     flash(f"Nouvelle adresse acceptée : {after}", "success")
     return redirect(url_for("staff.link_health") + "#deplaces")
+
+
+@bp.route("/liens/<rid>/accepter-document", methods=["POST"])
+@login_required
+def accept_document(rid: str):
+    """Take a suspect document as it is now (a new type or size that is expected); logged and reindexed."""
+    store = get_store()
+    try:
+        title = store.get(rid).title
+        result = linkhealth.accept_document(store, rid)
+    except NotFound:
+        abort(404)
+    except CatalogueError as exc:
+        flash(f"Le document n'a pas pu être accepté : {exc}", "error")
+        return redirect(url_for("staff.link_health"))
+    audit.record(
+        store, g.staff_user, "link.accept_document", rid, before=result["before"], after=result["after"]
+    )
+    reindex(store, [rid])
+    flash(f"Document accepté tel qu'il est maintenant : {title}", "success")
+    return redirect(url_for("staff.link_health") + "#echecs-titre")

@@ -14,6 +14,7 @@ ACTIONS = {
     "resource.edit": "Modification",
     "resource.crawl": "Exploration",
     "link.accept_moved": "Nouvelle adresse acceptée",
+    "link.accept_document": "Document accepté tel qu'il est",
     "page.import": "Import d'une page",
     "user.add": "Compte créé",
     "user.remove": "Compte supprimé",
