@@ -21,6 +21,19 @@ from tests.localserver import LocalServer
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def _has_pseudo_terminals() -> bool:
+    try:
+        leader, follower = pty.openpty()
+    except OSError:
+        return False
+    os.close(leader)
+    os.close(follower)
+    return True
+
+
+pytestmark = pytest.mark.skipif(not _has_pseudo_terminals(), reason="this machine has no pseudo-terminals")
+
+
 @pytest.fixture(scope="module")
 def site():
     with LocalServer(routes()) as srv:
