@@ -34,6 +34,7 @@ from whoosh.util.numeric import byte_to_length
 from catalogue import suggest
 from catalogue.documents import iter_documents
 from catalogue.errors import CatalogueError, NotFound
+from index.analysis import clear_caches
 from index.schema import build_schema, document_fields
 
 log = logging.getLogger(__name__)
@@ -241,6 +242,7 @@ def rebuild(
         folder.mkdir()
         count, segments = _write_generation(store, folder, procs, merge, progress)
     except BaseException:
+        clear_caches()
         if folder is not None:
             shutil.rmtree(folder, ignore_errors=True)
         with _build_lock(index_path):
@@ -248,6 +250,7 @@ def rebuild(
             (index_path / REBUILDING).unlink(missing_ok=True)
             _take_pending(index_path)
         raise
+    clear_caches()
     with _build_lock(index_path):
         _point_to(index_path, name)
         (index_path / REBUILDING).unlink(missing_ok=True)
