@@ -9,7 +9,7 @@ import logging
 import sqlite3
 import threading
 import time
-from collections import defaultdict, deque
+from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -261,21 +261,6 @@ def host_of(url: str) -> str:
         return ""
 
 
-def interleave_by_host(resources: list) -> list:
-    """Resources reordered round-robin across hosts, so the workers spread over many hosts at once."""
-    queues: dict[str, deque] = defaultdict(deque)
-    for resource in resources:
-        queues[host_of(resource.url)].append(resource)
-    ordered = []
-    active = deque(queues.values())
-    while active:
-        queue = active.popleft()
-        ordered.append(queue.popleft())
-        if queue:
-            active.append(queue)
-    return ordered
-
-
 def is_outage(results: list[dict]) -> bool:
     """True when most hosts failed at the network level only (dns, refused, timeout): the machine is offline."""
     by_host: dict[str, list[str]] = defaultdict(list)
@@ -327,9 +312,7 @@ def run_check(
     own_fetcher = fetcher is None
     fetcher = fetcher or Fetcher(settings)
     try:
-        finals = _check_all(
-            fetcher, settings, interleave_by_host(resources), previous, enclosures, now, progress
-        )
+        finals = _check_all(fetcher, settings, resources, previous, enclosures, now, progress)
     finally:
         if own_fetcher:
             fetcher.close()

@@ -6,7 +6,7 @@ from catalogue import linkhealth
 from catalogue.documents import iter_documents
 from catalogue.models import Resource
 from catalogue.store import Store
-from crawler.check import interleave_by_host, is_outage, run_check
+from crawler.check import is_outage, run_check
 from tests.crawler.faultserver import drip, fast_settings, head_refused, page, sequence
 from tests.localserver import LocalServer, Response
 
@@ -249,22 +249,6 @@ def test_the_index_document_carries_the_link_status(check_store, check_settings)
         run_check(check_store, check_settings, [ok, ko], now=NIGHT1)
     statuses = {d.id: d.link_status for d in iter_documents(check_store)}
     assert statuses == {ok: "ok", ko: "a-verifier", unchecked: ""}
-
-
-def test_workers_spread_over_hosts():
-    class R:
-        def __init__(self, url):
-            self.url = url
-
-    resources = [R(f"http://{h}/{i}") for h in "aab" for i in range(2)]
-    assert [r.url for r in interleave_by_host(resources)] == [
-        "http://a/0",
-        "http://b/0",
-        "http://a/1",
-        "http://b/1",
-        "http://a/0",
-        "http://a/1",
-    ]
 
 
 def test_a_document_that_shrank_to_a_tenth_is_suspect_and_a_small_change_is_not(check_store, check_settings):

@@ -27,6 +27,18 @@ def test_a_busy_host_does_not_hold_up_another_hosts_links():
     assert queue.take() == ("a", "a3")
 
 
+def test_the_free_host_with_the_longest_line_goes_first():
+    queue = HostQueue(per_host=1)
+    queue.put("b", "b1")
+    for item in ("a1", "a2", "a3"):
+        queue.put("a", item)
+    assert queue.take() == ("a", "a1")  # three links left on a, one on b
+    assert queue.take() == ("b", "b1")  # a is busy
+    queue.done("a")
+    queue.done("b")
+    assert [queue.take()] == [("a", "a2")]
+
+
 def test_due_work_goes_before_new_work_and_later_work_waits():
     queue = HostQueue(per_host=1)
     queue.put("a", "first")
