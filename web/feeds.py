@@ -55,27 +55,24 @@ def _own_store_resources(settings, ids):
 
 def _stream(fmt: str, resources):
     """The export in chunks of BATCH resources (one CSV header)."""
-    writer = write_csv if fmt == "csv" else write_jsonl
     chunk, first = [], True
     for resource in resources:
         chunk.append(resource)
         if len(chunk) == BATCH:
-            yield _render(writer, chunk, first)
+            yield _render(fmt, chunk, first)
             chunk, first = [], False
     if chunk or first:
-        yield _render(writer, chunk, first)
+        yield _render(fmt, chunk, first)
 
 
-def _render(writer, chunk, first: bool) -> str:
+def _render(fmt: str, chunk, first: bool) -> str:
     buffer = io.StringIO()
-    if writer is write_csv:
-        writer(chunk, buffer, spreadsheet=True)  # opened in a spreadsheet: no formula runs
-    else:
-        writer(chunk, buffer)
+    if fmt != "csv":
+        write_jsonl(chunk, buffer)
+        return buffer.getvalue()
+    write_csv(chunk, buffer, spreadsheet=True)  # opened in a spreadsheet: no formula runs
     text = buffer.getvalue()
-    if not first and writer is write_csv:
-        text = text.split("\n", 1)[1]  # the header line has no embedded newline
-    return text
+    return text if first else text.split("\n", 1)[1]  # the header line has no embedded newline
 
 
 def export_name(query: SearchQuery, fmt: str) -> str:
