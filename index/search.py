@@ -120,7 +120,11 @@ class _Snapshot:
     def sort_key(self, fieldname: str) -> list:
         """The value of a sortable column for every document number."""
         if fieldname not in self._sort_keys:
-            self._sort_keys[fieldname] = list(self.reader.column_reader(fieldname))
+            reader = self.reader
+            # An index of no document has no columns: Whoosh's empty reader raises NotImplementedError.
+            self._sort_keys[fieldname] = (
+                list(reader.column_reader(fieldname)) if reader.doc_count_all() else []
+            )
         return self._sort_keys[fieldname]
 
     def close(self):

@@ -7,10 +7,12 @@ import-page), check (check), serve (serve), users (user add/list/remove).
 
 import logging
 import sys
+import traceback
 
 import click
 
 from catalogue import __version__
+from catalogue.cli.boundary import BUG_MESSAGE, discard_unwritable_stdout, expected_failure
 from catalogue.errors import CatalogueError
 from catalogue.settings import Settings
 
@@ -38,13 +40,29 @@ def fail(message: str, code: int = 2) -> None:
 
 
 class Group(click.Group):
-    """Turns library errors into a clean message on stderr and exit code 2."""
+    """The error boundary: library errors and expected failures of the environment (full disk,
+    locked database, missing folder, port in use, network down) become one line on stderr and
+    exit code 2; a bug prints its traceback and a line asking to report it, exit code 2 too."""
 
     def invoke(self, ctx):
         try:
-            return super().invoke(ctx)
+            try:
+                return super().invoke(ctx)
+            finally:
+                sys.stdout.flush()  # a full disk or a closed pipe on stdout shows up here, inside the boundary
         except CatalogueError as exc:
             fail(str(exc))
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise  # click's own: usage errors (exit 2), --help, Ctrl-C
+        except Exception as exc:  # the one boundary of the command line
+            obj = ctx.obj if isinstance(ctx.obj, Context) else None
+            database = obj.settings.database_path if obj else None
+            message = expected_failure(exc, database)
+            if message is None:
+                traceback.print_exc()
+                message = BUG_MESSAGE
+            discard_unwritable_stdout()
+            fail(message)
 
 
 @click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})

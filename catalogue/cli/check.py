@@ -11,6 +11,7 @@ import click
 
 from catalogue import audit, linkhealth
 from catalogue.cli import Context, fail, pass_context
+from catalogue.cli.boundary import check_output_path
 from catalogue.errors import CatalogueError
 from catalogue.store import Store
 
@@ -118,6 +119,8 @@ def register(group) -> None:
             fail("give resource ids or --all (or --apply-moved)")
         if ids and check_all:
             fail("give resource ids or --all, not both")
+        if report_file:
+            check_output_path(report_file, "--report")  # before the whole check runs, not after
         with run_lock(settings.data_path), Store.open(settings) as store:
             run = None
             if ids or check_all:

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from catalogue.cli import Context, fail, pass_context
+from catalogue.cli.boundary import check_output_path
 from catalogue.errors import NotFound
 from catalogue.io import FORMATS, detect_format, export_resources, import_resources
 from catalogue.store import Store
@@ -93,6 +94,8 @@ def register(group) -> None:
     @pass_context
     def export_command(ctx: Context, fmt, output):
         """Export every resource (all fields, suggested themes included), ordered by id."""
+        if output:
+            check_output_path(output, "--output")
         with Store.open(ctx.settings) as store:
             if output:
                 tmp = Path(output + ".tmp")

@@ -5,6 +5,7 @@ meets the crawler, through the plain callables of `SiteServices`.
 """
 
 import contextlib
+import errno
 import logging
 import os
 import signal
@@ -13,9 +14,14 @@ import socket
 import click
 
 from catalogue.cli import Context, pass_context
+from catalogue.errors import CatalogueError
 from catalogue.store import Store
 
 log = logging.getLogger(__name__)
+
+
+class AddressUnavailable(CatalogueError):
+    """The address to serve on is taken or does not exist on this machine."""
 
 
 class SiteServices:
@@ -76,19 +82,33 @@ def _listening_socket(host: str, port: int, reuse_port: bool) -> socket.socket:
     return sock
 
 
-def serve_forever(app, host: str, port: int, threads: int, workers: int, quiet: bool) -> None:
+def bind(host: str, port: int, workers: int) -> socket.socket | None:
+    """Take the address before any work; with several workers only check it is free (each binds its own)."""
+    try:
+        sock = _listening_socket(host, port, reuse_port=False)
+    except OSError as exc:
+        reason = "adresse déjà utilisée" if exc.errno == errno.EADDRINUSE else (exc.strerror or str(exc))
+        raise AddressUnavailable(f"impossible d'écouter sur {host}:{port} : {reason}") from exc
+    if workers > 1:
+        sock.close()
+        return None
+    return sock
+
+
+def serve_forever(app, host: str, port: int, threads: int, workers: int, quiet: bool, sock=None) -> None:
     """Serve the app with waitress; with workers > 1, forked processes share the port (SO_REUSEPORT).
 
     Searches run Python code under one lock per process: on a machine with several cores,
     several processes answer more requests (each keeps its own searcher). The kernel spreads
-    new connections over the processes' own listening sockets.
+    new connections over the processes' own listening sockets. `sock` is the listening socket
+    of a single process, bound by `bind` before any work.
     """
     import waitress
 
     if workers <= 1:
-        waitress.serve(app, host=host, port=port, threads=threads, ident="cites-catalogue", _quiet=quiet)
+        sock = sock or bind(host, port, workers)
+        waitress.serve(app, sockets=[sock], threads=threads, ident="cites-catalogue", _quiet=quiet)
         return
-    _listening_socket(host, port, reuse_port=False).close()  # fail here, clearly, if the port is taken
     children = []
     for _ in range(workers):
         pid = os.fork()
@@ -117,7 +137,9 @@ def register(group) -> None:
 
     @group.command("serve")
     @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-    @click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on.")
+    @click.option(
+        "--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="Port to listen on."
+    )
     @click.option(
         "--threads", default=6, show_default=True, type=int, help="Worker threads of waitress (per process)."
     )
@@ -133,6 +155,7 @@ def register(group) -> None:
         """Serve the site (waitress); on first start, load the seed catalogue and build the index."""
         from catalogue.cli.core import ensure_initialised
 
+        sock = bind(host, port, workers)  # a port in use is said now, before loading anything
         report = ensure_initialised(ctx)
         if not ctx.quiet and report.get("seeded"):
             created, _updated = report["seeded"]
@@ -140,4 +163,4 @@ def register(group) -> None:
         app = build_app(ctx.settings)
         if not ctx.quiet:
             click.echo(f"Catalogue servi sur http://{host}:{port}/ (données : {ctx.settings.data_path})")
-        serve_forever(app, host, port, threads, workers, ctx.quiet)
+        serve_forever(app, host, port, threads, workers, ctx.quiet, sock)

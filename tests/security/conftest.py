@@ -1,0 +1,53 @@
+"""Run the real `catalogue` command in a subprocess, as cron or a person would."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+COMMAND = [sys.executable, "-c", "from catalogue.cli import main; main()"]
+
+
+class Ran:
+    """What a command did: exit code, stdout, stderr."""
+
+    def __init__(self, completed: subprocess.CompletedProcess):
+        self.code = completed.returncode
+        self.stdout = completed.stdout
+        self.stderr = completed.stderr
+
+    def assert_one_french_line(self, *words: str) -> str:
+        """Exit 2, no traceback, one line on stderr containing every word given; returns the line."""
+        assert 2 == self.code, (self.code, self.stdout, self.stderr)
+        assert "Traceback" not in self.stderr, self.stderr
+        lines = self.stderr.splitlines()
+        assert 1 == len(lines), self.stderr
+        for word in words:
+            assert word in lines[0], (word, lines[0])
+        return lines[0]
+
+
+@pytest.fixture
+def data_dir(tmp_path):
+    return tmp_path / "data"
+
+
+@pytest.fixture
+def catalogue(data_dir):
+    """Run `catalogue ARGS` on the test's data directory; returns a Ran."""
+
+    def run(*args, input=None, stdout=None, timeout=120):
+        env = {**os.environ, "CATALOGUE_DATA_DIR": str(data_dir), "CATALOGUE_SECRET_KEY": "x"}
+        completed = subprocess.run(
+            [*COMMAND, *map(str, args)],
+            env=env,
+            input=input,
+            stdout=stdout if stdout is not None else subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=timeout,
+        )
+        return Ran(completed)
+
+    return run
