@@ -3,7 +3,7 @@
 import logging
 
 from flask import Flask, jsonify, render_template, request
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import BadRequest, HTTPException, InternalServerError
 
 from index.build import IndexMissing
 
@@ -26,8 +26,13 @@ MESSAGES = {
 }
 
 
-def _render(code: int):
+class Refused(BadRequest):
+    """A request refused (400) with a French reason the visitor reads: `Refused("Trop de valeurs…")`."""
+
+
+def _render(code: int, reason: str | None = None):
     title, message = MESSAGES.get(code, (f"Erreur {code}", "La demande n'a pas abouti."))
+    message = reason or message
     if request.path.startswith("/api/"):
         return jsonify({"error": {"status": code, "title": title, "message": message}}), code
     return render_template("error.html", code=code, title=title, message=message), code
@@ -37,7 +42,7 @@ def handle_http(exc: HTTPException):
     """A French page (or JSON) for an HTTP error."""
     if exc.code is None or exc.code < 400:
         return exc
-    return _render(exc.code)
+    return _render(exc.code, exc.description if isinstance(exc, Refused) else None)
 
 
 def handle_index_missing(exc: IndexMissing):

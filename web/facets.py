@@ -10,6 +10,7 @@ from urllib.parse import quote_plus
 from flask import g, url_for
 
 from index.query import FACETS, SORTS, SearchQuery, SearchResults
+from web.errors import Refused
 
 SORT_LABELS = {"relevance": "Pertinence", "date": "Date (récentes d'abord)", "title": "Titre (A à Z)"}
 STATUS_LABELS = {
@@ -20,13 +21,40 @@ STATUS_LABELS = {
 }
 FORMATS = (("csv", "CSV"), ("jsonl", "JSON Lines"), ("json", "JSON"), ("atom", "Flux Atom"))
 MAX_PAGE = 500
+# Every chosen value's toggle and remove links carry all the others: a page grows with the
+# square of the values chosen (3,000 values built a 283 MB page), so a search is bounded.
+MAX_VALUES_PER_FACET = 20
+MAX_VALUE_CHARS = 200
+MAX_QUERY_CHARS = 500
+
+
+def _facet_values(args, name: str) -> list[str]:
+    """The distinct values chosen for one facet; Refused beyond the limits."""
+    values = list(dict.fromkeys(v.strip() for v in args.getlist(name) if v.strip()))
+    if len(values) > MAX_VALUES_PER_FACET:
+        raise Refused(
+            f"Trop de valeurs pour le filtre « {FACETS[name]} » : {len(values)} "
+            f"(au plus {MAX_VALUES_PER_FACET})."
+        )
+    if any(len(v) > MAX_VALUE_CHARS for v in values):
+        raise Refused(
+            f"Une valeur du filtre « {FACETS[name]} » est trop longue (au plus {MAX_VALUE_CHARS} caractères)."
+        )
+    return values
 
 
 def query_from_args(args, per_page: int = 20) -> SearchQuery:
-    """The SearchQuery of a request's query string; bad sort or page values fall back to defaults."""
+    """The SearchQuery of a request's query string; bad sort or page values fall back to defaults.
+
+    Refused (400, with a French reason) beyond MAX_VALUES_PER_FACET values in one facet,
+    MAX_VALUE_CHARS characters in one value or MAX_QUERY_CHARS in the words searched.
+    """
+    q = args.get("q", "").strip()
+    if len(q) > MAX_QUERY_CHARS:
+        raise Refused(f"La recherche est trop longue : {len(q)} caractères (au plus {MAX_QUERY_CHARS}).")
     filters = {}
     for name in FACETS:
-        values = [v.strip() for v in args.getlist(name) if v.strip()]
+        values = _facet_values(args, name)
         if values:
             filters[name] = values
     sort = args.get("sort", "relevance")
@@ -36,9 +64,7 @@ def query_from_args(args, per_page: int = 20) -> SearchQuery:
         page = min(MAX_PAGE, max(1, int(args.get("page", "1"))))
     except ValueError:
         page = 1
-    return SearchQuery(
-        q=args.get("q", "").strip()[:500], filters=filters, sort=sort, page=page, per_page=per_page
-    )
+    return SearchQuery(q=q, filters=filters, sort=sort, page=page, per_page=per_page)
 
 
 def state_params(

@@ -1,10 +1,15 @@
-"""Run the real `catalogue` command in a subprocess, as cron or a person would."""
+"""Fixtures of the security tests: the real `catalogue` command in a subprocess, as cron or a person
+would run it; the site's (a copy of the seeded, indexed data directory, its app and client) and the
+staff pages' (an app with one account, a logged-in client)."""
 
 import os
 import subprocess
 import sys
 
 import pytest
+
+from tests.web.conftest import app, client, site_settings, site_template  # noqa: F401
+from tests.web.staff_fixtures import anonymous, resource_id, staff, staff_app, staff_template  # noqa: F401
 
 COMMAND = [sys.executable, "-c", "from catalogue.cli import main; main()"]
 
