@@ -158,7 +158,7 @@ def test_every_string_from_data_is_escaped(client):
         "page=99999",
         "sort=bogus",
         "theme=nothing-like-this",
-        "q=" + "a" * 2000,
+        "q=" + "a" * 500,
         "year=abcd",
         "q=%22%28*",
     ],
