@@ -115,6 +115,12 @@ DECLARED: tuple[Setting, ...] = (
         900.0,
         "First lockout of a staff account, in seconds; doubled at each further failure.",
     ),
+    Setting(
+        "watch_failure_runs",
+        int,
+        3,
+        "Watch runs in a row in which a source fails or yields nothing before it is flagged.",
+    ),
     Setting("vocabularies", str, None, "Vocabulary file (default: the one shipped in the package)."),
 )
 

@@ -103,6 +103,7 @@ class Candidate:
     description: str = ""
     level: str | None = None
     title_from: str = "link"  # link, context, url
+    heading: str = ""  # the heading the level was read from ("" when it is the default)
 
     @property
     def canonical(self) -> str:
@@ -300,10 +301,12 @@ def parse_page(
     area = _content_area(soup)
     result = PageImport(page_url=page_url)
     by_canonical: dict[str, Candidate] = {}
-    level = default_level
+    level, heading = default_level, ""
     for item in _links_in_order(area):
         if item[0] == "heading":
-            level = _heading_level(item[1]) or level
+            found = _heading_level(item[1])
+            if found:
+                level, heading = found, _clean(item[1].get_text(" "))
             continue
         _, node, href, text = item
         block = _block_of(node)
@@ -327,7 +330,12 @@ def parse_page(
         existing = by_canonical.get(key)
         if existing is None:
             by_canonical[key] = Candidate(
-                url=url, title=title, description=description, level=level, title_from=title_from
+                url=url,
+                title=title,
+                description=description,
+                level=level,
+                title_from=title_from,
+                heading=heading,
             )
             result.candidates.append(by_canonical[key])
         elif existing.title_from != "link" and title_from == "link":

@@ -72,8 +72,8 @@ class LocalServer(socketserver.ThreadingMixIn, http.server.HTTPServer):
     request_queue_size = 128  # the default 5 drops SYNs under concurrent clients
     allow_reuse_address = True
 
-    def __init__(self, routes: dict | None = None):
-        super().__init__(("127.0.0.1", 0), _Handler)
+    def __init__(self, routes: dict | None = None, host: str = "127.0.0.1"):
+        super().__init__((host, 0), _Handler)
         self.routes = dict(routes or {})
         self.log = []
         self.lock = threading.Lock()
@@ -86,7 +86,7 @@ class LocalServer(socketserver.ThreadingMixIn, http.server.HTTPServer):
 
     @property
     def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.server_address[1]}"
+        return f"http://{self.server_address[0]}:{self.server_address[1]}"
 
     def url(self, path: str) -> str:
         """The absolute URL of a path on this server."""

@@ -2,7 +2,8 @@
 
 Each submodule holds the commands of one area and registers them on the group:
 core (init, import, export, show, vocab), search (search, reindex), crawl (crawl, add,
-import-page), check (check), serve (serve), users (user add/list/remove).
+import-page), check (check), serve (serve), users (user add/list/remove),
+watch (source add/list/remove, watch, proposals).
 """
 
 import logging
@@ -86,9 +87,9 @@ def cli(ctx, data_dir, quiet, verbose):
 
 def _register() -> None:
     # Imported here, not at the top: each area module imports `cli` from this one.
-    from catalogue.cli import check, core, crawl, search, serve, users
+    from catalogue.cli import check, core, crawl, search, serve, users, watch
 
-    for module in (core, search, crawl, check, serve, users):
+    for module in (core, search, crawl, check, serve, users, watch):
         module.register(cli)
 
 

@@ -23,16 +23,16 @@ class CheckLocked(CatalogueError):
 
 
 @contextmanager
-def run_lock(data_path: Path):
-    """Hold the data directory's check lock for the duration; CheckLocked if another run holds it."""
+def run_lock(data_path: Path, name: str = LOCK_NAME, what: str = "a link check"):
+    """Hold one of the data directory's run locks for the duration; CheckLocked if another run holds it."""
     data_path.mkdir(parents=True, exist_ok=True)
-    path = data_path / LOCK_NAME
+    path = data_path / name
     handle = open(path, "a+")  # noqa: SIM115 -- held for the whole run
     try:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            raise CheckLocked(f"a link check is already running (lock {path} is held)") from None
+            raise CheckLocked(f"{what} is already running (lock {path} is held)") from None
         handle.seek(0)
         handle.truncate()
         handle.write(f"{os.getpid()}\n")

@@ -1,0 +1,47 @@
+"""A source's health after a run: gone, failing for N runs, nothing found, structure changed."""
+
+import pytest
+
+from crawler.watchhealth import SourceReport, judge
+
+
+def report(**values) -> SourceReport:
+    return SourceReport(source_id=1, name="S", url="https://s.test/", kind="listing", **values)
+
+
+@pytest.mark.parametrize(
+    "values, failures_before, expected",
+    [
+        ({"entry_outcome": "ok", "entry_links": 12}, 2, ("ok", "", 0)),
+        ({"entry_outcome": "not_modified"}, 1, ("ok", "", 0)),
+        (
+            {"entry_outcome": "http", "entry_status": 404},
+            0,
+            ("flagged", "l'adresse de la source n'existe plus (le serveur répond 404)", 1),
+        ),
+        ({"entry_outcome": "timeout", "errors": ["s : délai dépassé"]}, 0, ("ok", "", 1)),
+        (
+            {"entry_outcome": "timeout", "errors": ["s : délai dépassé"]},
+            2,
+            ("flagged", "en échec depuis 3 passages (s : délai dépassé)", 3),
+        ),
+        (
+            {"entry_outcome": "ok", "entry_links": 0, "previous_links": 20},
+            0,
+            (
+                "flagged",
+                "structure modifiée : aucun lien d'article trouvé sur la page, il y en avait 20 au passage précédent",
+                1,
+            ),
+        ),
+        ({"entry_outcome": "ok", "entry_links": 0, "previous_links": 2}, 0, ("ok", "", 1)),
+        (
+            {"entry_outcome": "ok", "entry_links": 0},
+            2,
+            ("flagged", "aucun article trouvé depuis 3 passages", 3),
+        ),
+    ],
+)
+def test_health_of_a_source_after_a_run(values, failures_before, expected):
+    judged = judge(report(failed_runs=failures_before, **values), failure_runs=3)
+    assert expected == (judged.health, judged.health_reason, judged.failed_runs)
