@@ -20,9 +20,11 @@ def test_new_store_is_at_the_newest_schema_version_with_wal_and_foreign_keys(sto
     assert 1 == store.conn.execute("PRAGMA foreign_keys").fetchone()[0]
 
 
-def test_migrations_are_numbered_without_gaps_or_duplicates():
+def test_migrations_are_numbered_in_order_without_duplicates():
+    # Numbers are assigned per area (CONTRIBUTING.md): one may land before a lower one, never twice.
     versions = [v for v, _, _ in migrations()]
-    assert list(range(1, len(versions) + 1)) == versions
+    assert 1 == versions[0]
+    assert sorted(set(versions)) == versions
 
 
 def test_migrate_applies_only_newer_migrations_and_is_idempotent(tmp_path):
