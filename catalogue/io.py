@@ -62,6 +62,8 @@ def read_jsonl(
             data = json.loads(raw)
         except json.JSONDecodeError as exc:
             raise ImportFileError(source, number, f"invalid JSON: {exc.msg} at column {exc.colno}") from exc
+        except RecursionError as exc:  # "[[[[…" nested thousands deep
+            raise ImportFileError(source, number, "JSON imbriqué trop profondément") from exc
         if not isinstance(data, dict):
             raise ImportFileError(source, number, "each line must be a JSON object")
         _check_keys(data, source, number)

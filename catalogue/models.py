@@ -2,7 +2,8 @@
 
 import re
 from dataclasses import asdict, dataclass, field, fields
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
+from urllib.parse import urlsplit
 
 from catalogue.errors import ValidationError
 from catalogue.urls import resource_id
@@ -45,8 +46,11 @@ class Resource:
     updated_at: str = ""
 
     def __post_init__(self):
-        if not self.id and self.url:
-            self.id = resource_id(self.url)
+        if not self.id and self.url and isinstance(self.url, str):
+            try:
+                self.id = resource_id(self.url)
+            except ValueError:  # a malformed address: validate() says why, with the field
+                self.id = ""
 
     @property
     def year(self) -> int | None:
@@ -67,50 +71,152 @@ class Resource:
 FIELD_NAMES = tuple(f.name for f in fields(Resource))
 
 
-def validate(resource: Resource, vocabularies: Vocabularies) -> Resource:
-    """Check every field of a resource; raise ValidationError (or VocabularyError) on the first fault."""
-    url = (resource.url or "").strip()
+# Characters no output may carry: C0 controls but tab, newline and carriage return, DEL, C1
+# controls, lone surrogates, U+FFFE and U+FFFF (none is allowed in XML 1.0, so in Atom).
+CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+# Fields of one line: a tab or a line break in them becomes a space.
+ONE_LINE_FIELDS = ("title", "territory", "publisher", "date", "language", "added_at", "updated_at")
+ADDRESS_FIELDS = ("url", "source_url", "id")
+TEXT_FIELDS = (*ONE_LINE_FIELDS, *ADDRESS_FIELDS, "description", "text", "notes")
+DATE_YEARS = (1800, 2100)
+STAMP_FIELDS = ("added_at", "updated_at")
+EARLIEST_STAMP = datetime(2000, 1, 1, tzinfo=UTC)
+STAMP_SLACK = timedelta(days=1)  # a clock a little ahead is not an error
+
+
+def clean_text(value: str, one_line: bool = False) -> str:
+    """The text without the characters no output may carry (see CONTROL_CHARACTERS); one line if asked."""
+    value = CONTROL_CHARACTERS.sub("", value)
+    return " ".join(value.split()) if one_line else value
+
+
+def _kind(value) -> str:
+    return {
+        bool: "un booléen",
+        int: "un nombre",
+        float: "un nombre",
+        list: "une liste",
+        dict: "un objet",
+    }.get(type(value), type(value).__name__)
+
+
+def _text(name: str, value, one_line: bool = False, clean: bool = True) -> str:
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise ValidationError(name, f"doit être du texte, pas {_kind(value)} ({value!r:.60})", value)
+    return clean_text(value, one_line) if clean else value
+
+
+def check_url(value, name: str = "url") -> str:
+    """The http(s) address, stripped and with its scheme in lower case; ValidationError (French) if it is not one."""
+    url = _text(name, value, clean=False).strip()
     if not url:
-        raise ValidationError("url", "is required")
-    if not re.match(r"^https?://[^\s/]+", url):
-        raise ValidationError("url", f"must be an http(s) address, got {url!r}", url)
-    resource.url = url
-    if not (resource.title or "").strip():
-        raise ValidationError("title", "is required")
+        raise ValidationError(name, "est obligatoire")
+    shown = f"{url[:200]!r}"
+    if CONTROL_CHARACTERS.search(url) or any(c.isspace() for c in url):
+        raise ValidationError(
+            name, f"une adresse ne contient ni espace ni caractère de contrôle : {shown}", url
+        )
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError as exc:  # "Port out of range", "Invalid IPv6 URL"
+        raise ValidationError(name, f"adresse mal formée ({exc}) : {shown}", url) from exc
+    if parts.scheme not in ("http", "https") or not url[len(parts.scheme) :].startswith("://"):
+        raise ValidationError(name, f"doit être une adresse http(s), pas {shown}", url)
+    host = parts.hostname or ""
+    if not host:
+        raise ValidationError(name, f"l'adresse n'a pas de nom d'hôte : {shown}", url)
+    if port == 0:
+        raise ValidationError(name, f"port 0 impossible : {shown}", url)
+    if not parts.netloc.endswith("]") and ":" not in host:
+        try:
+            host.rstrip(".").encode("idna")
+        except UnicodeError as exc:
+            raise ValidationError(name, f"nom d'hôte non valable ({host[:80]!r}) : {shown}", url) from exc
+    return parts.scheme + url[len(parts.scheme) :]
+
+
+def _check_date(value: str) -> str:
+    if not value:
+        return ""
+    if not PARTIAL_DATE.match(value):
+        raise ValidationError("date", f"doit être AAAA, AAAA-MM ou AAAA-MM-JJ, pas {value[:40]!r}", value)
+    low, high = DATE_YEARS
+    if not low <= int(value[:4]) <= high:
+        raise ValidationError("date", f"l'année doit être entre {low} et {high}, pas {value[:4]}", value)
+    if len(value) == 10:
+        try:
+            date.fromisoformat(value)
+        except ValueError as exc:
+            raise ValidationError("date", f"ce jour n'existe pas : {value}", value) from exc
+    return value
+
+
+def _check_stamp(name: str, value: str) -> str:
+    """An ISO date or date and time, not before 2000 nor in the future; as YYYY-MM-DDTHH:MM:SS+00:00."""
+    if not value:
+        return ""
+    try:
+        stamp = datetime.fromisoformat(value)
+    except ValueError as exc:
+        raise ValidationError(
+            name,
+            f"doit être une date ISO (2024-05-31 ou 2024-05-31T08:00:00+00:00), pas {value[:40]!r}",
+            value,
+        ) from exc
+    stamp = stamp if stamp.tzinfo else stamp.replace(tzinfo=UTC)
+    if not EARLIEST_STAMP <= stamp <= datetime.now(UTC) + STAMP_SLACK:
+        raise ValidationError(
+            name, f"date hors des limites (entre 2000 et aujourd'hui) : {value[:40]}", value
+        )
+    return stamp.astimezone(UTC).replace(microsecond=0).isoformat()
+
+
+def validate(resource: Resource, vocabularies: Vocabularies) -> Resource:
+    """Check every field of a resource and clean its text; raise ValidationError (or VocabularyError) on the first fault.
+
+    Types are checked (text, list of text), control characters removed from every text,
+    addresses parsed (http(s), port, brackets, host), dates within sane limits.
+    """
+    for name in TEXT_FIELDS:  # addresses are refused, not cleaned, when they hold a control character
+        value = _text(name, getattr(resource, name), name in ONE_LINE_FIELDS, name not in ADDRESS_FIELDS)
+        setattr(resource, name, value)
+    resource.url = check_url(resource.url)
     resource.title = resource.title.strip()
-    expected_id = resource_id(url)
+    if not resource.title:
+        raise ValidationError("title", "est obligatoire")
+    expected_id = resource_id(resource.url)
     if resource.id and resource.id != expected_id:
-        raise ValidationError("id", f"{resource.id!r} does not match the url (expected {expected_id!r})")
+        raise ValidationError(
+            "id", f"{resource.id!r} ne correspond pas à l'adresse (attendu {expected_id!r})"
+        )
     resource.id = expected_id
     for name in LIST_FIELDS:
         value = getattr(resource, name)
         if isinstance(value, str):
-            value = [v.strip() for v in value.split(";") if v.strip()]
+            value = value.split(";")
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise ValidationError(name, "must be a list of strings", value)
-        setattr(resource, name, list(dict.fromkeys(value)))
+            raise ValidationError(name, f"doit être une liste de textes, pas {value!r:.60}", value)
+        value = [clean_text(v, one_line=True) for v in value]
+        setattr(resource, name, list(dict.fromkeys(v for v in value if v)))
+    for name in ("type", "level"):
+        value = getattr(resource, name)
+        if value is not None and not isinstance(value, str):
+            raise ValidationError(name, f"doit être du texte, pas {_kind(value)}", value)
+        setattr(resource, name, clean_text(value, one_line=True) if value else None)
     for theme in resource.themes:
         vocabularies.themes.check(theme, "themes")
     for theme in resource.suggested_themes:
         vocabularies.themes.check(theme, "suggested_themes")
     if resource.level:
         vocabularies.levels.check(resource.level, "level")
-    else:
-        resource.level = None
     if resource.type:
         vocabularies.types.check(resource.type, "type")
-    else:
-        resource.type = None
-    if resource.date and not PARTIAL_DATE.match(resource.date):
-        raise ValidationError(
-            "date", f"must be YYYY, YYYY-MM or YYYY-MM-DD, got {resource.date!r}", resource.date
-        )
-    if resource.source_url and not re.match(r"^https?://", resource.source_url):
-        raise ValidationError("source_url", f"must be an http(s) address, got {resource.source_url!r}")
-    for name in ("description", "territory", "publisher", "language", "text", "notes", "source_url", "date"):
-        value = getattr(resource, name)
-        if value is None:
-            setattr(resource, name, "")
-        elif not isinstance(value, str):
-            raise ValidationError(name, "must be text", value)
+    resource.date = _check_date(resource.date)
+    if resource.source_url:
+        resource.source_url = check_url(resource.source_url, "source_url")
+    for name in STAMP_FIELDS:
+        setattr(resource, name, _check_stamp(name, getattr(resource, name)))
     return resource

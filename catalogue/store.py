@@ -156,6 +156,8 @@ class Store:
             return self.get(resource_id(url))
         except NotFound:
             pass
+        except ValueError:  # not an address at all (a port out of range, a lone bracket)
+            return None
         row = self.conn.execute(
             "SELECT resource_id FROM aliases WHERE url = ?", (canonical_url(url),)
         ).fetchone()

@@ -13,8 +13,8 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 from bs4 import BeautifulSoup, NavigableString, Tag
 
-from catalogue.errors import CatalogueError
-from catalogue.models import Resource
+from catalogue.errors import CatalogueError, ValidationError
+from catalogue.models import Resource, check_url
 from catalogue.urls import canonical_url
 from crawler.extract.encoding import decode
 
@@ -177,6 +177,12 @@ def says_nothing(text: str, href: str = "") -> bool:
     )
 
 
+def absolute_url(base_url: str, href: str) -> str:
+    """The address a browser follows for this href: joined to the base, tabs and line breaks dropped, spaces encoded."""
+    href = re.sub(r"[\t\r\n]", "", href.strip()).replace(" ", "%20")
+    return urljoin(base_url, href)
+
+
 def skip_reason(href: str, text: str, page_url: str, context: str = "") -> str | None:
     """Why a link is not a resource (French), or None if it is one."""
     raw = (href or "").strip()
@@ -191,10 +197,17 @@ def skip_reason(href: str, text: str, page_url: str, context: str = "") -> str |
         return "lien javascript"
     if raw.startswith("#"):
         return "ancre dans la même page"
-    absolute = urljoin(page_url, raw)
-    parts = urlsplit(absolute)
+    try:
+        absolute = absolute_url(page_url, raw)
+        parts = urlsplit(absolute)
+    except ValueError as exc:  # "http://[::1/x"
+        return f"adresse mal formée ({exc})"
     if parts.scheme not in ("http", "https"):
         return f"adresse non web ({parts.scheme}:)"
+    try:
+        check_url(absolute)
+    except ValidationError as exc:  # a port out of range, a space, a host that is no name
+        return exc.message
     if parts.fragment and canonical_url(absolute) == canonical_url(page_url):
         return "ancre dans la même page"
     if canonical_url(absolute) == canonical_url(page_url):
@@ -297,7 +310,10 @@ def parse_page(
     html = body if isinstance(body, str) else decode(body, content_type)[0]
     soup = BeautifulSoup(html, "lxml")
     base = soup.find("base", href=True)
-    base_url = urljoin(page_url, base["href"]) if base is not None else page_url
+    try:
+        base_url = urljoin(page_url, base["href"]) if base is not None else page_url
+    except ValueError:  # a malformed <base href>: links are read against the page's own address
+        base_url = page_url
     area = _content_area(soup)
     result = PageImport(page_url=page_url)
     by_canonical: dict[str, Candidate] = {}
@@ -312,12 +328,12 @@ def parse_page(
         block = _block_of(node)
         context = _own_text(block, node if isinstance(node, Tag) else None) if block is not None else ""
         reason = skip_reason(href, text, base_url, context)
-        if not reason and canonical_url(urljoin(base_url, href.strip())) == canonical_url(page_url):
+        if not reason and canonical_url(absolute_url(base_url, href)) == canonical_url(page_url):
             reason = "la page elle-même"
         if reason:
             result.skipped.append(Skipped(href=href, text=text, reason=reason))
             continue
-        url = urljoin(base_url, href.strip())
+        url = check_url(absolute_url(base_url, href))
         if says_nothing(text, href):
             title, description = _context(node)
             title_from = "context" if title else "url"

@@ -6,7 +6,7 @@ import click
 
 from catalogue.cli import Context, fail, pass_context
 from catalogue.extractions import get_extraction
-from catalogue.models import Resource
+from catalogue.models import Resource, check_url
 from catalogue.store import Store
 
 OUTCOME_LABELS = {
@@ -118,6 +118,7 @@ def register(group) -> None:
     @pass_context
     def add_command(ctx: Context, url, title, themes, level, type_, no_index):
         """Add the resource at URL, then crawl it (its title comes from the document if not given)."""
+        url = check_url(url)  # a malformed address is said now (field and value), before any work
         with Store.open(ctx.settings) as store:
             if store.find_by_url(url) is not None:
                 fail(f"{url} est déjà au catalogue (id {store.find_by_url(url).id})")

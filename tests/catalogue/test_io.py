@@ -57,7 +57,7 @@ def test_csv_line_numbers_count_physical_lines_of_multiline_records(store):
         ('["not", "an", "object"]', "JSON object"),
         ('{"url": "https://ex.example/a", "title": "A", "theme": "evaluation"}', "unknown field(s) 'theme'"),
         ('{"url": "https://ex.example/a", "title": ""}', "required"),
-        ('{"url": "https://ex.example/a", "title": "A", "date": "avril 2022"}', "YYYY"),
+        ('{"url": "https://ex.example/a", "title": "A", "date": "avril 2022"}', "AAAA"),
     ],
 )
 def test_jsonl_errors_name_the_line_and_say_what_is_wrong(store, line, message):

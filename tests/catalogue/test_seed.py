@@ -196,7 +196,7 @@ def test_the_guide_memo_and_the_injep_analysis_carry_evaluation_in_their_title(u
         ('{"url": "https://ex.example/a", "title": "A", "type": "film"}', "type", "allowed values: video"),
         ('{"url": "https://ex.example/a", "title": ""}', "title", "is required"),
         ('{"url": "https://ex.example/a", "title": "A", "id": "0123456789ab"}', "id", "computed by the store"),
-        ('{"url": "https://ex.example/a", "title": "A", "date": "avril 2022"}', "date", "YYYY"),
+        ('{"url": "https://ex.example/a", "title": "A", "date": "avril 2022"}', "date", "AAAA"),
         ('{"url": "https://ex.example/a", "title": "A",}', None, "invalid JSON"),
         ('{"url": "https://ex.example/a", "titre": "A"}', None, "unknown field(s) 'titre'"),
     ],

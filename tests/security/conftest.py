@@ -7,6 +7,9 @@ import subprocess
 import sys
 
 import pytest
+from click.testing import CliRunner
+
+from catalogue.cli import cli
 
 from tests.web.conftest import app, client, site_settings, site_template  # noqa: F401
 from tests.web.staff_fixtures import anonymous, resource_id, staff, staff_app, staff_template  # noqa: F401
@@ -17,10 +20,10 @@ COMMAND = [sys.executable, "-c", "from catalogue.cli import main; main()"]
 class Ran:
     """What a command did: exit code, stdout, stderr."""
 
-    def __init__(self, completed: subprocess.CompletedProcess):
-        self.code = completed.returncode
-        self.stdout = completed.stdout
-        self.stderr = completed.stderr
+    def __init__(self, code: int, stdout: str, stderr: str):
+        self.code = code
+        self.stdout = stdout
+        self.stderr = stderr
 
     def assert_one_french_line(self, *words: str) -> str:
         """Exit 2, no traceback, one line on stderr containing every word given; returns the line."""
@@ -53,6 +56,17 @@ def catalogue(data_dir):
             text=True,
             timeout=timeout,
         )
-        return Ran(completed)
+        return Ran(completed.returncode, completed.stdout, completed.stderr)
+
+    return run
+
+
+@pytest.fixture
+def catalogue_in_process(data_dir):
+    """Run `catalogue ARGS` through click's runner (same boundary, no new interpreter): for long tables."""
+
+    def run(*args, input=None):
+        result = CliRunner().invoke(cli, ["--data-dir", str(data_dir), *map(str, args)], input=input)
+        return Ran(result.exit_code, result.stdout, result.stderr)
 
     return run
