@@ -10,7 +10,6 @@ import pytest
 from click.testing import CliRunner
 
 from catalogue.cli import cli
-
 from tests.web.conftest import app, client, site_settings, site_template  # noqa: F401
 from tests.web.staff_fixtures import anonymous, resource_id, staff, staff_app, staff_template  # noqa: F401
 
