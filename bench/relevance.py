@@ -20,6 +20,7 @@ sys.path.insert(0, str(ROOT))
 from whoosh import fields, index, qparser  # noqa: E402
 from whoosh.analysis import StandardAnalyzer  # noqa: E402
 
+from catalogue import suggest  # noqa: E402
 from catalogue.models import Resource  # noqa: E402
 from catalogue.settings import Settings  # noqa: E402
 from catalogue.store import Store  # noqa: E402
@@ -63,6 +64,7 @@ def product_rankings(resources, queries, workdir: Path) -> dict[str, list[str]]:
     with Store.open(settings) as store:
         store.upsert_many(resources.values())
         key_of = {store.find_by_url(url).url: key for url, key in key_of.items()}
+        suggest.apply(store)  # as `catalogue reindex` does before the build
         rebuild(store, settings.index_path)
         searcher = Searcher(settings.index_path, store.vocabularies)
         out = {}

@@ -21,6 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from catalogue import suggest  # noqa: E402
 from catalogue.models import Resource  # noqa: E402
 from catalogue.settings import Settings  # noqa: E402
 from catalogue.store import Store  # noqa: E402
@@ -243,6 +244,7 @@ def build(args, settings):
         store.upsert_many(generate(args.size))
         print(f"{args.size} resources generated and stored in {time.monotonic() - start:.0f} s", flush=True)
         start = time.monotonic()
+        suggest.apply(store)  # as `catalogue reindex` does before the build
         stats = rebuild(store, settings.index_path, procs=args.procs, merge=not args.no_merge)
         seconds = time.monotonic() - start
         vocabularies = store.vocabularies

@@ -31,6 +31,7 @@ import requests
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from catalogue import suggest  # noqa: E402
 from catalogue.models import Resource  # noqa: E402
 from catalogue.seed import load_seed  # noqa: E402
 from catalogue.settings import Settings  # noqa: E402
@@ -152,6 +153,7 @@ def prepare(data_dir: Path, size: int, reindex: bool = False) -> Settings:
             or store.get_meta("bench_indexed") != str(store.count())
         ):
             started = time.monotonic()
+            suggest.apply(store)  # as `catalogue reindex` does before the build
             stats = rebuild(store, settings.index_path, procs=2)
             store.set_meta("bench_indexed", str(store.count()))
             print(f"index: {stats['documents']} documents in {time.monotonic() - started:.1f} s", flush=True)

@@ -180,6 +180,18 @@ class Store:
         for row in rows:
             yield _row_to_resource(row)
 
+    def present_ids(self, ids: Iterable[str]) -> set[str]:
+        """Those of these ids that are resources of the store."""
+        ids = list(ids)
+        found = set()
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ", ".join("?" * len(chunk))
+            found.update(
+                r[0] for r in self.conn.execute(f"SELECT id FROM resources WHERE id IN ({marks})", chunk)
+            )
+        return found
+
     def count(self) -> int:
         """The number of resources."""
         return self.conn.execute("SELECT count(*) FROM resources").fetchone()[0]
@@ -243,6 +255,31 @@ class Store:
             cur = self.conn.execute("DELETE FROM resources WHERE id = ?", (rid,))
             if cur.rowcount == 0:
                 raise NotFound(rid)
+
+    # -- the change log (migration 0006) -------------------------------------
+
+    def last_change(self) -> int:
+        """The number of the latest change to what the index shows (0 when none yet)."""
+        row = self.conn.execute("SELECT seq FROM changes ORDER BY seq DESC LIMIT 1").fetchone()
+        return row[0] if row else 0
+
+    def changed_ids(self, after: int, upto: int | None = None) -> list[str]:
+        """The resources changed after change number `after` (up to `upto` included), oldest first."""
+        upto = self.last_change() if upto is None else upto
+        rows = self.conn.execute(
+            "SELECT resource_id, max(seq) AS last FROM changes WHERE seq > ? AND seq <= ? "
+            "GROUP BY resource_id ORDER BY last",
+            (after, upto),
+        )
+        return [row[0] for row in rows]
+
+    def changes_since(self, after: int, limit: int = 1000) -> list[dict]:
+        """The change log after number `after`: {seq, at, resource_id, kind}, oldest first."""
+        rows = self.conn.execute(
+            "SELECT seq, at, resource_id, kind FROM changes WHERE seq > ? ORDER BY seq LIMIT ?",
+            (after, limit),
+        )
+        return [dict(row) for row in rows]
 
     # -- meta ----------------------------------------------------------------
 

@@ -1,29 +1,27 @@
-"""Building the index: full rebuilds swapped in atomically, and in-place updates of some resources.
+"""Building the index: full rebuilds swapped in atomically, and catching up with the store's change log.
 
-Layout of `index_path`: numbered generations `gen-000001/`, `gen-000002/`… (each a Whoosh
-index) and a `CURRENT` file naming the live one. A rebuild writes a new generation beside
-the live one, then replaces `CURRENT` with os.replace (atomic): readers see the old index
-or the new one, never a half-written one; a crash leaves the old one live. The previous
-generation is kept (searchers opened on it keep working); older ones are removed.
+The index is derived from the store. Every change to what it shows is numbered in the
+store's change log (migration 0006, written by triggers in the same transaction as the
+change); each generation records the last number it holds (index/generations.py).
+`catch_up()` applies whatever the log holds beyond that number, so a process killed
+between its store commit and its index update loses nothing: the next process that opens
+the index (a page of the site, a command, the nightly job) applies it.
 
-Theme suggestion runs first (`catalogue.suggest.apply`), so the index carries the
-suggested themes of resources that no person gave themes to.
+A rebuild writes a new generation beside the live one while holding `rebuild.lock` (an OS
+lock: a killed rebuild releases it), notes the change number it started from, swaps
+`CURRENT` atomically, then catches the new generation up with everything changed while it
+was written. A killed rebuild leaves the live generation untouched; its half-written
+folder is discarded by the next rebuild (or `catalogue doctor --fix`).
 
-An `update()` that runs while a rebuild is writing goes to the live generation (readers
-see it at once) and is noted in `PENDING`; the rebuild replays the noted resources on the
-new generation right after swapping it in, so no change made during a rebuild is lost. The
-`REBUILDING` marker (the rebuilding process's id) tells update() a rebuild is running; a
-marker left by a process that died is ignored. A lock file orders the two. A second rebuild
-while one runs is refused (IndexBuildError) rather than racing it for the next generation.
+The index never writes to the store: suggested themes are a follow-up of a change,
+subscribed at the composition root before the index update (catalogue/changes.py).
 """
 
-import fcntl
 import logging
-import os
 import shutil
 import time
 from collections.abc import Callable, Iterable
-from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 from whoosh import index as whoosh_index
@@ -31,84 +29,54 @@ from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 from whoosh.index import LockError
 from whoosh.util.numeric import byte_to_length
 
-from catalogue import suggest
 from catalogue.documents import iter_documents
-from catalogue.errors import CatalogueError, NotFound
 from index.analysis import clear_caches
+from index.generations import (
+    CURRENT,
+    LEGACY_FILES,
+    PREFIX,
+    REBUILD_LOCK,
+    UPDATE_LOCK,
+    IndexBuildError,
+    IndexMissing,
+    LockBusy,
+    applied_change,
+    current_generation,
+    generation_name,
+    held,
+    index_exists,
+    numbers,
+    open_current,
+    orphans,
+    point_to,
+    record_applied,
+)
 from index.schema import build_schema, document_fields
+
+__all__ = [
+    "CURRENT",
+    "PREFIX",
+    "CatchUp",
+    "IndexBuildError",
+    "IndexMissing",
+    "catch_up",
+    "current_generation",
+    "index_exists",
+    "open_current",
+    "rebuild",
+    "update",
+]
 
 log = logging.getLogger(__name__)
 
-CURRENT = "CURRENT"
-PREFIX = "gen-"
-REBUILDING = "REBUILDING"  # a rebuild is writing a new generation: the id of its process
-PENDING = "PENDING"  # resources updated meanwhile, one id per line, replayed after the swap
-BUILD_LOCK = "build.lock"
-# Memory of the writer's buffer: faster builds, bounded RSS (see WHOOSH-NOTES).
+# Memory of the writer's buffer: faster builds, bounded RSS (see docs/ARCHITECTURE.md).
 WRITER_LIMIT_MB = 256
 # Segments are written as separate files (compound=False): Whoosh reads a compound segment
 # by copying each of its parts into memory (measured: 0.9 GB of a 100,000-resource index).
-# How long an update waits for another writer (a rebuild never locks the live generation).
+# How long a command waits for another process applying changes before leaving its own to it.
 WRITER_TIMEOUT = 60.0
-
-
-class IndexMissing(CatalogueError):
-    """There is no index yet: run `catalogue reindex`."""
-
-    def __init__(self, index_path):
-        self.index_path = str(index_path)
-        super().__init__(f"no search index in {index_path}: run `catalogue reindex` to build it")
-
-
-class IndexBuildError(CatalogueError):
-    """The index could not be built or updated."""
-
-
-def current_generation(index_path: str | Path) -> Path | None:
-    """The folder of the live generation, or None if no index was built."""
-    index_path = Path(index_path)
-    try:
-        name = (index_path / CURRENT).read_text(encoding="utf-8").strip()
-    except FileNotFoundError:
-        return None
-    folder = index_path / name
-    return folder if name.startswith(PREFIX) and folder.is_dir() else None
-
-
-def index_exists(index_path: str | Path) -> bool:
-    """True if a live index exists in this folder."""
-    return current_generation(index_path) is not None
-
-
-def open_current(index_path: str | Path):
-    """The live Whoosh index; IndexMissing if none."""
-    folder = current_generation(index_path)
-    if folder is None or not whoosh_index.exists_in(str(folder)):
-        raise IndexMissing(index_path)
-    return whoosh_index.open_dir(str(folder))
-
-
-def _generations(index_path: Path) -> list[int]:
-    numbers = []
-    for entry in index_path.glob(PREFIX + "*"):
-        suffix = entry.name[len(PREFIX) :]
-        if suffix.isdigit():
-            numbers.append(int(suffix))
-    return sorted(numbers)
-
-
-def _point_to(index_path: Path, name: str) -> None:
-    tmp = index_path / (CURRENT + ".tmp")
-    with open(tmp, "w", encoding="utf-8") as f:
-        f.write(name + "\n")
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, index_path / CURRENT)
-    fd = os.open(index_path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+# Resources read from the store at a time: the whole catalogue never sits in memory.
+BATCH = 500
 
 
 class PreloadedLengths:
@@ -150,62 +118,25 @@ def _preload_lengths(writer) -> None:
     writer.per_document_reader = lambda: PreloadedLengths(per_document_reader())
 
 
-@contextmanager
-def _build_lock(index_path: Path):
-    """Hold the folder's build lock (orders the marker, the pending list and the swap)."""
-    fd = os.open(index_path / BUILD_LOCK, os.O_RDWR | os.O_CREAT, 0o644)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        yield
-    finally:
-        os.close(fd)  # releases the lock
-
-
-def _rebuild_running(index_path: Path) -> bool:
-    """True if a live process is rebuilding this index (call with the build lock held)."""
-    try:
-        pid = int((index_path / REBUILDING).read_text().strip() or 0)
-    except (FileNotFoundError, ValueError):
-        return False
-    if pid == os.getpid():
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False  # left by a rebuild that died
-    except PermissionError:
-        pass  # alive, under another user
-    return True
-
-
-def _note_pending(index_path: Path, ids: list[str]) -> None:
-    """Note these resources for the rebuild in progress, if any (see the module docstring)."""
-    if not index_path.is_dir():
-        return
-    with _build_lock(index_path):
-        if _rebuild_running(index_path):
-            with open(index_path / PENDING, "a", encoding="utf-8") as f:
-                f.write("".join(rid + "\n" for rid in ids))
-
-
-def _take_pending(index_path: Path) -> list[str]:
-    """The resources noted during the rebuild, forgotten once read (call with the build lock held)."""
-    try:
-        text = (index_path / PENDING).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return []
-    (index_path / PENDING).unlink()
-    return list(dict.fromkeys(line for line in text.splitlines() if line))
-
-
-# Resources read from the store at a time: the whole catalogue never sits in memory.
-BATCH = 500
-
-
 def _all_documents(store):
     ids = store.ids()
     for start in range(0, len(ids), BATCH):
         yield from iter_documents(store, ids[start : start + BATCH])
+
+
+def discard_orphans(index_path: Path) -> list[str]:
+    """Remove generations neither live nor previous (a killed rebuild's half, old ones) and old marker files.
+
+    Only while holding the rebuild lock: then no rebuild is writing any of them.
+    """
+    removed = orphans(index_path)
+    for name in removed:
+        shutil.rmtree(index_path / name, ignore_errors=True)
+    for name in LEGACY_FILES:
+        (index_path / name).unlink(missing_ok=True)
+    if removed:
+        log.info("discarded generations %s", ", ".join(removed))
+    return removed
 
 
 def rebuild(
@@ -213,7 +144,6 @@ def rebuild(
     index_path: str | Path,
     *,
     progress: Callable[[int, int], None] | None = None,
-    suggest_themes: bool = True,
     procs: int = 1,
     merge: bool = True,
 ) -> dict:
@@ -224,51 +154,41 @@ def rebuild(
     started = time.monotonic()
     index_path = Path(index_path)
     index_path.mkdir(parents=True, exist_ok=True)
-    with _build_lock(index_path):
-        if _rebuild_running(index_path):
-            other = (index_path / REBUILDING).read_text().strip()
-            raise IndexBuildError(
-                f"the index in {index_path} is already being rebuilt (process {other}): "
-                "try again when that rebuild has ended"
-            )
-        (index_path / REBUILDING).write_text(str(os.getpid()), encoding="utf-8")
-        (index_path / PENDING).unlink(missing_ok=True)
-    folder = None
     try:
-        suggested = suggest.apply(store) if suggest_themes else 0
-        number = (_generations(index_path) or [0])[-1] + 1
-        name = f"{PREFIX}{number:06d}"
-        folder = index_path / name
+        with held(index_path / REBUILD_LOCK):
+            return _rebuild(store, index_path, progress, procs, merge, started)
+    except LockBusy:
+        raise IndexBuildError(
+            f"the index in {index_path} is already being rebuilt: try again when that rebuild has ended"
+        ) from None
+
+
+def _rebuild(store, index_path: Path, progress, procs: int, merge: bool, started: float) -> dict:
+    discard_orphans(index_path)
+    since = store.last_change()  # what the new generation will hold at least
+    name = generation_name((numbers(index_path) or [0])[-1] + 1)
+    folder = index_path / name
+    try:
         folder.mkdir()
         count, segments = _write_generation(store, folder, procs, merge, progress)
+        record_applied(folder, since)
     except BaseException:
-        clear_caches()
-        if folder is not None:
-            shutil.rmtree(folder, ignore_errors=True)
-        with _build_lock(index_path):
-            # The live generation kept every update: nothing to replay.
-            (index_path / REBUILDING).unlink(missing_ok=True)
-            _take_pending(index_path)
+        shutil.rmtree(folder, ignore_errors=True)
         raise
-    clear_caches()
-    with _build_lock(index_path):
-        _point_to(index_path, name)
-        (index_path / REBUILDING).unlink(missing_ok=True)
-        pending = _take_pending(index_path)
-    if pending:
-        # Changed while the new generation was written: they may be in it as they were before.
-        update(store, index_path, pending)
-    for old in _generations(index_path)[:-2]:
-        shutil.rmtree(index_path / f"{PREFIX}{old:06d}", ignore_errors=True)
+    finally:
+        clear_caches()
+    point_to(index_path, name)
+    # Changes made while the generation was written went to the old one: apply them here too.
+    caught = catch_up(store, index_path)
+    discard_orphans(index_path)
     size = sum(f.stat().st_size for f in folder.iterdir() if f.is_file())
     stats = {
         "documents": count,
         "seconds": round(time.monotonic() - started, 3),
         "generation": name,
         "bytes": size,
-        "suggested": suggested,
         "segments": segments,
-        "replayed": len(pending),
+        "replayed": caught.resources,
     }
     log.info("index rebuilt: %s", stats)
     return stats
@@ -304,39 +224,96 @@ def _write_generation(store, folder: Path, procs: int, merge: bool, progress) ->
     return count, segments
 
 
-def update(store, index_path: str | Path, ids: Iterable[str]) -> None:
-    """Update these resources in the live index, or delete those no longer in the store."""
-    ids = list(dict.fromkeys(ids))
+@dataclass
+class CatchUp:
+    """What a catch-up did: resources reindexed, the change number the live index now holds, and
+    whether it left the rest to another process that was writing (`waiting`)."""
+
+    resources: int = 0
+    applied: int = 0
+    waiting: bool = False
+
+
+def catch_up(
+    store, index_path: str | Path, *, timeout: float = WRITER_TIMEOUT, ids: Iterable[str] = ()
+) -> CatchUp:
+    """Apply to the live index every change of the store's change log it does not hold yet.
+
+    IndexMissing if there is no index. When another process is applying changes for more
+    than `timeout` seconds, return with `waiting` set: that process applies ours after its
+    own (it looks at the change log again once it has let go of the lock).
+    `ids` are reindexed as well, changed or not (a repair).
+    """
+    index_path = Path(index_path)
+    forced = list(dict.fromkeys(ids))
+    done = CatchUp(applied=applied_change(current_generation(index_path)))
+    if not forced and store.last_change() <= done.applied and index_exists(index_path):
+        return done  # the usual case, without taking the lock
+    while True:
+        if current_generation(index_path) is None:
+            raise IndexMissing(index_path)
+        try:
+            with held(index_path / UPDATE_LOCK, timeout=timeout):
+                _apply_pending(store, index_path, forced, done)
+                forced = []
+        except LockBusy:
+            done.waiting = True
+            log.info("index busy in another process: it will apply changes up to %d", store.last_change())
+            return done
+        # Changes committed while we held the lock, by a process that then found it taken, are ours.
+        done.applied = applied_change(current_generation(index_path))
+        if store.last_change() <= done.applied:
+            return done
+
+
+def _apply_pending(store, index_path: Path, forced: list[str], done: CatchUp) -> None:
+    """Under the update lock: bring the live generation up to the store's latest change."""
+    while True:
+        folder = current_generation(index_path)
+        if folder is None:
+            raise IndexMissing(index_path)
+        applied = applied_change(folder)
+        last = store.last_change()
+        ids = list(dict.fromkeys([*forced, *store.changed_ids(applied, last)])) if last > applied else forced
+        if not ids and last <= applied:
+            return
+        _write_resources(store, folder, ids)
+        record_applied(folder, max(last, applied))
+        done.resources += len(ids)
+        done.applied = max(last, applied)
+        forced = []
+        log.info("index caught up to change %d: %d resources", last, len(ids))
+
+
+def _write_resources(store, folder: Path, ids: list[str]) -> None:
+    """Reindex these resources in one generation (deleting those no longer in the store); one commit."""
     if not ids:
         return
-    present = []
-    for rid in ids:
-        try:
-            store.get(rid)
-        except NotFound:
-            continue
-        present.append(rid)
-    if present:
-        suggest.apply(store, present)
-    _note_pending(Path(index_path), ids)
-    ix = open_current(index_path)
+    ix = whoosh_index.open_dir(str(folder))
     try:
         try:
             writer = ix.writer(timeout=WRITER_TIMEOUT, delay=0.1, compound=False)
         except LockError as exc:
-            raise IndexBuildError(
-                f"the index in {index_path} stayed locked by another writer for {WRITER_TIMEOUT:.0f} s; "
-                f"resources not reindexed: {', '.join(ids)}"
-            ) from exc
+            raise IndexBuildError(f"the index in {folder} stayed locked by another writer") from exc
         try:
-            for rid in set(ids) - set(present):
-                writer.delete_by_term("id", rid)
-            for doc in iter_documents(store, present):
-                writer.update_document(**document_fields(doc, store.vocabularies))
+            for start in range(0, len(ids), BATCH):
+                chunk = ids[start : start + BATCH]
+                present = store.present_ids(chunk)
+                for rid in chunk:
+                    if rid not in present:
+                        writer.delete_by_term("id", rid)
+                for doc in iter_documents(store, [rid for rid in chunk if rid in present]):
+                    writer.update_document(**document_fields(doc, store.vocabularies))
         except BaseException:
             writer.cancel()
             raise
         writer.commit()
     finally:
         ix.close()
-    log.info("index updated: %d resources, %d removed", len(present), len(ids) - len(present))
+
+
+def update(
+    store, index_path: str | Path, ids: Iterable[str] = (), *, timeout: float = WRITER_TIMEOUT
+) -> CatchUp:
+    """Reindex these resources and catch up with the change log (see catch_up)."""
+    return catch_up(store, index_path, timeout=timeout, ids=ids)

@@ -2,8 +2,9 @@
 
 import threading
 
-from flask import Flask, current_app, g
+from flask import Flask, current_app, flash, g
 
+from catalogue.changes import Changes
 from catalogue.store import Store
 from catalogue.vocabularies import Vocabularies, load_vocabularies
 from web.searchcache import CachedSearcher
@@ -57,11 +58,42 @@ def get_searcher() -> CachedSearcher:
 
 
 def get_services():
-    """What the composition root injected (crawl_now, import_page…), or None."""
+    """What the composition root injected (crawl_now, import_page, follow_ups…), or None."""
     return current_app.extensions.get("catalogue.services")
+
+
+def service(name: str):
+    """One injected service (crawl_now, import_page, follow_ups…), or None when the site runs without it."""
+    services = get_services()
+    if services is None:
+        return None
+    if isinstance(services, dict):
+        return services.get(name)
+    return getattr(services, name, None)
+
+
+def get_changes() -> Changes:
+    """The actions of this request's store, with the follow-ups the composition root subscribed."""
+    if "changes" not in g:
+        g.changes = Changes(get_store(), service("follow_ups") or ())
+    return g.changes
+
+
+def keep_index_current() -> None:
+    """Before serving: let the composition root apply changes the index does not hold yet."""
+    catch_up = service("keep_index_current")
+    if catch_up is not None:
+        catch_up()
+
+
+def flash_notes(changes: Changes) -> None:
+    """Tell the person what the follow-ups of their change said (the search lags a moment…)."""
+    for note in changes.notes:
+        flash(note[:1].upper() + note[1:] + ".", "info")
 
 
 def init_app(app: Flask) -> None:
     """Register the store teardown and the searcher lock (the staff pages provide `staff_home_url`)."""
     app.extensions[_LOCK] = threading.Lock()
+    app.before_request(keep_index_current)
     app.teardown_appcontext(close_store)

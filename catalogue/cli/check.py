@@ -9,9 +9,10 @@ from pathlib import Path
 
 import click
 
-from catalogue import audit, linkhealth
+from catalogue import linkhealth
 from catalogue.cli import Context, fail, pass_context
 from catalogue.cli.boundary import check_output_path
+from catalogue.cli.wiring import catch_up_index, command_actor, open_changes
 from catalogue.errors import CatalogueError
 from catalogue.store import Store
 
@@ -46,39 +47,17 @@ def _progress(done: int, total: int, host: str, failures: int) -> None:
     click.echo(f"\r\033[K{done}/{total} vérifiés · {host} · {failures} en échec", err=True, nl=False)
 
 
-def _reindex(settings, store, ids: list[str]) -> None:
-    if not ids:
-        return
-    from index.build import index_exists, update
-
-    if index_exists(settings.index_path):
-        update(store, settings.index_path, ids)
-
-
-def _apply_moved(ctx: Context, store) -> list[str]:
-    """Accept every proposed new address; returns the ids to reindex (old and new)."""
-    touched = []
-    actor = os.environ.get("USER") or "cli"
-    for item in linkhealth.moved(store):
+def _apply_moved(ctx: Context, changes) -> None:
+    """Accept every proposed new address (each its own audited action)."""
+    actor = command_actor("--apply-moved")
+    for item in linkhealth.moved(changes.store):
         try:
-            with store.transaction():
-                result = linkhealth.apply_moved(store, item["resource_id"], actor)
-                audit.record(
-                    store,
-                    actor,
-                    "link.accept_moved",
-                    result["id"],
-                    before={"url": result["old_url"], "id": result["old_id"]},
-                    after={"url": result["url"], "id": result["id"]},
-                    detail="catalogue check --apply-moved",
-                )
+            result = changes.accept_moved(actor, item["resource_id"])
         except CatalogueError as exc:
             click.echo(f"catalogue: warning: {exc}", err=True)
             continue
-        touched += [result["old_id"], result["id"]]
         if not ctx.quiet:
             click.echo(f"Adresse mise à jour : {result['old_url']} → {result['url']}")
-    return touched
 
 
 def register(group) -> None:
@@ -122,6 +101,8 @@ def register(group) -> None:
         if report_file:
             check_output_path(report_file, "--report")  # before the whole check runs, not after
         with run_lock(settings.data_path), Store.open(settings) as store:
+            catch_up_index(store, settings)
+            changes = open_changes(store, settings)
             run = None
             if ids or check_all:
                 if ids:
@@ -134,9 +115,9 @@ def register(group) -> None:
                     fail(f"the link check could not run: {exc}")
                 if progress:
                     click.echo("", err=True)
-                _reindex(settings, store, run.changed_ids)
+                changes.record_check(command_actor(*ids) if ids else command_actor("--all"), run)
             if apply_moved:
-                _reindex(settings, store, _apply_moved(ctx, store))
+                _apply_moved(ctx, changes)
         if run is None:
             return
         report = build(run)

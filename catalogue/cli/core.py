@@ -9,8 +9,9 @@ import click
 
 from catalogue.cli import Context, fail, pass_context
 from catalogue.cli.boundary import check_output_path
+from catalogue.cli.wiring import catch_up_index, command_actor, open_changes, rebuild_index
 from catalogue.errors import NotFound
-from catalogue.io import FORMATS, detect_format, export_resources, import_resources
+from catalogue.io import FORMATS, detect_format, export_resources, read_resources
 from catalogue.store import Store
 from catalogue.vocabularies import KINDS, load_vocabularies
 
@@ -18,14 +19,16 @@ from catalogue.vocabularies import KINDS, load_vocabularies
 def ensure_initialised(ctx: Context) -> dict:
     """Load the seed catalogue into a new data directory and build a missing index. Idempotent."""
     from catalogue.seed import load_seed
-    from index.build import index_exists, rebuild
+    from index.build import index_exists
 
     report = {"seeded": None, "indexed": None}
     with Store.open(ctx.settings) as store:
         if store.get_meta("seed_loaded_at") is None and store.count() == 0:
             report["seeded"] = load_seed(store)
         if report["seeded"] or not index_exists(ctx.settings.index_path):
-            report["indexed"] = rebuild(store, ctx.settings.index_path)
+            report["indexed"] = rebuild_index(store, ctx.settings)
+        else:
+            catch_up_index(store, ctx.settings)
     return report
 
 
@@ -72,14 +75,9 @@ def register(group) -> None:
                 fail(f"cannot read {file}: {exc}")
         fmt = fmt or detect_format(name, content[:200])
         with Store.open(ctx.settings) as store:
-            created, updated, changed = import_resources(store, io.StringIO(content), fmt, name)
-            if not no_index and (created or updated):
-                from index.build import index_exists, rebuild, update
-
-                if index_exists(ctx.settings.index_path):
-                    update(store, ctx.settings.index_path, changed)
-                else:
-                    rebuild(store, ctx.settings.index_path)
+            resources = read_resources(io.StringIO(content), fmt, store.vocabularies, name)
+            changes = open_changes(store, ctx.settings, index=not no_index)
+            created, updated, _ids = changes.import_batch(command_actor(name), resources, name)
         if not ctx.quiet:
             click.echo(f"{name} : {created} ressources ajoutées, {updated} mises à jour.")
 

@@ -5,6 +5,7 @@ import sys
 import click
 
 from catalogue.cli import Context, fail, pass_context
+from catalogue.cli.wiring import catch_up_index, command_actor, open_changes
 from catalogue.extractions import get_extraction
 from catalogue.models import Resource, check_url
 from catalogue.store import Store
@@ -39,25 +40,15 @@ def _progress_printer(ctx: Context):
     return show
 
 
-def _reindex(ctx: Context, store, ids) -> None:
-    if not ids:
-        return
-    from index.build import index_exists, rebuild, update
-
-    if index_exists(ctx.settings.index_path):
-        update(store, ctx.settings.index_path, ids)
-    else:
-        rebuild(store, ctx.settings.index_path)
-
-
-def _run_crawl(ctx: Context, store, ids=None, all_resources=False, stale=None, no_index=False):
-    """Crawl, print the summary, reindex what changed; returns the summary. Ctrl-C keeps what is done."""
+def _run_crawl(ctx: Context, changes, ids=None, all_resources=False, stale=None, audited=True):
+    """Crawl, print the summary, announce what changed (with an audit entry unless part of a larger
+    action); returns the summary. Ctrl-C keeps what is done."""
     from crawler.crawl import crawl
 
     show = _progress_printer(ctx)
     try:
         summary = crawl(
-            store, ctx.settings, ids, all_resources=all_resources, stale_days=stale, progress=show
+            changes.store, ctx.settings, ids, all_resources=all_resources, stale_days=stale, progress=show
         )
     except KeyboardInterrupt:
         if show:
@@ -65,8 +56,10 @@ def _run_crawl(ctx: Context, store, ids=None, all_resources=False, stale=None, n
         fail("crawl interrompu : ce qui est fait est enregistré ; relancez `catalogue crawl` pour continuer.")
     if show:
         click.echo("", err=True)
-    if not no_index:
-        _reindex(ctx, store, summary.changed_ids)
+    if audited:
+        changes.record_crawl(command_actor(*(ids or [])), list(ids or []), summary)
+    else:
+        changes.announce(summary.changed_ids)
     if not ctx.quiet:
         reprise = " (reprise d'un crawl interrompu)" if summary.resumed else ""
         click.echo(f"{summary.total} ressources explorées{reprise}, {len(summary.changed_ids)} à réindexer.")
@@ -105,7 +98,10 @@ def register(group) -> None:
         resources never fetched. Exit 0 if every resource answered, 1 if some failed.
         """
         with Store.open(ctx.settings) as store:
-            summary = _run_crawl(ctx, store, list(ids), all_resources, stale, no_index)
+            if not no_index:
+                catch_up_index(store, ctx.settings)
+            changes = open_changes(store, ctx.settings, index=not no_index)
+            summary = _run_crawl(ctx, changes, list(ids), all_resources, stale)
         sys.exit(1 if summary.failures else 0)
 
     @group.command("add")
@@ -123,11 +119,11 @@ def register(group) -> None:
             if store.find_by_url(url) is not None:
                 fail(f"{url} est déjà au catalogue (id {store.find_by_url(url).id})")
             resource = Resource(url=url, title=title or url, themes=list(themes), level=level, type=type_)
-            resource, _ = store.upsert(resource)
-            summary = _run_crawl(ctx, store, [resource.id], no_index=True)
-            _fill_placeholder_titles(store, [resource.id])
-            if not no_index:
-                _reindex(ctx, store, [resource.id])
+            changes = open_changes(store, ctx.settings, index=not no_index)
+            with changes.batch():  # one announcement: the resource as added and crawled
+                resource = changes.create(command_actor(url), resource)
+                summary = _run_crawl(ctx, changes, [resource.id], audited=False)
+                _fill_placeholder_titles(store, [resource.id])
             if not ctx.quiet:
                 click.echo(f"Ajoutée : {resource.id} {store.get(resource.id).title}")
         sys.exit(1 if summary.failures else 0)
@@ -148,7 +144,7 @@ def register(group) -> None:
                 store.vocabularies.levels.check(level, "level")
         with Store.open(ctx.settings) as store:
             with Fetcher(ctx.settings) as fetcher:
-                outcome = import_page(store, fetcher, url, level=level, dry_run=dry_run)
+                outcome = import_page(store, fetcher, url, level=level, dry_run=True)
             if not ctx.quiet:
                 verb = "seraient ajoutées" if dry_run else "ajoutées"
                 click.echo(
@@ -161,12 +157,13 @@ def register(group) -> None:
                     click.echo(f"  = [{r.level or '-'}] {r.title[:80]} <{r.url}>")
                 for s in outcome.page.skipped:
                     click.echo(f"  - ignoré ({s.reason}) : {s.text[:50]} <{s.href}>")
-            if dry_run or no_crawl or not outcome.created:
-                if not dry_run and outcome.created:
-                    _reindex(ctx, store, [r.id for r in outcome.created])
+            if dry_run:
                 return
-            ids = [r.id for r in outcome.created]
-            summary = _run_crawl(ctx, store, ids, no_index=True)
-            _fill_placeholder_titles(store, ids)
-            _reindex(ctx, store, ids)  # new resources go into the index even when their fetch failed
+            changes = open_changes(store, ctx.settings)
+            with changes.batch():  # one announcement: the new resources as added and crawled
+                ids = changes.import_page(command_actor(url), url, level, outcome.created)
+                if no_crawl or not ids:
+                    return
+                summary = _run_crawl(ctx, changes, ids, audited=False)
+                _fill_placeholder_titles(store, ids)
         sys.exit(1 if summary.failures else 0)

@@ -5,6 +5,7 @@ import json
 import click
 
 from catalogue.cli import Context, fail, pass_context
+from catalogue.cli.wiring import catch_up_index, rebuild_index
 from catalogue.store import Store
 from catalogue.vocabularies import load_vocabularies
 
@@ -111,6 +112,7 @@ def register(group) -> None:
         as_json,
     ):
         """Search the catalogue: ranked results and facet counts."""
+        from index.build import index_exists
         from index.query import SearchQuery, results_to_json
         from index.search import Searcher
 
@@ -127,6 +129,9 @@ def register(group) -> None:
         }
         _check_values(vocabularies, filters)
         sq = SearchQuery(q=" ".join(query), filters=filters, sort=sort, page=page, per_page=per_page)
+        if index_exists(settings.index_path):
+            with Store.open(settings) as store:
+                catch_up_index(store, settings)
         searcher = Searcher(settings.index_path, vocabularies)
         try:
             results = searcher.search(sq)
@@ -147,9 +152,9 @@ def register(group) -> None:
     )
     @pass_context
     def reindex_command(ctx: Context, procs):
-        """Rebuild the whole search index (and the suggested themes); the live index is swapped atomically."""
-        from index.build import rebuild
+        """Rebuild the whole search index (and the suggested themes); the live index is swapped atomically.
 
+        Needed only after a change of the index's schema: every other change reaches the index by itself."""
         with Store.open(ctx.settings) as store:
             if ctx.interactive:
                 # On stderr, like every progress display: stdout may be a file or a pipe.
@@ -163,9 +168,9 @@ def register(group) -> None:
                         bar.update(done - state["done"])
                         state["done"] = done
 
-                    stats = rebuild(store, ctx.settings.index_path, progress=progress, procs=procs)
+                    stats = rebuild_index(store, ctx.settings, progress=progress, procs=procs)
             else:
-                stats = rebuild(store, ctx.settings.index_path, procs=procs)
+                stats = rebuild_index(store, ctx.settings, procs=procs)
         if not ctx.quiet:
             click.echo(
                 f"Index reconstruit : {stats['documents']} ressources en {stats['seconds']:.1f} s "

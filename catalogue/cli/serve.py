@@ -10,10 +10,13 @@ import logging
 import os
 import signal
 import socket
+import threading
+import time
 
 import click
 
 from catalogue.cli import Context, pass_context
+from catalogue.cli.wiring import catch_up_index, follow_ups
 from catalogue.errors import CatalogueError
 from catalogue.store import Store
 
@@ -25,51 +28,62 @@ class AddressUnavailable(CatalogueError):
 
 
 class SiteServices:
-    """What the staff pages may ask of the crawler, as plain callables; the index is kept up to date."""
+    """What the site may ask of the rest of the program, as plain callables: the crawler's services,
+    the follow-ups of every change (suggested themes, then the index), and keeping the index current."""
+
+    # How often a process of the site looks at the change log before serving (seconds).
+    CATCH_UP_EVERY = 1.0
+    # How long a staff change waits for another process writing the index before it is queued.
+    WRITER_WAIT = 2.0
 
     def __init__(self, settings):
         self.settings = settings
+        self.follow_ups = follow_ups(settings, timeout=self.WRITER_WAIT, build_missing=False)
+        self._local = threading.local()
+        self._next_catch_up = 0.0
+        self._lock = threading.Lock()
 
-    def _reindex(self, store, ids) -> None:
-        from index.build import index_exists, rebuild, update
+    def _store(self) -> Store:
+        store = getattr(self._local, "store", None)
+        if store is None:
+            store = self._local.store = Store.open(self.settings)
+        return store
 
-        if not ids:
-            return
-        if index_exists(self.settings.index_path):
-            update(store, self.settings.index_path, ids)
-        else:
-            rebuild(store, self.settings.index_path)
+    def keep_index_current(self) -> None:
+        """Apply what the store changed and the index does not hold yet (at most once a second a process)."""
+        now = time.monotonic()
+        with self._lock:
+            if now < self._next_catch_up:
+                return
+            self._next_catch_up = now + self.CATCH_UP_EVERY
+        catch_up_index(self._store(), self.settings, timeout=0)
 
     def crawl_now(self, ids: list[str]):
-        """Crawl these resources now and reindex them; returns the crawler's summary."""
+        """Crawl these resources now; returns the crawler's summary (the caller records it as a change)."""
         from crawler import crawl
 
         with Store.open(self.settings) as store:
-            summary = crawl.crawl(store, self.settings, ids=list(ids))
-            self._reindex(store, list(ids))
-        return summary
+            return crawl.crawl(store, self.settings, ids=list(ids))
 
     def import_page(self, url: str, level: str | None = None, dry_run: bool = True):
-        """Read a page and add the resources it links to (nothing written with dry_run); returns the outcome."""
+        """Read a page and find the resources it links to; nothing written (the caller records the import)."""
         from crawler.fetch import Fetcher
         from crawler.import_page import import_page
 
         fetcher = Fetcher(self.settings)
         try:
             with Store.open(self.settings) as store:
-                outcome = import_page(store, fetcher, url, level=level, dry_run=dry_run)
-                if not dry_run:
-                    self._reindex(store, [r.id for r in outcome.created])
+                return import_page(store, fetcher, url, level=level, dry_run=True)
         finally:
             fetcher.close()
-        return outcome
 
 
-def build_app(settings):
-    """The site of these settings, with the crawler services wired in."""
+def build_app(settings, config: dict | None = None):
+    """The site of these settings (and Flask `config`), with the crawler services and the change
+    follow-ups wired in."""
     from web import create_app
 
-    return create_app({"SETTINGS": settings}, services=SiteServices(settings))
+    return create_app({**(config or {}), "SETTINGS": settings}, services=SiteServices(settings))
 
 
 def _listening_socket(host: str, port: int, reuse_port: bool) -> socket.socket:

@@ -2,6 +2,7 @@
 
 import pytest
 
+from catalogue import suggest
 from catalogue.models import Resource
 from index.build import rebuild
 from index.search import Searcher
@@ -84,6 +85,7 @@ def sample_resources() -> list[Resource]:
 def indexed(store, settings):
     """A store with the sample resources, and its built index (path)."""
     store.upsert_many(sample_resources())
+    suggest.apply(store)  # as the composition root does before a rebuild
     rebuild(store, settings.index_path)
     return store, settings.index_path
 

@@ -2,6 +2,7 @@
 
 import subprocess
 import sys
+from contextlib import contextmanager
 
 import pytest
 
@@ -9,6 +10,10 @@ from catalogue.models import Resource
 from index import build
 from index.query import SearchQuery
 from index.search import Searcher
+
+
+def generations(path) -> list[str]:
+    return sorted(p.name for p in path.iterdir() if p.name.startswith(build.PREFIX))
 
 
 def urls(searcher, q=""):
@@ -20,7 +25,7 @@ def test_rebuild_writes_a_new_generation_and_keeps_only_the_previous_one(indexed
     build.rebuild(store, path)
     stats = build.rebuild(store, path)
     assert stats["documents"] == 6 and stats["generation"] == "gen-000003"
-    assert sorted(p.name for p in path.iterdir()) == ["CURRENT", "build.lock", "gen-000002", "gen-000003"]
+    assert generations(path) == ["gen-000002", "gen-000003"]
 
 
 def test_a_crash_during_rebuild_leaves_the_live_index_untouched(indexed, monkeypatch):
@@ -34,7 +39,7 @@ def test_a_crash_during_rebuild_leaves_the_live_index_untouched(indexed, monkeyp
     with pytest.raises(RuntimeError):
         build.rebuild(store, path)
     assert build.current_generation(path) == before
-    assert sorted(p.name for p in path.iterdir()) == ["CURRENT", "build.lock", before.name]
+    assert generations(path) == [before.name]
     searcher = Searcher(path, store.vocabularies)
     assert searcher.search(SearchQuery(q="")).total == 6
     searcher.close()
@@ -124,45 +129,96 @@ def test_an_update_made_during_a_rebuild_is_in_the_new_generation(indexed, searc
     assert edited == ["gen-000001"]  # the update went to the generation live at the time
     assert stats["generation"] == "gen-000002" and stats["replayed"] == 1
     assert urls(searcher, "mentorat") == ["https://ex.fr/pre"]
-    assert not (path / build.PENDING).exists() and not (path / build.REBUILDING).exists()
 
 
-def test_a_marker_left_by_a_dead_rebuild_is_ignored(indexed, searcher):
+def test_a_change_nobody_reindexed_is_applied_by_the_next_catch_up(indexed, searcher):
+    """A process killed between its store commit and its index update: the change log keeps the change."""
     store, path = indexed
-    dead = subprocess.Popen([sys.executable, "-c", "pass"])
-    dead.wait()
-    (path / build.REBUILDING).write_text(str(dead.pid))
     resource = store.find_by_url("https://ex.fr/pre")
     store.update_fields(resource.id, description="Le mentorat des collégiens.")
-    build.update(store, path, [resource.id])
-    assert not (path / build.PENDING).exists()
+    store.delete(store.find_by_url("https://ex.fr/injep").id)
+    assert urls(searcher, "mentorat") == []
+    caught = build.catch_up(store, path)
+    assert (caught.resources, caught.applied, caught.waiting) == (2, store.last_change(), False)
     assert urls(searcher, "mentorat") == ["https://ex.fr/pre"]
+    assert "https://ex.fr/injep" not in urls(searcher)
+    assert build.catch_up(store, path).resources == 0  # nothing left
 
 
-def test_a_failed_rebuild_leaves_no_marker_and_nothing_to_replay(indexed):
+def test_a_failed_rebuild_keeps_the_updates_made_meanwhile_in_the_live_generation(indexed, searcher):
     store, path = indexed
     resource = store.find_by_url("https://ex.fr/pre")
 
     def update_then_fail(done, total):
-        build.update(store, path, [resource.id])  # noted while the rebuild runs
-        assert (path / build.PENDING).exists()
+        store.update_fields(resource.id, description="Le mentorat des collégiens.")
+        build.update(store, path)
         raise RuntimeError("disk full")
 
     with pytest.raises(RuntimeError):
         build.rebuild(store, path, progress=update_then_fail)
-    assert not (path / build.PENDING).exists() and not (path / build.REBUILDING).exists()
+    assert generations(path) == ["gen-000001"]
+    assert urls(searcher, "mentorat") == ["https://ex.fr/pre"]
+
+
+HOLD_LOCK = """
+import fcntl, sys, time
+f = open(sys.argv[1], "a")
+fcntl.flock(f, fcntl.LOCK_EX)
+print("held", flush=True)
+time.sleep(120)
+"""
+
+
+@contextmanager
+def lock_held_by_another_process(path):
+    """A real process holding an OS lock on `path`, killed (-9) when the block ends."""
+    with subprocess.Popen(
+        [sys.executable, "-c", HOLD_LOCK, str(path)], stdout=subprocess.PIPE, text=True
+    ) as other:
+        try:
+            assert other.stdout.readline() == "held\n"
+            yield other
+        finally:
+            other.kill()
 
 
 def test_a_second_rebuild_while_one_runs_is_refused_and_changes_nothing(indexed, searcher):
     store, path = indexed
-    other = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
-    try:
-        (path / build.REBUILDING).write_text(str(other.pid))
-        with pytest.raises(build.IndexBuildError, match=f"already being rebuilt \\(process {other.pid}\\)"):
+    with lock_held_by_another_process(path / "rebuild.lock"):
+        with pytest.raises(build.IndexBuildError, match="already being rebuilt"):
             build.rebuild(store, path)
-        assert (path / build.REBUILDING).read_text() == str(other.pid)  # still the other one's
-        assert sorted(p.name for p in path.iterdir()) == ["CURRENT", "REBUILDING", "build.lock", "gen-000001"]
-    finally:
-        other.kill()
-        other.wait()
-    assert build.rebuild(store, path)["generation"] == "gen-000002"  # its process is gone
+        assert generations(path) == ["gen-000001"]
+    assert build.rebuild(store, path)["generation"] == "gen-000002"  # its process is gone: so is its lock
+
+
+@pytest.mark.parametrize("marker", ["", "0", "1", "not a pid"])
+def test_marker_files_of_earlier_versions_never_block_a_rebuild(indexed, marker):
+    store, path = indexed
+    (path / "REBUILDING").write_text(marker)
+    (path / "PENDING").write_text("x\n" * 1000)
+    assert build.rebuild(store, path)["generation"] == "gen-000002"
+    assert not (path / "REBUILDING").exists() and not (path / "PENDING").exists()
+
+
+def test_a_killed_rebuilds_half_written_generation_is_discarded_and_the_live_one_kept(indexed, searcher):
+    store, path = indexed
+    build.rebuild(store, path)  # live gen-000002, previous gen-000001
+    half = path / "gen-000003"
+    half.mkdir()
+    (half / "_MAIN_1.toc").write_bytes(b"half")
+    stats = build.rebuild(store, path)
+    assert stats["generation"] == "gen-000003" and stats["documents"] == 6
+    assert generations(path) == ["gen-000002", "gen-000003"]  # the previous live one is kept
+    assert searcher.search(SearchQuery()).total == 6
+
+
+def test_a_change_while_another_process_writes_the_index_waits_for_it(indexed, searcher):
+    store, path = indexed
+    resource = store.find_by_url("https://ex.fr/pre")
+    with lock_held_by_another_process(path / "update.lock"):
+        store.update_fields(resource.id, description="Le mentorat des collégiens.")
+        caught = build.catch_up(store, path, timeout=0.2)
+        assert caught.waiting and caught.resources == 0
+        assert urls(searcher, "mentorat") == []
+    assert build.catch_up(store, path).resources == 1
+    assert urls(searcher, "mentorat") == ["https://ex.fr/pre"]

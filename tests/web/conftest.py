@@ -11,10 +11,11 @@ from pathlib import Path
 
 import pytest
 
+from catalogue import suggest
+from catalogue.cli.serve import build_app
 from catalogue.models import Resource
 from catalogue.settings import Settings
 from catalogue.store import Store
-from web import create_app
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -96,6 +97,7 @@ def build_data_dir(settings: Settings) -> None:
         if load_seed is not None:
             load_seed(store)
         store.upsert_many(test_resources())
+        suggest.apply(store)  # as the composition root does before a rebuild
         rebuild(store, settings.index_path)
 
 
@@ -130,8 +132,8 @@ def site_settings(site_template, tmp_path) -> Settings:
 
 @pytest.fixture
 def app(site_settings):
-    """The site on a copy of the test data directory."""
-    app = create_app({"TESTING": True, "SETTINGS": site_settings})
+    """The site on a copy of the test data directory, wired as `catalogue serve` wires it."""
+    app = build_app(site_settings, {"TESTING": True})
     yield app
     searcher = app.extensions.get("catalogue.searcher")
     if searcher is not None:

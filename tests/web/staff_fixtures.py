@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from catalogue import users
+from catalogue.cli.serve import SiteServices
 from catalogue.models import Resource
 from catalogue.settings import Settings
 from catalogue.store import Store
@@ -36,11 +37,20 @@ def staff_settings(tmp_path, **extra) -> Settings:
     return Settings({**values, **extra}, environ={})
 
 
+def wired(settings: Settings, services):
+    """The services of the site: the real ones (SiteServices) as given, else the real follow-ups of a
+    change plus the given crawler services (a dict; none by default)."""
+    if isinstance(services, SiteServices):
+        return services
+    real = SiteServices(settings)
+    return {"follow_ups": real.follow_ups, "keep_index_current": real.keep_index_current, **(services or {})}
+
+
 def make_app(settings: Settings, services=None, template: Path | None = None):
     """The real site on these settings, with one staff account and one resource (copied from template if given)."""
     if template is not None and not settings.data_path.exists():
         shutil.copytree(template, settings.data_path)
-        return create_app({"SETTINGS": settings, "TESTING": True}, services=services)
+        return create_app({"SETTINGS": settings, "TESTING": True}, services=wired(settings, services))
     with Store.open(settings) as store:
         if not users.user_exists(store, USER):
             users.create_user(store, USER, PASSWORD)
@@ -56,7 +66,7 @@ def make_app(settings: Settings, services=None, template: Path | None = None):
                 )
             )
         build.rebuild(store, settings.index_path)
-    return create_app({"SETTINGS": settings, "TESTING": True}, services=services)
+    return create_app({"SETTINGS": settings, "TESTING": True}, services=wired(settings, services))
 
 
 def csrf_of(client) -> str:

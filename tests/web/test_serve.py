@@ -10,6 +10,7 @@ import pytest
 import requests
 from click.testing import CliRunner
 
+from catalogue.changes import Changes
 from catalogue.cli import cli
 from catalogue.cli.serve import SiteServices, build_app
 from catalogue.store import Store
@@ -80,7 +81,7 @@ def test_serve_on_first_start_loads_the_seed_builds_the_index_and_serves(tmp_pat
         process.communicate(timeout=10)
 
 
-def test_import_page_service_previews_then_imports_and_indexes(server, settings):
+def test_import_page_service_previews_and_the_recorded_import_is_indexed(server, settings):
     from index.build import rebuild
 
     base = server.base_url
@@ -94,14 +95,18 @@ def test_import_page_service_previews_then_imports_and_indexes(server, settings)
     ]
     with Store.open(settings) as store:
         assert 0 == store.count()
-    services.import_page(server.url("/ressources"), level="national", dry_run=False)
+        # What the staff import page does with the service's outcome: one change, followed up as wired.
+        outcome = services.import_page(server.url("/ressources"), level="national", dry_run=False)
+        Changes(store, services.follow_ups).import_page(
+            "alice", server.url("/ressources"), "national", outcome.created
+        )
     app = build_app(settings)
     found = app.test_client().get("/api/search?q=potager").get_json()
     assert [resource_id(f"{base}/guide-potager")] == [h["id"] for h in found["results"]]
     app.extensions["catalogue.searcher"].close()
 
 
-def test_crawl_now_service_fetches_the_resource_and_reindexes_it(server, settings):
+def test_crawl_now_service_fetches_the_resource_and_the_recorded_crawl_is_indexed(server, settings):
     from index.build import rebuild
 
     server.routes["/guide"] = Response(body=GUIDE.encode())
@@ -111,8 +116,11 @@ def test_crawl_now_service_fetches_the_resource_and_reindexes_it(server, setting
 
         store.upsert(Resource(url=url, title="Un guide", level="national"))
         rebuild(store, settings.index_path)
-    summary = SiteServices(settings).crawl_now([resource_id(url)])
+    services = SiteServices(settings)
+    summary = services.crawl_now([resource_id(url)])
     assert 1 == summary.total
+    with Store.open(settings) as store:
+        Changes(store, services.follow_ups).record_crawl("alice", [resource_id(url)], summary)
     app = build_app(settings)
     found = app.test_client().get("/api/search?q=arroser").get_json()
     assert [resource_id(url)] == [h["id"] for h in found["results"]]

@@ -1,9 +1,8 @@
 """Importing a page from the staff pages: the dry-run preview writes nothing, the import is logged and indexed."""
 
 from catalogue import audit
+from catalogue.cli.serve import SiteServices
 from catalogue.store import Store
-from crawler import import_page as page_import
-from crawler.fetch import Fetcher
 from index import build
 from tests.localserver import Response
 from tests.web.staff_fixtures import *  # noqa: F403  (the fixtures)
@@ -22,12 +21,7 @@ PAGE = """<html><head><title>Ressources</title></head><body><main>
 def real_import_app(tmp_path, server, template):
     settings = staff_settings(tmp_path)
     server.routes["/ressources.html"] = Response(200, PAGE.encode())
-
-    def import_page(url, level=None, dry_run=True):
-        with Store.open(settings) as store, Fetcher(settings) as fetcher:
-            return page_import.import_page(store, fetcher, url, level, dry_run=dry_run)
-
-    app = make_app(settings, services={"import_page": import_page}, template=template)
+    app = make_app(settings, services=SiteServices(settings), template=template)
     client = app.test_client()
     login(client)
     return settings, client

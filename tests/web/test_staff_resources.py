@@ -5,9 +5,9 @@ import re
 import pytest
 
 from catalogue import audit
+from catalogue.cli.serve import SiteServices
 from catalogue.store import Store
 from catalogue.vocabularies import load_vocabularies
-from crawler import crawl
 from index import build
 from index.query import SearchQuery
 from index.search import Searcher
@@ -216,12 +216,7 @@ def test_crawl_now_runs_the_real_crawler_on_the_resource_logs_it_and_reindexes(
         b"<html><head><title>Guide</title></head><body><main><p>Un texte unique : zanzibarophile.</p></main></body></html>",
     )
     settings = staff_settings(tmp_path)
-
-    def crawl_now(ids):
-        with Store.open(settings) as store:
-            return crawl.crawl(store, settings, ids)
-
-    app = make_app(settings, services={"crawl_now": crawl_now}, template=staff_template)
+    app = make_app(settings, services=SiteServices(settings), template=staff_template)
     client = app.test_client()
     login(client)
     post(client, "/equipe/ressources/nouvelle", {**FORM, "url": server.url("/guide.html")})

@@ -2,26 +2,12 @@
 
 from dataclasses import fields, replace
 
+from catalogue.changes import EDITABLE
 from catalogue.errors import ValidationError, VocabularyError
 from catalogue.models import Resource, validate
 from catalogue.vocabularies import Vocabularies
 
-# Fields a person edits in the form, in display order (text and suggested themes come from the crawler).
-EDITABLE = (
-    "url",
-    "title",
-    "description",
-    "type",
-    "themes",
-    "level",
-    "territory",
-    "publisher",
-    "audience",
-    "date",
-    "language",
-    "source_url",
-    "notes",
-)
+# Labels of the fields a person edits (catalogue.changes.EDITABLE), in display order.
 LABELS = {
     "url": "Adresse (URL)",
     "title": "Titre",

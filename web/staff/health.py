@@ -5,13 +5,12 @@ from datetime import UTC, date, datetime
 
 from flask import abort, flash, g, redirect, render_template, url_for
 
-from catalogue import audit, linkhealth
+from catalogue import linkhealth
 from catalogue.errors import CatalogueError, NotFound
 from catalogue.linkwords import LABELS as VERDICTS
-from web.context import get_store
+from web.context import flash_notes, get_changes, get_store
 from web.staff import bp, chart
 from web.staff.auth import login_required
-from web.staff.changes import reindex
 
 log = logging.getLogger(__name__)
 NIGHTS = 60
@@ -80,29 +79,18 @@ def link_health():
 @login_required
 def accept_moved(rid: str):
     """Accept a moved link's new address (the old one stays as an alias); logged and reindexed."""
-    module = linkhealth
-    store = get_store()
+    changes = get_changes()
     try:
-        before = store.get(rid).url
+        changes.store.get(rid)
     except NotFound:
         abort(404)
     try:
-        with store.transaction():
-            result = module.apply_moved(store, rid, g.staff_user)
-            new_id, after = result["id"], result["url"]
-            audit.record(
-                store,
-                g.staff_user,
-                "link.accept_moved",
-                new_id,
-                before={"url": before, "id": rid},
-                after={"url": after, "id": new_id},
-            )
+        result = changes.accept_moved(g.staff_user, rid)
     except CatalogueError as exc:
         flash(f"La nouvelle adresse n'a pas pu être acceptée : {exc}", "error")
         return redirect(url_for("staff.link_health"))
-    reindex(store, list(dict.fromkeys([rid, new_id])))
-    flash(f"Nouvelle adresse acceptée : {after}", "success")
+    flash(f"Nouvelle adresse acceptée : {result['url']}", "success")
+    flash_notes(changes)
     return redirect(url_for("staff.link_health") + "#deplaces")
 
 
@@ -110,18 +98,15 @@ def accept_moved(rid: str):
 @login_required
 def accept_document(rid: str):
     """Take a suspect document as it is now (a new type or size that is expected); logged and reindexed."""
-    store = get_store()
+    changes = get_changes()
     try:
-        title = store.get(rid).title
-        result = linkhealth.accept_document(store, rid)
+        title = changes.store.get(rid).title
+        changes.accept_document(g.staff_user, rid)
     except NotFound:
         abort(404)
     except CatalogueError as exc:
         flash(f"Le document n'a pas pu être accepté : {exc}", "error")
         return redirect(url_for("staff.link_health"))
-    audit.record(
-        store, g.staff_user, "link.accept_document", rid, before=result["before"], after=result["after"]
-    )
-    reindex(store, [rid])
     flash(f"Document accepté tel qu'il est maintenant : {title}", "success")
+    flash_notes(changes)
     return redirect(url_for("staff.link_health") + "#echecs-titre")

@@ -7,10 +7,9 @@ from flask import g, render_template, request
 
 from catalogue.errors import CatalogueError
 from catalogue.urls import canonical_url, resource_id
-from web.context import get_store, get_vocabularies
-from web.staff import bp, changes
+from web.context import flash_notes, get_changes, get_vocabularies, service
+from web.staff import bp
 from web.staff.auth import login_required
-from web.staff.resources import service
 
 ROW_FIELDS = ("action", "status", "title", "url", "level", "type", "reason")
 COLUMN_LABELS = {
@@ -87,13 +86,6 @@ def _columns(rows: list[dict]) -> list[str]:
     return [name for name in ROW_FIELDS if name in present]
 
 
-def _existing(store, ids: list[str]) -> list[str]:
-    found = [
-        rid for rid in ids if store.conn.execute("SELECT 1 FROM resources WHERE id = ?", (rid,)).fetchone()
-    ]
-    return list(dict.fromkeys(found))
-
-
 @bp.route("/importer", methods=["GET", "POST"])
 @login_required
 def import_page():
@@ -123,8 +115,11 @@ def import_page():
         if row.get("level") in vocabularies.levels:
             row["level"] = vocabularies.levels.label(row["level"])
     if not dry_run:
-        store = get_store()
-        changes.record_import(store, g.staff_user, url, level, view["summary"], _existing(store, view["ids"]))
+        changes = get_changes()
+        changes.import_page(
+            g.staff_user, url, level, list(getattr(report, "created", [])), summary=view["summary"]
+        )
+        flash_notes(changes)
     return render_template(
         "staff/import.html",
         **context,

@@ -4,23 +4,14 @@ import logging
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
 
+from catalogue.changes import summary_text
 from catalogue.errors import NotFound, ValidationError
-from web.context import get_services, get_store, get_vocabularies
-from web.staff import bp, changes, forms
+from web.context import flash_notes, get_changes, get_store, get_vocabularies, service
+from web.staff import bp, forms
 from web.staff.auth import login_required
 
 log = logging.getLogger(__name__)
 LIST_LIMIT = 100
-
-
-def service(name: str):
-    """An injected service (crawl_now, import_page), or None when the site runs without it."""
-    services = get_services()
-    if services is None:
-        return None
-    if isinstance(services, dict):
-        return services.get(name)
-    return getattr(services, name, None)
 
 
 OUTCOMES = {
@@ -34,7 +25,7 @@ def crawl_message(summary) -> str:
     """A crawl summary in French: each outcome of the run in words (its one-line form otherwise)."""
     outcomes = getattr(summary, "outcomes", None)
     if not isinstance(outcomes, dict) or not outcomes:
-        return changes.summary_text(summary)
+        return summary_text(summary)
     return (
         ", ".join(
             f"{OUTCOMES.get(name, f'échec ({name})')}" + (f" ({count})" if count > 1 else "")
@@ -98,11 +89,12 @@ def resource_new():
     if errors:
         return _render_form(None, {**values, "audience": request.form.get("audience", "")}, errors, 422)
     try:
-        resource = changes.create_resource(store, g.staff_user, values)
+        resource = get_changes().create(g.staff_user, values)
     except ValidationError as exc:
         errors = {exc.field: forms.message(exc, get_vocabularies())}
         return _render_form(None, {**values, "audience": request.form.get("audience", "")}, errors, 422)
     flash(f"Ressource « {resource.title} » ajoutée au catalogue.", "success")
+    flash_notes(get_changes())
     return redirect(url_for("staff.resource_edit", rid=resource.id))
 
 
@@ -127,11 +119,12 @@ def resource_edit(rid: str):
     if errors:
         return _render_form(resource, {**values, "audience": request.form.get("audience", "")}, errors, 422)
     try:
-        resource, changed = changes.edit_resource(store, g.staff_user, rid, values)
+        resource, changed = get_changes().edit(g.staff_user, rid, values)
     except ValidationError as exc:
         errors = {exc.field: forms.message(exc, get_vocabularies())}
         return _render_form(resource, {**values, "audience": request.form.get("audience", "")}, errors, 422)
     flash("Modifications enregistrées." if changed else "Aucune modification à enregistrer.", "success")
+    flash_notes(get_changes())
     return redirect(url_for("staff.resource_edit", rid=rid))
 
 
@@ -146,6 +139,7 @@ def resource_crawl(rid: str):
         flash("L'exploration n'est pas disponible sur ce serveur.", "error")
         return redirect(url_for("staff.resource_edit", rid=rid))
     summary = crawl_now([rid])
-    changes.record_crawl(store, g.staff_user, [rid], summary)
+    get_changes().record_crawl(g.staff_user, [rid], summary)
     flash(f"Exploration terminée : {crawl_message(summary)}", "success")
+    flash_notes(get_changes())
     return redirect(url_for("staff.resource_edit", rid=rid))
