@@ -261,6 +261,20 @@ class Changes:
         self.announce(ids)
         return ids
 
+    def accept_proposal(self, actor: "Actor | str", proposal_id: int, edits: dict | None = None) -> Resource:
+        """Turn a watched source's proposal into a resource (audited by catalogue.proposals); returns it."""
+        from catalogue import proposals
+
+        resource = proposals.accept(self.store, as_actor(actor).login, proposal_id, edits)
+        self.announce([resource.id])
+        return resource
+
+    def reject_proposal(self, actor: "Actor | str", proposal_id: int, reason: str = ""):
+        """Reject a proposal (audited by catalogue.proposals); nothing the index shows changes."""
+        from catalogue import proposals
+
+        return proposals.reject(self.store, as_actor(actor).login, proposal_id, reason)
+
 
 class WithdrawUnavailable(CatalogueError):
     """Withdrawing a resource needs the withdrawal storage, which this version lacks."""

@@ -6,9 +6,10 @@ import sys
 
 import click
 
-from catalogue import proposals, sources, suggest
+from catalogue import proposals, sources
 from catalogue.cli import Context, fail, pass_context
 from catalogue.cli.check import run_lock
+from catalogue.cli.wiring import open_changes
 from catalogue.store import Store
 
 WATCH_LOCK = "watch.lock"
@@ -16,18 +17,6 @@ WATCH_LOCK = "watch.lock"
 
 def _actor() -> str:
     return os.environ.get("USER") or "cli"
-
-
-def _reindex(settings, store, ids: list[str]) -> None:
-    if not ids:
-        return
-    from index.build import index_exists, rebuild, update
-
-    suggest.apply(store, ids)
-    if index_exists(settings.index_path):
-        update(store, settings.index_path, ids)
-    else:
-        rebuild(store, settings.index_path)
 
 
 def report_lines(report: dict) -> list[str]:
@@ -230,17 +219,16 @@ def register(group) -> None:
                 )
             for pid in [*accept_ids, *reject_ids]:
                 proposals.get(store, pid)  # unknown id: a clean error before anything changes
-            created = []
-            for pid in dict.fromkeys(accept_ids):
-                resource = proposals.accept(store, actor, pid)
-                created.append(resource.id)
-                if not ctx.quiet:
-                    click.echo(f"Acceptée : {pid} → ressource {resource.id} {resource.title}")
-            for pid in dict.fromkeys(reject_ids):
-                proposals.reject(store, actor, pid)
-                if not ctx.quiet:
-                    click.echo(f"Refusée : {pid}")
-            _reindex(ctx.settings, store, created)
+            changes = open_changes(store, ctx.settings)
+            with changes.batch():  # the accepted resources reach the index together
+                for pid in dict.fromkeys(accept_ids):
+                    resource = changes.accept_proposal(actor, pid)
+                    if not ctx.quiet:
+                        click.echo(f"Acceptée : {pid} → ressource {resource.id} {resource.title}")
+                for pid in dict.fromkeys(reject_ids):
+                    changes.reject_proposal(actor, pid)
+                    if not ctx.quiet:
+                        click.echo(f"Refusée : {pid}")
             if accept_ids or reject_ids:
                 return
             listed = proposals.listing(store, None if status == "all" else status)
