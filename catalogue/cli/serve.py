@@ -65,6 +65,14 @@ class SiteServices:
         with Store.open(self.settings) as store:
             return crawl.crawl(store, self.settings, ids=list(ids))
 
+    def detect_source_kind(self, url: str) -> tuple[str | None, str]:
+        """What a source address is (listing, page, feed, sitemap), or (None, the reason)."""
+        from crawler.fetch import Fetcher
+        from crawler.watch import fetch_source_kind
+
+        with Fetcher(self.settings) as fetcher:
+            return fetch_source_kind(fetcher, url)
+
     def import_page(self, url: str, level: str | None = None, dry_run: bool = True):
         """Read a page and find the resources it links to; nothing written (the caller records the import)."""
         from crawler.fetch import Fetcher

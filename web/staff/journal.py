@@ -16,6 +16,11 @@ ACTIONS = {
     "link.accept_moved": "Nouvelle adresse acceptée",
     "link.accept_document": "Document accepté tel qu'il est",
     "page.import": "Import d'une page",
+    "proposal.accept": "Proposition acceptée",
+    "proposal.reject": "Proposition refusée",
+    "source.add": "Source ajoutée",
+    "source.remove": "Source retirée",
+    "resource.merge": "Ressources fusionnées",
     "user.add": "Compte créé",
     "user.remove": "Compte supprimé",
 }
