@@ -3,10 +3,10 @@ edits) or reject them one by one or by selection. Every decision is audited; an 
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
 
-from catalogue import proposals, sources, suggest
+from catalogue import proposals, sources
 from catalogue.errors import ValidationError
-from web.context import get_store, get_vocabularies
-from web.staff import bp, changes, forms
+from web.context import flash_notes, get_changes, get_store, get_vocabularies
+from web.staff import bp, forms
 from web.staff.auth import login_required
 
 EDIT_LABELS = {name: forms.LABELS[name] for name in proposals.EDITABLE}
@@ -52,13 +52,6 @@ def proposals_page():
     )
 
 
-def _accept(store, pid: int, edits: dict | None = None):
-    resource = proposals.accept(store, g.staff_user, pid, edits)
-    suggest.apply(store, [resource.id])
-    changes.reindex(store, [resource.id])
-    return resource
-
-
 def _back():
     return redirect(
         url_for("staff.proposals", **{k: v for k, v in request.args.items() if k in ("source", "statut")})
@@ -69,7 +62,7 @@ def _back():
 @login_required
 def proposals_decide():
     """Accept or reject one proposal (its own button) or the selected ones."""
-    store = get_store()
+    changes = get_changes()
     form = request.form
     if form.get("accepter") or form.get("refuser"):
         ids, accepting = [form.get("accepter") or form.get("refuser")], bool(form.get("accepter"))
@@ -79,21 +72,23 @@ def proposals_decide():
             flash("Cochez au moins une proposition.", "error")
             return _back()
     done, problems = 0, []
-    for raw in ids:
-        try:
-            pid = int(raw)
-            if accepting:
-                _accept(store, pid)
-            else:
-                proposals.reject(store, g.staff_user, pid)
-            done += 1
-        except (ValueError, proposals.ProposalError, ValidationError) as exc:
-            problems.append(f"{raw} : {exc}")
+    with changes.batch():  # the accepted resources reach the index together
+        for raw in ids:
+            try:
+                pid = int(raw)
+                if accepting:
+                    changes.accept_proposal(g.staff_user, pid)
+                else:
+                    changes.reject_proposal(g.staff_user, pid)
+                done += 1
+            except (ValueError, proposals.ProposalError, ValidationError) as exc:
+                problems.append(f"{raw} : {exc}")
     verb = "acceptée" if accepting else "refusée"
     if done:
         flash(f"{done} proposition{'s' if done > 1 else ''} {verb}{'s' if done > 1 else ''}.", "success")
     for problem in problems:
         flash(f"Proposition {problem}", "error")
+    flash_notes(changes)
     return _back()
 
 
@@ -122,11 +117,12 @@ def proposal_edit(pid: int):
         }
         if not errors:
             try:
-                resource = _accept(store, pid, values)
+                resource = get_changes().accept_proposal(g.staff_user, pid, values)
             except proposals.ProposalError as exc:
                 flash(str(exc)[0].upper() + str(exc)[1:] + ".", "error")
                 return redirect(url_for("staff.proposal_edit", pid=pid))
             flash(f"Proposition acceptée : « {resource.title} » est au catalogue.", "success")
+            flash_notes(get_changes())
             return redirect(url_for("staff.proposals"))
     return (
         render_template(

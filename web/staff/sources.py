@@ -5,10 +5,9 @@ import re
 from flask import flash, g, redirect, render_template, request, url_for
 
 from catalogue import audit, sources
-from web.context import get_store, get_vocabularies
+from web.context import get_store, get_vocabularies, service
 from web.staff import bp
 from web.staff.auth import login_required
-from web.staff.resources import service
 
 FORM_FIELDS = ("url", "name", "kind", "level", "publisher", "territory", "url_pattern", "every_days")
 
