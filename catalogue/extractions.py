@@ -9,7 +9,7 @@ import json
 import math
 from datetime import UTC, datetime, timedelta
 
-from catalogue.models import now_iso
+from catalogue.models import http_link, now_iso
 
 FETCH_FIELDS = (
     "outcome",
@@ -129,6 +129,7 @@ def save_extraction(store, rid: str, extraction: dict, episodes: list[dict] | No
             values = {name: episode.get(name) for name in EPISODE_FIELDS}
             for name in ("title", "date", "description", "enclosure_url", "enclosure_type"):
                 values[name] = values[name] or ""
+            values["enclosure_url"] = http_link(values["enclosure_url"])  # never javascript: or data:
             store.conn.execute(
                 "INSERT INTO episodes (resource_id, position, title, date, description, duration, "
                 "enclosure_url, enclosure_type) VALUES (:rid, :pos, :title, :date, :description, "

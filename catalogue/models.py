@@ -138,6 +138,16 @@ def check_url(value, name: str = "url") -> str:
     return parts.scheme + url[len(parts.scheme) :]
 
 
+def http_link(value) -> str:
+    """The address if it may become a link on a page (a valid http(s) URL), else "" (javascript:, data:…)."""
+    if not isinstance(value, str):
+        return ""
+    try:
+        return check_url(value.strip().replace(" ", "%20"))  # a space is encoded, as a browser does
+    except ValidationError:
+        return ""
+
+
 def _check_date(value: str) -> str:
     if not value:
         return ""

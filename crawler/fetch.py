@@ -2,7 +2,7 @@
 
 Every call returns a FetchResult that says what happened (never None, never raises for a
 network fault). Shared by many threads: per-host and global concurrency, per-host delay
-and robots.txt (urllib.robotparser, with Crawl-delay) are enforced here, so callers just
+and robots.txt (protego, RFC 9309, with Crawl-delay) are enforced here, so callers just
 call `fetch()` from their worker pool.
 
     outcome    meaning
@@ -38,7 +38,7 @@ from crawler.deadline import POOL_CLASSES, Attempt, Watchdog
 from crawler.failures import classify_exception
 from crawler.netguard import GuardRefusal, check_address, check_url
 from crawler.politeness import Politeness
-from crawler.robots import RobotsCache
+from crawler.robots import ROBOTS_PARSED_BYTES, RobotsCache
 
 log = logging.getLogger(__name__)
 
@@ -316,8 +316,14 @@ class Fetcher:
             attempt.release()  # disarmed first: a pooled connection must never be shut by an old deadline
             response.close()
 
-    def _fetch_robots(self, robots_url: str) -> tuple[int | None, str]:
-        found = self.fetch(robots_url, max_bytes=ROBOTS_MAX_BYTES, retries=0, respect_robots=False)
-        if found.outcome in ("ok", "too_large") and found.body is not None:
-            return found.status, found.body.decode("utf-8", errors="replace")
-        return (found.status if found.outcome == "http" else None), ""
+    def _fetch_robots(self, robots_url: str) -> tuple[int | None, str, bool]:
+        found = self.fetch(
+            robots_url,
+            max_bytes=ROBOTS_MAX_BYTES,
+            prefix_bytes=ROBOTS_PARSED_BYTES,  # a larger file is read up to there, not refused
+            retries=0,
+            respect_robots=False,
+        )
+        if found.outcome == "ok" and found.body is not None:
+            return found.status, found.body.decode("utf-8", errors="replace"), found.truncated
+        return (found.status if found.outcome == "http" else None), "", False

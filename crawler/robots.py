@@ -1,48 +1,54 @@
-"""robots.txt per host (urllib.robotparser), fetched once and cached, with its Crawl-delay.
+"""robots.txt per host (protego, RFC 9309), fetched once and cached, with its Crawl-delay.
 
-Rules as RFC 9309 and the big crawlers read them: a 4xx robots.txt (none) allows
-everything; a robots.txt that cannot be fetched (5xx, network error) allows everything
-too, because the fetch of the page itself will then say what is wrong with the server.
+Rules as RFC 9309 and the big crawlers read them: wildcards and `$`, the longest match
+wins, Allow over Disallow at equal length; only the first 500 KiB of a larger file are
+read (ROBOTS_PARSED_BYTES), and a line cut by that limit is dropped. A 4xx robots.txt
+(none) allows everything; a robots.txt that cannot be fetched (5xx, network error) allows
+everything too, because the fetch of the page itself will then say what is wrong.
 """
 
 import logging
 import threading
 import time
-from urllib.robotparser import RobotFileParser
+
+from protego import Protego
 
 log = logging.getLogger(__name__)
 
+ROBOTS_PARSED_BYTES = 500 * 1024  # RFC 9309, 2.5: parse at least the first 500 KiB
+
 
 class Rules:
-    """The parsed robots.txt of one host (or allow-all)."""
+    """The parsed robots.txt of one host (or allow-all).
 
-    def __init__(self, text: str | None, user_agent: str):
+    `truncated`: the text is the start of a longer file; its last, cut line is dropped
+    (a cut "Allow: /public/page" would read "Allow: /" and open everything).
+    """
+
+    def __init__(self, text: str | None, user_agent: str, truncated: bool = False):
         self.user_agent = user_agent
-        self.parser: RobotFileParser | None = None
+        self.parser: Protego | None = None
+        if text and truncated:
+            text = text.rsplit("\n", 1)[0] if "\n" in text else ""
         if text:
-            self.parser = RobotFileParser()
-            self.parser.parse(text.splitlines())
+            self.parser = Protego.parse(text)
 
     def allowed(self, url: str) -> bool:
-        """True if this user agent may fetch the URL."""
+        """True if this user agent may fetch the URL (its group found by product token, else *)."""
         if self.parser is None:
             return True
-        return self.parser.can_fetch(self.user_agent, url) and self.parser.can_fetch(
-            self.user_agent.split("/", 1)[0], url
-        )
+        return self.parser.can_fetch(url, self.user_agent)
 
     def crawl_delay(self) -> float | None:
         """The Crawl-delay for this user agent, or None."""
         if self.parser is None:
             return None
         delay = self.parser.crawl_delay(self.user_agent)
-        if delay is None:
-            delay = self.parser.crawl_delay(self.user_agent.split("/", 1)[0])
         return float(delay) if delay is not None else None
 
 
 class RobotsCache:
-    """robots.txt rules by origin; `fetch_text(url) -> (status | None, text)` gets one file.
+    """robots.txt rules by origin; `fetch_text(url) -> (status | None, text, truncated)` gets one file.
 
     Thread-safe: concurrent callers for one origin wait for a single fetch.
     """
@@ -63,9 +69,9 @@ class RobotsCache:
             cached = self._cache.get(origin)
             if cached and time.monotonic() - cached[0] < self.ttl:
                 return cached[1]
-            status, text = self.fetch_text(origin + "/robots.txt")
+            status, text, truncated = self.fetch_text(origin + "/robots.txt")
             if status is not None and 200 <= status < 300:
-                rules = Rules(text, self.user_agent)
+                rules = Rules(text, self.user_agent, truncated)
             else:
                 log.debug("robots.txt of %s: status %s, everything allowed", origin, status)
                 rules = Rules(None, self.user_agent)

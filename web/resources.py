@@ -9,6 +9,7 @@ from catalogue.archive import archived_copy
 from catalogue.errors import NotFound
 from index.query import SearchQuery
 from web import resourceview as view
+from web.archivepage import safe_archive_html
 from web.context import get_searcher, get_settings, get_store, get_vocabularies
 from web.display import french_date, hit_view
 
@@ -107,9 +108,7 @@ def archive_raw(rid: str):
 
 
 def _with_banner(body: bytes, resource, fetched_at: str) -> str:
-    """The archived HTML with a banner saying it is an archive of date D (inserted after <body>)."""
-    # A refresh would take the reader away from the archive (to the dead site or anywhere).
-    text = re.sub(r"<meta[^>]*http-equiv\s*=\s*[\"']?refresh[^>]*>", "", _decode(body), flags=re.IGNORECASE)
+    """The archived HTML, cleaned (no script, refresh or event handler), with a banner saying it is an archive of date D."""
     banner = (
         '<div role="note" style="background:#fff3cd;color:#1a1a1a;border-bottom:3px solid #8a5a00;'
         'padding:12px;font:16px/1.4 sans-serif">'
@@ -118,10 +117,7 @@ def _with_banner(body: bytes, resource, fetched_at: str) -> str:
         f'<a href="{escape(url_for("resources.show", rid=resource.id))}" target="_top">Revenir à la fiche</a>'
         "</div>"
     )
-    match = re.search(r"<body[^>]*>", text, re.IGNORECASE)
-    if match:
-        return text[: match.end()] + banner + text[match.end() :]
-    return banner + text
+    return safe_archive_html(_decode(body), banner)
 
 
 def _decode(body: bytes) -> str:

@@ -10,7 +10,7 @@ import logging
 from flask import url_for
 
 from catalogue import archive, extractions, linkhealth
-from catalogue.models import Resource
+from catalogue.models import Resource, http_link
 from web.display import french_date, status_badge, theme_list
 
 log = logging.getLogger(__name__)
@@ -55,7 +55,7 @@ def link_health(store, rid: str) -> dict:
         "checked_at": french_date(state["checked_at"]),
         "failing_since": french_date(state["failing_since"]),
         "verdict": state["verdict_text"],
-        "new_url": state["new_url"],
+        "new_url": http_link(state["new_url"] or ""),
         "history": [
             {"date": french_date(c["checked_at"]), "outcome": c["verdict_text"]}
             for c in linkhealth.history(store, rid, HISTORY)
@@ -65,7 +65,10 @@ def link_health(store, rid: str) -> dict:
 
 def extracted_fields(store, rid: str) -> tuple[dict | None, list[dict]]:
     """What the crawler extracted (title, description, author, text…) and the podcast episodes."""
-    episodes = [dict(ep, date_fr=french_date(ep["date"])) for ep in extractions.get_episodes(store, rid)]
+    episodes = [
+        dict(ep, date_fr=french_date(ep["date"]), enclosure_url=http_link(ep["enclosure_url"] or ""))
+        for ep in extractions.get_episodes(store, rid)
+    ]
     return extractions.get_extraction(store, rid), episodes
 
 

@@ -5,6 +5,7 @@ text/html is still a PDF), dispatches to one extractor, and returns an Extractio
 raises an ExtractionError that says what was wrong with the file.
 """
 
+import codecs
 import zlib
 
 from crawler.extract.result import (
@@ -44,9 +45,30 @@ def _is_mpeg_frame(head: bytes) -> bool:
     return len(head) >= 2 and head[0] == 0xFF and (head[1] & 0xE0) == 0xE0 and (head[1] & 0x06) != 0
 
 
+# Longest first: the UTF-32 LE mark starts with the UTF-16 LE one.
+_BYTE_ORDER_MARKS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+
+
+def _text_after_mark(head: bytes) -> bytes | None:
+    """The start of a text that opens with a byte order mark, as UTF-8; None without a mark."""
+    for mark, encoding in _BYTE_ORDER_MARKS:
+        if head.startswith(mark):
+            return head[len(mark) :].decode(encoding, "ignore").encode("utf-8")
+    return None
+
+
 def sniff(body: bytes, content_type: str = "") -> str:
     """What the body is: pdf, docx, audio, feed, html, text, gzip or the declared media type if nothing else fits."""
     head = body[:1024]
+    marked = _text_after_mark(head)  # a text, even if FF FE (UTF-16 LE) reads as an MPEG frame header
+    if marked is not None:
+        head = marked
     declared = (content_type or "").split(";")[0].strip().lower()
     if head.startswith(b"\x1f\x8b"):
         return "gzip"
@@ -56,7 +78,7 @@ def sniff(body: bytes, content_type: str = "") -> str:
         return (
             "docx" if b"word/" in body[:200_000] or declared.endswith("wordprocessingml.document") else "zip"
         )
-    if (
+    if marked is None and (
         head.startswith((b"ID3", b"OggS", b"fLaC"))
         or _is_mpeg_frame(head)
         or (head.startswith(b"RIFF") and head[8:12] == b"WAVE")

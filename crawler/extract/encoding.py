@@ -27,6 +27,8 @@ def _known(name: str) -> str:
 
 def decode(body: bytes, content_type: str = "") -> tuple[str, str]:
     """Decode a body; returns (text, encoding used). Tries BOM, header, in-document declaration, then detection."""
+    if body.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):  # before UTF-16: FF FE 00 00
+        return body.decode("utf-32", "replace"), "utf-32"
     if body.startswith(codecs.BOM_UTF8):
         return body[len(codecs.BOM_UTF8) :].decode("utf-8", "replace"), "utf-8"
     if body.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):

@@ -5,6 +5,7 @@ import time
 import feedparser
 import lxml.html
 
+from catalogue.models import http_link
 from crawler.extract.html import parse_duration
 from crawler.extract.result import Episode, Extraction, MalformedDocument
 
@@ -39,7 +40,7 @@ def extract_feed(body: bytes, content_type: str = "") -> Extraction:
                 date=_date(entry.get("published_parsed") or entry.get("updated_parsed")),
                 description=_plain(entry.get("summary") or entry.get("itunes_summary") or ""),
                 duration=parse_duration(entry.get("itunes_duration")),
-                enclosure_url=enclosure.get("href", ""),
+                enclosure_url=http_link(enclosure.get("href", "")),  # never javascript: or data:
                 enclosure_type=enclosure.get("type", ""),
             )
         )
