@@ -2,6 +2,7 @@
 
 import json
 import logging
+import os
 import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -105,7 +106,11 @@ class Store:
         self.vocabularies = vocabularies or load_vocabularies()
         try:
             if isinstance(self.path, Path):
-                self.path.parent.mkdir(parents=True, exist_ok=True)
+                # Private: the database holds password hashes, sessions and staff notes.
+                self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+                os.close(
+                    os.open(self.path, os.O_WRONLY | os.O_CREAT, 0o600)
+                )  # SQLite's -wal/-shm copy its mode
             self.conn = connect(self.path)
             migrate(self.conn)
         except (sqlite3.Error, OSError) as exc:

@@ -26,7 +26,7 @@ class CheckLocked(CatalogueError):
 @contextmanager
 def run_lock(data_path: Path, name: str = LOCK_NAME, what: str = "a link check"):
     """Hold one of the data directory's run locks for the duration; CheckLocked if another run holds it."""
-    data_path.mkdir(parents=True, exist_ok=True)
+    data_path.mkdir(mode=0o700, parents=True, exist_ok=True)
     path = data_path / name
     handle = open(path, "a+")  # noqa: SIM115 -- held for the whole run
     try:
