@@ -87,9 +87,9 @@ def cli(ctx, data_dir, quiet, verbose):
 
 def _register() -> None:
     # Imported here, not at the top: each area module imports `cli` from this one.
-    from catalogue.cli import check, core, crawl, search, serve, users, watch
+    from catalogue.cli import check, core, crawl, doctor, search, serve, users, watch
 
-    for module in (core, search, crawl, check, serve, users, watch):
+    for module in (core, search, crawl, check, serve, users, watch, doctor):
         module.register(cli)
 
 

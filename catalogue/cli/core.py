@@ -75,6 +75,8 @@ def register(group) -> None:
                 fail(f"cannot read {file}: {exc}")
         fmt = fmt or detect_format(name, content[:200])
         with Store.open(ctx.settings) as store:
+            if not no_index:
+                catch_up_index(store, ctx.settings)
             resources = read_resources(io.StringIO(content), fmt, store.vocabularies, name)
             changes = open_changes(store, ctx.settings, index=not no_index)
             created, updated, _ids = changes.import_batch(command_actor(name), resources, name)
