@@ -128,15 +128,15 @@ def import_resources(store, stream: IO[str], fmt: str, source: str) -> tuple[int
     return created, updated, [r.id for r in resources]
 
 
-def _export_dict(resource: Resource) -> dict:
-    return {name: getattr(resource, name) for name in FIELD_NAMES}
+def write_jsonl(resources: Iterable[Resource], out: IO[str], fields: tuple[str, ...] = FIELD_NAMES) -> int:
+    """Write resources as JSON Lines (these fields, default every one, stable key order). Returns the count.
 
-
-def write_jsonl(resources: Iterable[Resource], out: IO[str]) -> int:
-    """Write resources as JSON Lines (every field, stable key order). Returns the count."""
+    Public downloads pass models.PUBLIC_FIELDS; `catalogue export` (the backup) keeps every field.
+    """
     count = 0
     for resource in resources:
-        out.write(json.dumps(_export_dict(resource), ensure_ascii=False, sort_keys=False) + "\n")
+        data = {name: getattr(resource, name) for name in fields}
+        out.write(json.dumps(data, ensure_ascii=False, sort_keys=False) + "\n")
         count += 1
     return count
 
@@ -152,19 +152,25 @@ def spreadsheet_cell(value):
     return value
 
 
-def write_csv(resources: Iterable[Resource], out: IO[str], *, spreadsheet: bool = False) -> int:
-    """Write resources as CSV with a header of every field. Returns the count.
+def write_csv(
+    resources: Iterable[Resource],
+    out: IO[str],
+    *,
+    spreadsheet: bool = False,
+    fields: tuple[str, ...] = FIELD_NAMES,
+) -> int:
+    """Write resources as CSV with a header of these fields (default every one). Returns the count.
 
     spreadsheet=True (downloads meant for people): cells that would start a formula get a
     leading ' (see spreadsheet_cell). Left off for `catalogue export`, whose files are read
     back by `catalogue import` exactly as written.
     """
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(FIELD_NAMES)
+    writer.writerow(fields)
     count = 0
     for resource in resources:
         row = []
-        for name in FIELD_NAMES:
+        for name in fields:
             value = getattr(resource, name)
             if name in LIST_FIELDS:
                 value = LIST_SEPARATOR.join(value)

@@ -1,8 +1,9 @@
 """A catalogued resource, its fields, and how a resource is validated."""
 
 import re
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field, fields, replace
 from datetime import UTC, date, datetime, timedelta
+from enum import StrEnum
 from urllib.parse import urlsplit
 
 from catalogue.errors import ValidationError
@@ -58,8 +59,17 @@ class Resource:
         return int(self.date[:4]) if self.date else None
 
     def to_dict(self) -> dict:
-        """All fields as a plain dict (lists copied)."""
+        """All fields as a plain dict (lists copied), staff-only ones included: for the backup and staff."""
         return asdict(self)
+
+    def public_dict(self) -> dict:
+        """The fields anyone may read (PUBLIC_FIELDS), as a plain dict: for every public output."""
+        data = asdict(self)
+        return {name: data[name] for name in PUBLIC_FIELDS}
+
+    def public_copy(self) -> "Resource":
+        """The same resource with its staff-only fields emptied: what public pages and feeds are given."""
+        return replace(self, **{name: type(getattr(self, name))() for name in STAFF_FIELDS})
 
     @classmethod
     def from_dict(cls, data: dict) -> "Resource":
@@ -69,6 +79,39 @@ class Resource:
 
 
 FIELD_NAMES = tuple(f.name for f in fields(Resource))
+
+
+class Visibility(StrEnum):
+    """Who may read a field: anyone (site, API, feeds, search exports, OAI, sitemaps) or staff only."""
+
+    PUBLIC = "public"
+    STAFF = "staff"
+
+
+# Every field of a Resource, classified (a test checks none is missing). Staff-only fields appear
+# on the staff pages, in `catalogue show` and in `catalogue export` (the backup), nowhere public.
+FIELD_VISIBILITY: dict[str, Visibility] = {
+    "url": Visibility.PUBLIC,
+    "title": Visibility.PUBLIC,
+    "description": Visibility.PUBLIC,
+    "type": Visibility.PUBLIC,
+    "themes": Visibility.PUBLIC,
+    "level": Visibility.PUBLIC,
+    "territory": Visibility.PUBLIC,
+    "publisher": Visibility.PUBLIC,
+    "audience": Visibility.PUBLIC,
+    "date": Visibility.PUBLIC,
+    "language": Visibility.PUBLIC,
+    "source_url": Visibility.PUBLIC,
+    "text": Visibility.PUBLIC,
+    "notes": Visibility.STAFF,  # « Notes internes : visibles par l'équipe seulement »
+    "suggested_themes": Visibility.PUBLIC,
+    "id": Visibility.PUBLIC,
+    "added_at": Visibility.PUBLIC,
+    "updated_at": Visibility.PUBLIC,
+}
+PUBLIC_FIELDS = tuple(n for n in FIELD_NAMES if FIELD_VISIBILITY[n] is Visibility.PUBLIC)
+STAFF_FIELDS = tuple(n for n in FIELD_NAMES if FIELD_VISIBILITY[n] is Visibility.STAFF)
 
 
 # Characters no output may carry: C0 controls but tab, newline and carriage return, DEL, C1

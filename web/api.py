@@ -27,8 +27,8 @@ def search():
 
 @bp.get("/resources/<rid>")
 def resource(rid: str):
-    """Every curated field of one resource, plus the address of its page."""
-    data = load_resource(rid).to_dict()
+    """Every public field of one resource, plus the address of its page."""
+    data = load_resource(rid).public_dict()
     data["page_url"] = url_for("resources.show", rid=rid, _external=True)
     return jsonify(data)
 

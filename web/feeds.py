@@ -7,6 +7,7 @@ from flask import Blueprint, Response, abort, current_app, render_template, requ
 
 from catalogue.errors import NotFound
 from catalogue.io import write_csv, write_jsonl
+from catalogue.models import PUBLIC_FIELDS
 from catalogue.store import Store
 from index.query import SearchQuery
 from web.context import get_searcher, get_settings, get_store, get_vocabularies
@@ -36,10 +37,10 @@ def result_ids(query: SearchQuery) -> list[str]:
 
 
 def resources_of(store, ids):
-    """The resources with these ids, in order; ids the store no longer has are skipped."""
+    """The public copies of the resources with these ids, in order; ids the store no longer has are skipped."""
     for rid in ids:
         try:
-            yield store.get(rid)
+            yield store.get(rid).public_copy()
         except NotFound:
             continue
 
@@ -68,9 +69,10 @@ def _stream(fmt: str, resources):
 def _render(fmt: str, chunk, first: bool) -> str:
     buffer = io.StringIO()
     if fmt != "csv":
-        write_jsonl(chunk, buffer)
+        write_jsonl(chunk, buffer, fields=PUBLIC_FIELDS)
         return buffer.getvalue()
-    write_csv(chunk, buffer, spreadsheet=True)  # opened in a spreadsheet: no formula runs
+    # Opened in a spreadsheet: no formula runs.
+    write_csv(chunk, buffer, spreadsheet=True, fields=PUBLIC_FIELDS)
     text = buffer.getvalue()
     return text if first else text.split("\n", 1)[1]  # the header line has no embedded newline
 

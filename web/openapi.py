@@ -149,7 +149,6 @@ def openapi_document(base_url: str) -> dict:
                         "language": {"type": "string"},
                         "source_url": {"type": "string"},
                         "text": {"type": "string"},
-                        "notes": {"type": "string"},
                         "added_at": {"type": "string", "format": "date-time"},
                         "updated_at": {"type": "string", "format": "date-time"},
                         "page_url": {"type": "string", "format": "uri"},

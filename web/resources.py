@@ -23,11 +23,11 @@ ARCHIVE_CSP = (
 
 
 def load_resource(rid: str):
-    """The resource with this id, or a 404."""
+    """The public copy of the resource with this id (staff-only fields emptied), or a 404."""
     if not RESOURCE_ID.match(rid):
         abort(404)
     try:
-        return get_store().get(rid)
+        return get_store().get(rid).public_copy()
     except NotFound:
         abort(404)
 

@@ -150,7 +150,6 @@ def resource_fields(resource: Resource, vocabularies) -> list[dict]:
         ("Langue", {"fr": "français", "en": "anglais"}.get(resource.language, resource.language)),
         ("Ajoutée au catalogue le", french_date(resource.added_at)),
         ("Mise à jour le", french_date(resource.updated_at)),
-        ("Notes", resource.notes),
     ]
     return [{"label": label, "value": value} for label, value in rows if value]
 

@@ -8,7 +8,7 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from catalogue.io import read_resources
-from catalogue.models import FIELD_NAMES
+from catalogue.models import PUBLIC_FIELDS
 from catalogue.urls import resource_id
 from catalogue.vocabularies import load_vocabularies
 from index.query import FACETS, SearchQuery, results_to_json
@@ -46,10 +46,10 @@ def test_api_search_caps_per_page_and_ignores_a_bad_one(client):
     assert 20 == client.get(f"/api/search?q={PAGED_WORD}&per_page=lots").get_json()["per_page"]
 
 
-def test_api_resource_returns_every_field_and_a_json_404(client):
+def test_api_resource_returns_every_public_field_and_a_json_404(client):
     rid = resource_id("https://exemple.test/podcast-familles")
     data = client.get(f"/api/resources/{rid}").get_json()
-    assert set(FIELD_NAMES) | {"page_url"} == set(data)
+    assert set(PUBLIC_FIELDS) | {"page_url"} == set(data)
     assert ("Podcast Paroles de familles", f"http://localhost/ressources/{rid}") == (
         data["title"],
         data["page_url"],
@@ -81,7 +81,7 @@ def test_csv_holds_the_whole_result_set_not_the_page_and_imports_back(client):
     assert response.headers["Content-Disposition"].startswith('attachment; filename="catalogue-recherche-')
     text = response.get_data(as_text=True)
     rows = list(csv.reader(io.StringIO(text)))
-    assert list(FIELD_NAMES) == rows[0]
+    assert list(PUBLIC_FIELDS) == rows[0]
     assert 30 == len(rows) - 1
     resources = read_resources(io.StringIO(text), "csv", load_vocabularies(), "export.csv")
     assert {"regional", "local"} == {r.level for r in resources}
@@ -96,7 +96,7 @@ def test_jsonl_holds_the_whole_result_set_in_the_search_order(client):
 
 def test_an_empty_search_exports_a_csv_with_only_its_header(client):
     rows = list(csv.reader(io.StringIO(client.get("/recherche.csv?q=zzzqqqxx").get_data(as_text=True))))
-    assert [list(FIELD_NAMES)] == rows
+    assert [list(PUBLIC_FIELDS)] == rows
 
 
 def test_atom_feed_lists_the_newest_additions_first_and_escapes_data(client):
