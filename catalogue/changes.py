@@ -261,6 +261,20 @@ class Changes:
         self.announce(ids)
         return ids
 
+    def merge(self, actor: "Actor | str", keep_id: str, drop_id: str) -> Resource:
+        """Merge a resource catalogued twice into the one kept (its page then answers 301); audited."""
+        from catalogue import merge
+
+        actor = as_actor(actor)
+        with self.store.transaction():
+            dropped, changed = merge.merge_resources(self.store, keep_id, drop_id)
+            before = {name: dropped[name] for name in EDITABLE}
+            self._record(
+                actor, "resource.merge", keep_id, before=before, after=changed, detail=f"{drop_id} fusionnée"
+            )
+        self.announce([keep_id, drop_id])
+        return self.store.get(keep_id)
+
     def accept_proposal(self, actor: "Actor | str", proposal_id: int, edits: dict | None = None) -> Resource:
         """Turn a watched source's proposal into a resource (audited by catalogue.proposals); returns it."""
         from catalogue import proposals

@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 from catalogue import linkhealth
 from catalogue.linkwords import french_size
 from catalogue.models import now_iso
+from crawler.alternates import fall_back_to_alternates
 from crawler.fetch import Fetcher, FetchResult
 from crawler.politeness import HostQueue
 from crawler.verdicts import FAILING, NETWORK, SOFT404_MAX_BYTES, moved_target, verdict_of
@@ -313,6 +314,7 @@ def run_check(
     fetcher = fetcher or Fetcher(settings)
     try:
         finals = _check_all(fetcher, settings, resources, previous, enclosures, now, progress)
+        fall_back_to_alternates(fetcher, store, finals)
     finally:
         if own_fetcher:
             fetcher.close()

@@ -2,9 +2,10 @@
 
 import re
 
-from flask import Blueprint, Response, abort, render_template, request, send_file, url_for
+from flask import Blueprint, Response, abort, redirect, render_template, request, send_file, url_for
 from markupsafe import escape
 
+from catalogue import merge, proposals
 from catalogue.archive import archived_copy
 from catalogue.errors import NotFound
 from index.query import SearchQuery
@@ -48,6 +49,9 @@ def related(resource, vocabularies) -> tuple[list[dict], str | None]:
 @bp.get("/ressources/<rid>")
 def show(rid: str):
     """Every field of a resource, its link health, archive, episodes and related resources."""
+    kept = merge.merged_into(get_store(), rid) if RESOURCE_ID.match(rid) else None
+    if kept is not None:  # catalogued twice, merged: the kept resource's page
+        return redirect(url_for("resources.show", rid=kept), 301)
     resource = load_resource(rid)
     store, settings, vocabularies = get_store(), get_settings(), get_vocabularies()
     extraction, episodes = view.extracted_fields(store, rid)
@@ -64,6 +68,7 @@ def show(rid: str):
         episodes=episodes,
         health=view.link_health(store, rid),
         archive=view.archive_info(store, settings, rid),
+        alternates=proposals.alternates(store, rid),
         related=see_also,
         related_url=see_also_url,
         jsonld=view.json_ld(resource, vocabularies, page_url),

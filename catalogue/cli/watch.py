@@ -41,7 +41,8 @@ def report_lines(report: dict) -> list[str]:
 
 
 def register(group) -> None:
-    """Add the `source`, `watch` and `proposals` commands to the `catalogue` group."""
+    """Add the `source`, `watch`, `proposals` and `merge` commands to the `catalogue` group."""
+    _merge_command(group)
 
     @group.group("source")
     def source_group():
@@ -240,6 +241,22 @@ def register(group) -> None:
         for p in listed:
             level = p.level or "-"
             click.echo(f"{p.id}\t[{level}]\t{p.title[:80]}\t<{p.url}>\t{p.source}\t{p.level_reason}")
+
+
+def _merge_command(group) -> None:
+    @group.command("merge")
+    @click.argument("keep")
+    @click.argument("duplicate")
+    @pass_context
+    def merge_command(ctx: Context, keep, duplicate):
+        """Fusionner la ressource DUPLICATE (catalogée deux fois) dans KEEP : les champs de KEEP sont gardés,
+        l'adresse de DUPLICATE en devient une adresse alternative, son ancienne page renvoie vers KEEP."""
+        with Store.open(ctx.settings) as store:
+            kept, dropped = (store.find_by_url(r) or store.get(r) for r in (keep, duplicate))
+            changes = open_changes(store, ctx.settings)
+            resource = changes.merge(_actor(), kept.id, dropped.id)
+        if not ctx.quiet:
+            click.echo(f"Fusionnée : {dropped.id} → {resource.id} {resource.title}")
 
 
 def _pending_count(ctx: Context) -> int:

@@ -193,3 +193,44 @@ def test_a_bad_edit_is_refused_in_french_and_nothing_is_accepted(staff, watched)
     assert "Le titre est obligatoire." in text and "AAAA-MM-JJ" in text
     with Store.open(watched) as store:
         assert "proposed" == proposals.get(store, first.id).status
+
+
+def merge_pair(settings):
+    from catalogue.models import Resource
+
+    with Store.open(settings) as store:
+        keep = store.ids()[0]
+        drop, _ = store.upsert(
+            Resource(url="https://hebergeur.test/guide.pdf", title="guide.pdf", publisher="IREV")
+        )
+    return keep, drop.id
+
+
+def test_staff_merge_a_duplicate_then_its_page_answers_301_and_the_kept_page_lists_its_address(
+    staff, staff_app
+):
+    settings = staff_app.config["SETTINGS"]
+    keep, drop = merge_pair(settings)
+    response = post(
+        staff, f"/equipe/ressources/{keep}/fusionner", {"autre": "https://hebergeur.test/guide.pdf"}
+    )
+    assert 302 == response.status_code
+    old = staff.get(f"/ressources/{drop}")
+    assert (301, f"/ressources/{keep}") == (old.status_code, old.headers["Location"])
+    try:
+        page = html.unescape(staff.get(f"/ressources/{keep}").get_data(as_text=True))
+    finally:
+        staff_app.extensions["catalogue.searcher"].close()  # the public page opened the index
+    assert "aussi disponible à l'adresse" in page and "https://hebergeur.test/guide.pdf" in page
+    (entry,) = entries(settings, "resource.merge")
+    assert "alice" == entry.actor
+
+
+def test_staff_merge_refuses_an_unknown_or_the_same_resource(staff, staff_app):
+    keep, _ = merge_pair(staff_app.config["SETTINGS"])
+    for other, message in (
+        (keep, "C'est la même ressource"),
+        ("https://nulle-part.test/", "Aucune ressource"),
+    ):
+        response = post(staff, f"/equipe/ressources/{keep}/fusionner", {"autre": other})
+        assert 422 == response.status_code and message in html.unescape(response.get_data(as_text=True))
