@@ -47,6 +47,10 @@ class Resource:
     updated_at: str = ""
 
     def __post_init__(self):
+        for name in CLEANED_FIELDS:  # text read back from a database written before validation
+            value = getattr(self, name)
+            if isinstance(value, str) and CONTROL_CHARACTERS.search(value):
+                setattr(self, name, CONTROL_CHARACTERS.sub("", value))
         if not self.id and self.url and isinstance(self.url, str):
             try:
                 self.id = resource_id(self.url)
@@ -121,6 +125,7 @@ CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udf
 ONE_LINE_FIELDS = ("title", "territory", "publisher", "date", "language", "added_at", "updated_at")
 ADDRESS_FIELDS = ("url", "source_url", "id")
 TEXT_FIELDS = (*ONE_LINE_FIELDS, *ADDRESS_FIELDS, "description", "text", "notes")
+CLEANED_FIELDS = (*ONE_LINE_FIELDS, "description", "text", "notes")
 DATE_YEARS = (1800, 2100)
 STAMP_FIELDS = ("added_at", "updated_at")
 EARLIEST_STAMP = datetime(2000, 1, 1, tzinfo=UTC)

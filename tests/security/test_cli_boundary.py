@@ -117,3 +117,14 @@ def test_a_bug_prints_its_traceback_then_asks_to_be_reported_and_exits_2():
     assert 2 == result.exit_code
     assert "Traceback" in result.stderr and "KeyError: 'missing'" in result.stderr
     assert "signaler" in result.stderr.splitlines()[-1]
+
+
+def test_the_network_down_names_the_address(server):
+    import requests
+
+    closed = server.url("/").rsplit(":", 1)[0] + ":9/"  # port 9 on 127.0.0.1 refuses connections
+    try:
+        requests.get(closed, timeout=5)
+    except requests.ConnectionError as exc:  # the real exception of a network that is down
+        message = expected_failure(exc)
+    assert message.startswith("réseau indisponible ou adresse injoignable : http://127.0.0.1:9/")

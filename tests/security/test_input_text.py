@@ -66,3 +66,26 @@ def test_an_atom_feed_of_a_title_with_control_characters_is_valid_xml(
         searcher = app.extensions.get("catalogue.searcher")
         if searcher is not None:
             searcher.close()
+
+
+def test_text_stored_by_an_older_version_is_clean_when_read_back(catalogue_in_process, settings, tmp_path):
+    from catalogue.store import Store
+
+    path = tmp_path / "propre.jsonl"
+    path.write_text(json.dumps({"url": "https://ex.example/vieux", "title": "Évaluation ancienne"}) + "\n")
+    assert 0 == catalogue_in_process("import", path).code
+    with Store.open(settings) as store:  # as an older version wrote it, without validation
+        store.conn.execute(
+            "UPDATE resources SET title = ?, notes = ?", ("Évaluation\x1b ancienne\x0b", "n\x00")
+        )
+        resource = store.find_by_url("https://ex.example/vieux")
+    assert ("Évaluation ancienne", "n") == (resource.title, resource.notes)
+    app = create_app({"TESTING": True, "SETTINGS": settings})
+    try:
+        feed = app.test_client().get("/recherche.atom?q=évaluation").data
+        titles = [e.find(f"{ATOM}title").text for e in ET.fromstring(feed).findall(f"{ATOM}entry")]
+        assert ["Évaluation ancienne"] == titles
+    finally:
+        searcher = app.extensions.get("catalogue.searcher")
+        if searcher is not None:
+            searcher.close()
