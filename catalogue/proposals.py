@@ -12,7 +12,7 @@ from enum import StrEnum
 
 from catalogue import audit, extractions, fingerprint
 from catalogue.errors import CatalogueError
-from catalogue.models import Resource, now_iso
+from catalogue.models import Resource, http_link, now_iso
 from catalogue.urls import canonical_url
 
 
@@ -129,7 +129,10 @@ def known(store, url: str) -> str | None:
 def add_alternate(
     store, url: str, *, resource_id: str | None = None, proposal_id: int | None = None, reason: str = ""
 ) -> bool:
-    """Record another address of a resource's (or a proposal's) document; False if it was known."""
+    """Record another address of a resource's (or a proposal's) document; False if it was known
+    or is no http(s) address (it would become a link on the resource page)."""
+    if not http_link(url):
+        return False
     with store.transaction():
         cur = store.conn.execute(
             "INSERT INTO alternate_urls (url, original, resource_id, proposal_id, added_at, reason) "

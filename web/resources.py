@@ -8,6 +8,7 @@ from markupsafe import escape
 from catalogue import merge, proposals
 from catalogue.archive import archived_copy
 from catalogue.errors import NotFound
+from catalogue.models import http_link
 from index.query import SearchQuery
 from web import resourceview as view
 from web.archivepage import safe_archive_html
@@ -68,7 +69,7 @@ def show(rid: str):
         episodes=episodes,
         health=view.link_health(store, rid),
         archive=view.archive_info(store, settings, rid),
-        alternates=proposals.alternates(store, rid),
+        alternates=[a for a in proposals.alternates(store, rid) if http_link(a["url"])],
         related=see_also,
         related_url=see_also_url,
         jsonld=view.json_ld(resource, vocabularies, page_url),

@@ -140,3 +140,18 @@ def test_an_archived_page_loses_every_refresh_script_and_handler_whatever_the_at
     ):
         assert gone not in lowered, gone
     assert body.index("Copie archivée") < body.index("Contenu d'origine")
+
+
+def test_alternate_addresses_become_links_only_when_http(site):
+    from catalogue import proposals
+
+    app, store, rid = site
+    assert not proposals.add_alternate(store, "javascript:alert(1)", resource_id=rid)
+    assert proposals.add_alternate(store, "https://miroir.example/podcast", resource_id=rid)
+    store.conn.execute(  # as stored before the guard
+        "INSERT INTO alternate_urls (url, original, resource_id, added_at) VALUES (?, ?, ?, ?)",
+        ("data:text/html,x", "data:text/html,<script>alert(1)</script>", rid, "2026-01-01T00:00:00+00:00"),
+    )
+    html = app.test_client().get(f"/ressources/{rid}").get_data(as_text=True)
+    assert 'href="https://miroir.example/podcast"' in html
+    assert "javascript:" not in html and "data:text/html" not in html
