@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta
 
 from catalogue.errors import CatalogueError, NotFound
+from catalogue.links import FAILING, NEUTRAL, STATUSES, LinkStatus, Verdict
 from catalogue.linkwords import describe, french_date
 from catalogue.models import now_iso
 from catalogue.urls import canonical_url, resource_id
@@ -35,9 +36,6 @@ __all__ = [
     "previous_states",
 ]
 
-FAILING = frozenset({"broken", "error", "timeout", "dns", "refused", "tls", "loop", "soft404", "invalid"})
-NEUTRAL = frozenset({"robots", "blocked", "rate_limited"})
-STATUSES = ("ok", "a-verifier", "casse")
 STATE_FIELDS = (
     "resource_id",
     "url",
@@ -100,13 +98,14 @@ def next_state(prev: dict | None, check: dict, night: str, confirm_nights: int) 
             state["consecutive_failures"] += 1
             state["last_failure_night"] = night
         state["first_failure_at"] = state["first_failure_at"] or check["checked_at"]
-        state["status"] = "casse" if state["consecutive_failures"] >= confirm_nights else "a-verifier"
+        confirmed = state["consecutive_failures"] >= confirm_nights
+        state["status"] = LinkStatus.BROKEN if confirmed else LinkStatus.TO_CHECK
     elif verdict in NEUTRAL or check.get("suspect"):
-        state["status"] = "a-verifier"
+        state["status"] = LinkStatus.TO_CHECK
     else:  # ok, moved
         state.update(first_failure_at=None, consecutive_failures=0, last_failure_night=None)
         state["last_success_at"] = check["checked_at"]
-        state["status"] = "ok"
+        state["status"] = LinkStatus.OK
         if check.get("content_type"):
             state["content_type"] = check["content_type"]
             state["content_length"] = check.get("content_length")
@@ -117,6 +116,10 @@ def next_state(prev: dict | None, check: dict, night: str, confirm_nights: int) 
     changed = prev.get("status") != state["status"]
     state["status_changed_at"] = check["checked_at"] if changed else prev.get("status_changed_at")
     return state
+
+
+# The key of a run's summary that holds its links by status (the others are verdicts).
+STATUS_COUNTS = "statuses"
 
 
 def _night(started_at: str) -> str:
@@ -157,7 +160,8 @@ def record_run(
     finished_at = finished_at or now_iso()
     run = store.conn.execute("SELECT * FROM check_runs WHERE id = ?", (run_id,)).fetchone()
     night = run["night"]
-    summary: dict[str, int] = {}
+    summary: dict = {}
+    statuses: dict[str, int] = {}  # what people were told after the run, for the chart of the nights
     changes = []
     with store.transaction():
         before_all = previous_states(store, [r["resource_id"] for r in results])
@@ -187,6 +191,9 @@ def record_run(
                 after,
             )
             changes.append({"before": before, "after": after})
+            statuses[after["status"]] = statuses.get(after["status"], 0) + 1
+        if statuses:
+            summary[STATUS_COUNTS] = statuses
         store.conn.execute(
             "UPDATE check_runs SET finished_at = ?, status = ?, total = ?, summary = ? WHERE id = ?",
             (finished_at, "outage" if outage else "done", len(results), json.dumps(summary), run_id),
@@ -283,7 +290,7 @@ def moved(store) -> list[dict]:
 def is_suspect(state: dict) -> bool:
     """True for a link that answers but whose document changed (became a page, or shrank): the
     only way a working link is 'a-verifier'."""
-    return state.get("verdict") == "ok" and state.get("status") == "a-verifier"
+    return state.get("verdict") == Verdict.OK and state.get("status") == LinkStatus.TO_CHECK
 
 
 def accept_document(store, rid: str, *, now: str | None = None) -> dict:

@@ -1,4 +1,7 @@
-"""Link verdicts in plain French, for the reports, the site and the staff pages."""
+"""Link verdicts in plain French sentences, for the reports, the site and the staff pages (the labels of
+verdicts and statuses are in catalogue/links.py)."""
+
+from catalogue.links import LinkStatus
 
 MONTHS = (
     "janvier",
@@ -14,24 +17,6 @@ MONTHS = (
     "novembre",
     "décembre",
 )
-
-LABELS = {
-    "ok": "Fonctionne",
-    "moved": "Déplacée",
-    "broken": "Introuvable (404, 410)",
-    "error": "Erreur du serveur",
-    "timeout": "Délai dépassé",
-    "dns": "Nom de domaine introuvable",
-    "refused": "Connexion refusée",
-    "tls": "Certificat non valable",
-    "loop": "Boucle de redirections",
-    "soft404": "Page d'erreur déguisée",
-    "robots": "Interdite par robots.txt",
-    "blocked": "Accès bloqué",
-    "rate_limited": "Trop de requêtes",
-    "invalid": "Adresse non valable",
-}
-STATUS_LABELS = {"ok": "ok", "a-verifier": "à vérifier", "casse": "cassé"}
 
 
 def french_date(iso: str | None) -> str:
@@ -110,6 +95,6 @@ def describe(
         text = f"L'adresse n'est pas valable{detail}."
     else:
         text = f"Vérification impossible{detail}."
-    if status == "casse" and nights:
+    if status == LinkStatus.BROKEN and nights:
         text = text[:-1] + f" — en échec {nights} nuits de suite."
     return text

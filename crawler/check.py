@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 from catalogue import linkhealth
+from catalogue.links import LinkStatus
 from catalogue.linkwords import french_size
 from catalogue.models import now_iso
 from crawler.alternates import fall_back_to_alternates
@@ -60,7 +61,7 @@ class CheckRun:
     @property
     def confirmed_broken(self) -> list[dict]:
         """Results whose link is now 'casse'."""
-        return [r for r in self.results if (r.get("after") or {}).get("status") == "casse"]
+        return [r for r in self.results if (r.get("after") or {}).get("status") == LinkStatus.BROKEN]
 
     @property
     def changed_ids(self) -> list[str]:

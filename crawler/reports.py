@@ -7,8 +7,8 @@ import json
 from collections import Counter
 
 from catalogue.io import spreadsheet_cell
-from catalogue.linkhealth import FAILING, NEUTRAL
-from catalogue.linkwords import LABELS, STATUS_LABELS, describe, french_date
+from catalogue.links import FAILING, NEUTRAL, LinkStatus, status_label, verdict_label
+from catalogue.linkwords import describe, french_date
 
 FORMATS = ("json", "html", "text", "csv")
 RESULT_FIELDS = (
@@ -74,15 +74,15 @@ def group_of(result: dict) -> str | None:
     before = (result.get("before") or {}).get("status")
     after = (result.get("after") or {}).get("status")
     verdict = result["verdict"]
-    if after == "casse":
-        return "still_broken" if before == "casse" else "newly_broken"
+    if after == LinkStatus.BROKEN:
+        return "still_broken" if before == LinkStatus.BROKEN else "newly_broken"
     if verdict == "moved":
         return "moved"
     if verdict in NEUTRAL or result.get("suspect"):
         return "to_check"
     if verdict in FAILING:
         return "failing"
-    if after == "ok" and before in ("a-verifier", "casse"):
+    if after == LinkStatus.OK and before in (LinkStatus.TO_CHECK, LinkStatus.BROKEN):
         return "fixed"
     return None
 
@@ -158,7 +158,7 @@ def to_text(report: dict) -> str:
         lines.extend(f"  {publisher} : {count}" for publisher, count in report["by_publisher"].items())
         lines.append("")
     lines.append(
-        "Par verdict : " + ", ".join(f"{LABELS.get(v, v)} {n}" for v, n in sorted(report["summary"].items()))
+        "Par verdict : " + ", ".join(f"{verdict_label(v)} {n}" for v, n in sorted(report["summary"].items()))
     )
     return "\n".join(lines) + "\n"
 
@@ -200,7 +200,7 @@ def to_html(report: dict) -> str:
             parts.append(
                 f"<tr><td>{esc(row['title'] or rid)}<br><small>{esc(row['publisher'])}</small></td>"
                 f'<td class="url"><a href="{url}">{url}</a>{target}</td><td>{esc(message)}</td>'
-                f'<td class="{esc(status)}">{esc(STATUS_LABELS.get(status, status))}</td></tr>'
+                f'<td class="{esc(status)}">{esc(status_label(status))}</td></tr>'
             )
         parts.append("</tbody></table>")
     if report["by_publisher"]:
@@ -208,7 +208,7 @@ def to_html(report: dict) -> str:
         parts.extend(f"<li>{esc(name)} : {count}</li>" for name, count in report["by_publisher"].items())
         parts.append("</ul>")
     parts.append("<h2>Par verdict</h2><ul>")
-    parts.extend(f"<li>{esc(LABELS.get(v, v))} : {n}</li>" for v, n in sorted(report["summary"].items()))
+    parts.extend(f"<li>{esc(verdict_label(v))} : {n}</li>" for v, n in sorted(report["summary"].items()))
     parts.append("</ul></body></html>")
     return "\n".join(parts) + "\n"
 

@@ -7,28 +7,11 @@ import html
 import re
 from urllib.parse import urlsplit
 
-from catalogue.linkhealth import FAILING, NEUTRAL
+from catalogue.links import FAILING, NETWORK, NEUTRAL, Verdict
 from catalogue.urls import canonical_url
 
-VERDICTS = (
-    "ok",
-    "moved",
-    "broken",
-    "error",
-    "timeout",
-    "dns",
-    "refused",
-    "tls",
-    "loop",
-    "soft404",
-    "robots",
-    "blocked",
-    "rate_limited",
-    "invalid",
-)
+VERDICTS = tuple(Verdict)
 __all__ = ["FAILING", "NEUTRAL", "NETWORK", "VERDICTS", "verdict_of", "soft404_phrase", "moved_target"]
-# Network-level failures: when most hosts of a run fail this way, the machine is offline.
-NETWORK = frozenset({"dns", "refused", "timeout"})
 
 BLOCKED_STATUSES = (401, 403, 999)
 SOFT404_MAX_BYTES = 32 * 1024  # only small HTML answers are read for error phrases

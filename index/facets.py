@@ -12,7 +12,6 @@ FACET_LIMITS = {
     "territory": 10,
     "status": 5,
 }
-STATUS_LABELS = {"ok": "Lien valide", "a-verifier": "À vérifier", "casse": "Lien cassé"}
 
 
 def selection_sets(value_sets: dict[str, dict[str, set]], filters: dict[str, list[str]]) -> dict[str, set]:

@@ -17,12 +17,13 @@ from pathlib import Path
 
 from whoosh.query import FuzzyTerm
 
+from catalogue.links import status_label
 from catalogue.vocabularies import Vocabularies
 from index import querybuild
 from index.analysis import fold, word_forms
 from index.build import IndexMissing, current_generation, open_current
 from index.evaluate import Evaluator, WordList
-from index.facets import STATUS_LABELS, count_facets, restrict, selection_sets
+from index.facets import count_facets, restrict, selection_sets
 from index.postings import LRU
 from index.query import Hit, SearchQuery, SearchResults
 from index.ranking import CANDIDATES, proximity_factors
@@ -182,7 +183,7 @@ class Searcher:
         if facet == "type":
             return self.vocabularies.types.label(value)
         if facet == "status":
-            return STATUS_LABELS.get(value, value)
+            return status_label(value)
         return value
 
     def search(self, sq: SearchQuery) -> SearchResults:

@@ -2,10 +2,8 @@
 
 from flask import g, url_for
 
+from catalogue.links import status_colour, status_label
 from catalogue.linkwords import MONTHS
-from web.facets import STATUS_LABELS
-
-STATUS_CLASSES = {"ok": "ok", "a-verifier": "warn", "casse": "bad", "": "unknown"}
 
 
 def french_date(value: str | None) -> str:
@@ -29,8 +27,8 @@ def status_badge(status: str | None) -> dict:
     """The link-health badge of a status: its French label and CSS class."""
     status = status or ""
     return {
-        "label": STATUS_LABELS.get(status, STATUS_LABELS[""]),
-        "css": STATUS_CLASSES.get(status, "unknown"),
+        "label": status_label(status),
+        "css": status_colour(status),
     }
 
 

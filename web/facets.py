@@ -9,16 +9,11 @@ from urllib.parse import quote_plus
 
 from flask import g, url_for
 
+from catalogue.links import status_label
 from index.query import FACETS, SORTS, SearchQuery, SearchResults
 from web.errors import Refused
 
 SORT_LABELS = {"relevance": "Pertinence", "date": "Date (récentes d'abord)", "title": "Titre (A à Z)"}
-STATUS_LABELS = {
-    "ok": "Lien valide",
-    "a-verifier": "Lien à vérifier",
-    "casse": "Lien cassé",
-    "": "Lien non vérifié",
-}
 FORMATS = (("csv", "CSV"), ("jsonl", "JSON Lines"), ("json", "JSON"), ("atom", "Flux Atom"))
 MAX_PAGE = 500
 # Every chosen value's toggle and remove links carry all the others: a page grows with the
@@ -123,7 +118,7 @@ def value_label(name: str, value: str, results: SearchResults | None, vocabulari
             if v.value == value:
                 return v.label
     if name == "status":
-        return STATUS_LABELS.get(value, value)
+        return status_label(value)
     kind = {"theme": "themes", "level": "levels", "type": "types"}.get(name)
     return vocabularies.of(kind).label(value) if kind else value
 

@@ -1,5 +1,6 @@
 """The OpenAPI 3.1 description of the JSON API, built from the facet declarations."""
 
+from catalogue.links import LinkStatus
 from index.query import FACETS, SORTS
 
 _STRING_LIST = {"type": "array", "items": {"type": "string"}}
@@ -26,7 +27,7 @@ _HIT = {
         "territory": {"type": "string"},
         "status": {
             "type": "string",
-            "enum": ["ok", "a-verifier", "casse", ""],
+            "enum": [str(s) for s in LinkStatus],
             "description": "État du lien.",
         },
         "score": {"type": "number"},

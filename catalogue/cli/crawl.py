@@ -7,26 +7,9 @@ import click
 from catalogue.cli import Context, fail, pass_context
 from catalogue.cli.wiring import catch_up_index, command_actor, open_changes
 from catalogue.extractions import get_extraction
+from catalogue.links import OUTCOME_LABELS
 from catalogue.models import Resource, check_url
 from catalogue.store import Store
-
-OUTCOME_LABELS = {
-    "ok": "récupérées",
-    "not_modified": "inchangées (304)",
-    "http": "erreur HTTP",
-    "timeout": "délai dépassé",
-    "dns": "nom de domaine introuvable",
-    "refused": "connexion refusée",
-    "reset": "connexion coupée",
-    "tls": "erreur de certificat (TLS)",
-    "too_large": "trop volumineuses",
-    "robots": "interdites par robots.txt",
-    "forbidden_address": "adresse interdite (réseau privé)",
-    "invalid": "adresse invalide",
-    "loop": "boucle de redirections",
-    "extraction": "fichier illisible",
-    "error": "erreur",
-}
 
 
 def _progress_printer(ctx: Context):

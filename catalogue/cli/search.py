@@ -6,6 +6,7 @@ import click
 
 from catalogue.cli import Context, fail, pass_context
 from catalogue.cli.wiring import catch_up_index, rebuild_index
+from catalogue.links import STATUSES
 from catalogue.store import Store
 from catalogue.vocabularies import load_vocabularies
 
@@ -19,7 +20,6 @@ FACET_OPTIONS = {
     "territory": None,
     "status": None,
 }
-STATUSES = ("ok", "a-verifier", "casse")
 
 
 def _check_values(vocabularies, filters: dict[str, list[str]]) -> None:

@@ -161,8 +161,14 @@ def test_link_health_reads_for_the_site(data, site):
         nights = linkhealth.nightly_counts(store, nights=3, today="2026-03-04")
         assert nights == [
             {"night": "2026-03-02", "counts": {}},
-            {"night": "2026-03-03", "counts": {"ok": 1, "broken": 1, "moved": 1}},
-            {"night": "2026-03-04", "counts": {"ok": 1, "broken": 1, "moved": 1}},
+            {
+                "night": "2026-03-03",
+                "counts": {"ok": 1, "broken": 1, "moved": 1, "statuses": {"ok": 2, "a-verifier": 1}},
+            },
+            {
+                "night": "2026-03-04",
+                "counts": {"ok": 1, "broken": 1, "moved": 1, "statuses": {"ok": 2, "casse": 1}},
+            },
         ]
         failing = linkhealth.failing(store)
         assert [(f["resource_id"], f["status"]) for f in failing] == [(ids[site.url("/ko")], "casse")]

@@ -60,7 +60,7 @@ def test_link_health_shows_counts_the_chart_the_failing_and_the_moved(staff, sta
     assert len(re.findall(r'<rect class="serie-', html)) == 4  # two nights, two series each
     failing = html.split('id="echecs-titre"')[1].split('id="deplaces-titre"')[0]
     assert f"/equipe/ressources/{broken_id}/modifier" in failing
-    assert "Cassé" in failing
+    assert '<span class="badge badge-bad">Lien cassé</span>' in failing
     assert '<td class="num" data-label="Jours en échec">2</td>' in failing  # failing for 2 days
     moved = html.split('id="deplaces-titre"')[1]
     assert NEW_URL in moved and f"/equipe/liens/{resource_id}/accepter" in moved
@@ -109,16 +109,24 @@ def test_chart_stacks_the_series_of_each_night_and_labels_days():
         ]
     )
     assert [
-        ("2026-03-01", [8, 0, 0, 2]),
-        ("2026-03-02", [0, 0, 0, 0]),
-        ("2026-03-03", [5, 1, 1, 3]),
+        ("2026-03-01", [8, 2, 0]),
+        ("2026-03-02", [0, 0, 0]),
+        ("2026-03-03", [6, 4, 0]),
     ] == result.rows
-    assert ["ok", "echec", "ok", "deplace", "verifier", "echec"] == [b.series for b in result.bars]
+    assert ["ok", "warn", "ok", "warn"] == [b.series for b in result.bars]
     first_night = result.bars[:2]
     assert first_night[0].y == first_night[1].y + first_night[1].height  # stacked, no gap
     assert (0, 5, 10) == tuple(v for _, v in result.y_ticks)
     assert ["03/03"] == [label for _, label in result.x_labels]  # one a week, counted back from the last
-    assert "03/03 : 3 en échec" == result.bars[-1].title
+    assert "03/03 : Lien à vérifier × 4" == result.bars[-1].title
+
+
+def test_chart_shows_a_night_as_the_table_does_unconfirmed_failures_to_check_confirmed_ones_broken():
+    """A failing link is « à vérifier » until confirmed: the chart must not paint it red before the table does."""
+    summary = {"ok": 5, "broken": 3, "statuses": {"ok": 5, "a-verifier": 2, "casse": 1}}
+    result = chart.build([("2026-03-03", summary)])
+    assert [("2026-03-03", [5, 2, 1])] == result.rows
+    assert [("ok", "Lien valide"), ("warn", "Lien à vérifier"), ("bad", "Lien cassé")] == result.legend
 
 
 def test_chart_of_no_night_is_empty():

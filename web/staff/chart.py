@@ -2,17 +2,12 @@
 
 from dataclasses import dataclass, field
 
-# Verdicts grouped into the three series of the chart, bottom to top.
-SERIES = (
-    ("ok", "Fonctionnent", ("ok",)),
-    ("deplace", "Déplacés", ("moved",)),
-    ("verifier", "À vérifier", ("blocked", "rate_limited", "robots")),
-    (
-        "echec",
-        "En échec",
-        ("broken", "error", "timeout", "dns", "refused", "tls", "loop", "soft404", "invalid"),
-    ),
-)
+from catalogue.linkhealth import STATUS_COUNTS
+from catalogue.links import STATUSES, night_status, status_colour, status_label
+
+# One series per link status, bottom to top, with the status's own words and colour: the chart
+# says what the table beside it says.
+SERIES = tuple((status_colour(s), status_label(s), s) for s in STATUSES)
 WIDTH, HEIGHT = 720, 240
 MARGIN_LEFT, MARGIN_RIGHT, MARGIN_BOTTOM, MARGIN_TOP = 48, 24, 28, 12
 
@@ -44,9 +39,16 @@ class Chart:
     plot_left: float = MARGIN_LEFT
 
 
-def series_counts(counts: dict[str, int]) -> list[int]:
-    """A night's verdict counts summed into the chart's series, in SERIES order."""
-    return [sum(int(counts.get(v, 0)) for v in verdicts) for _, _, verdicts in SERIES]
+def series_counts(counts: dict) -> list[int]:
+    """A night's links by status, in SERIES order (from its verdicts for runs recorded before the
+    statuses were: ok and moved are valid, the rest is to check)."""
+    statuses = counts.get(STATUS_COUNTS)
+    if statuses is None:
+        statuses = {}
+        for verdict, n in counts.items():
+            status = night_status(verdict)
+            statuses[status] = statuses.get(status, 0) + int(n)
+    return [int(statuses.get(status, 0)) for _, _, status in SERIES]
 
 
 def _nice_max(value: int) -> int:
@@ -60,7 +62,7 @@ def _nice_max(value: int) -> int:
 
 
 def build(nights: list[tuple[str, dict[str, int]]]) -> Chart:
-    """Stacked bars of verdicts per night, oldest on the left; nights as ("YYYY-MM-DD", {verdict: count})."""
+    """Stacked bars of statuses per night, oldest on the left; nights as ("YYYY-MM-DD", a run's summary)."""
     chart = Chart(legend=[(key, label) for key, label, _ in SERIES])
     chart.rows = [(night, series_counts(counts)) for night, counts in nights]
     if not chart.rows:
@@ -84,7 +86,7 @@ def build(nights: list[tuple[str, dict[str, int]]]) -> Chart:
                     round(bar_width, 1),
                     round(h, 1),
                     key,
-                    f"{_day(night)} : {value} {label.lower()}",
+                    f"{_day(night)} : {label} × {value}",
                 )
             )
         if (len(chart.rows) - 1 - i) % 7 == 0:  # a label each week, counted back from the last night

@@ -7,16 +7,13 @@ from flask import abort, flash, g, redirect, render_template, url_for
 
 from catalogue import linkhealth
 from catalogue.errors import CatalogueError, NotFound
-from catalogue.linkwords import LABELS as VERDICTS
+from catalogue.links import status_colour, status_label, verdict_label
 from web.context import flash_notes, get_changes, get_store
 from web.staff import bp, chart
 from web.staff.auth import login_required
 
 log = logging.getLogger(__name__)
 NIGHTS = 60
-
-
-STATUS_LABELS = {"ok": "Fonctionne", "a-verifier": "À vérifier", "casse": "Cassé"}
 
 
 def _days_since(moment: str | None, today: date) -> int | None:
@@ -32,8 +29,9 @@ def failing_rows(items: list[dict], today: date) -> list[dict]:
             "id": item["resource_id"],
             "title": item.get("title") or item["url"],
             "url": item["url"],
-            "status": STATUS_LABELS.get(item.get("status"), item.get("status") or ""),
-            "verdict_text": item.get("verdict_text") or VERDICTS.get(item["verdict"], item["verdict"]),
+            "status": status_label(item.get("status")),
+            "status_colour": status_colour(item.get("status")),
+            "verdict_text": item.get("verdict_text") or verdict_label(item["verdict"]),
             "days_failing": _days_since(item.get("first_failure_at"), today),
             "nights": item.get("consecutive_failures") or 0,
             "since": (item.get("first_failure_at") or "")[:10],
@@ -66,7 +64,7 @@ def link_health():
     nights = [(n["night"], n["counts"]) for n in module.nightly_counts(store, nights=NIGHTS)]
     return render_template(
         "staff/health.html",
-        summary=[(verdict, VERDICTS.get(verdict, verdict), count) for verdict, count in summary.items()],
+        summary=[(verdict, verdict_label(verdict), count) for verdict, count in summary.items()],
         total=sum(summary.values()),
         chart=chart.build(nights),
         nights_checked=sum(1 for _, counts in nights if counts),

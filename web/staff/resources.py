@@ -6,6 +6,7 @@ from flask import abort, flash, g, redirect, render_template, request, url_for
 
 from catalogue.changes import summary_text
 from catalogue.errors import NotFound, ValidationError
+from catalogue.links import FetchOutcome, outcome_label
 from web.context import flash_notes, get_changes, get_store, get_vocabularies, service
 from web.staff import bp, forms
 from web.staff.auth import login_required
@@ -14,10 +15,11 @@ log = logging.getLogger(__name__)
 LIST_LIMIT = 100
 
 
+# What a person is told of a one-resource crawl, by outcome (failures: « échec » and the outcome's words).
 OUTCOMES = {
-    "ok": "contenu lu et indexé",
-    "not_modified": "inchangé depuis la dernière exploration",
-    "extraction": "téléchargé, mais le texte n'a pas pu être extrait",
+    FetchOutcome.OK: "contenu lu et indexé",
+    FetchOutcome.NOT_MODIFIED: "inchangé depuis la dernière exploration",
+    FetchOutcome.EXTRACTION: "téléchargé, mais le texte n'a pas pu être extrait",
 }
 
 
@@ -28,7 +30,7 @@ def crawl_message(summary) -> str:
         return summary_text(summary)
     return (
         ", ".join(
-            f"{OUTCOMES.get(name, f'échec ({name})')}" + (f" ({count})" if count > 1 else "")
+            f"{OUTCOMES.get(name) or f'échec ({outcome_label(name)})'}" + (f" ({count})" if count > 1 else "")
             for name, count in outcomes.items()
         )
         + "."
