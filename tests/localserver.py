@@ -25,7 +25,7 @@ class Response:
 
 class _Handler(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
-    disable_nagle_algorithm = True  # see TESTING-NOTES: Nagle caps keep-alive clients
+    disable_nagle_algorithm = True  # Nagle and delayed ACKs cap a keep-alive client at ~180 requests/s
 
     def log_message(self, *args):  # quiet
         pass

@@ -1,4 +1,4 @@
-"""The dependency arrows of STYLE.md, kept true by walking every import with ast."""
+"""The dependency arrows of docs/ARCHITECTURE.md, kept true by walking every import with ast."""
 
 import ast
 import sys
