@@ -39,6 +39,7 @@ WORDS = (
 LEVELS = ("national", "regional", "local")
 HEADINGS = {"national": "Au niveau national", "regional": "Au niveau régional", "local": "Au niveau local"}
 PER_PAGE = 10
+CPU_SECONDS: list[float] = []  # CPU time of each CLI run, in order
 
 
 class BenchServer(LocalServer):
@@ -114,7 +115,7 @@ def listing(items: list[str], delay: float):
 
 
 def run_cli(data: str, *args: str) -> tuple[float, int, str]:
-    """Run the catalogue CLI; returns (seconds, peak RSS in MB of this child, stdout)."""
+    """Run the catalogue CLI; returns (seconds, peak RSS in MB of this child, stdout); CPU in CPU_SECONDS."""
     env = {
         **os.environ,
         "PYTHONPATH": str(ROOT),
@@ -124,11 +125,18 @@ def run_cli(data: str, *args: str) -> tuple[float, int, str]:
     code = (
         f"import resource, sys; from catalogue.cli import main; sys.argv = ['catalogue', *{list(args)!r}]\n"
     )
-    code += "try:\n    main()\nfinally:\n    print('RSS', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)"
+    code += (
+        "try:\n    main()\nfinally:\n    u = resource.getrusage(resource.RUSAGE_SELF)\n"
+        "    print('RSS', u.ru_maxrss, u.ru_utime + u.ru_stime, file=sys.stderr)"
+    )
     started = time.monotonic()
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
     elapsed = time.monotonic() - started
-    rss = next((int(line.split()[1]) for line in done.stderr.splitlines() if line.startswith("RSS ")), 0)
+    figures = next(
+        (line.split()[1:] for line in done.stderr.splitlines() if line.startswith("RSS ")), ["0", "0"]
+    )
+    rss = int(figures[0])
+    CPU_SECONDS.append(float(figures[1]))
     if done.returncode not in (0, 1):
         sys.exit(f"catalogue {' '.join(args)} failed ({done.returncode}): {done.stderr[-2000:]}")
     return elapsed, rss // 1024, done.stdout
@@ -151,6 +159,7 @@ def main() -> None:
                 run_cli(data, "-q", "source", "add", server.url("/actualites"), "--kind", "listing")
             served_before = sum(len(s.log) for s in servers)
             first, rss1, out1 = run_cli(data, "watch", "--json")
+            cpu1 = CPU_SECONDS[-1]
             served_first = sum(len(s.log) for s in servers) - served_before
             report = json.loads(out1)["sources"]
             articles = sum(r["articles_read"] for r in report)
@@ -171,7 +180,7 @@ def main() -> None:
                 f"sources {args.sources}, articles {articles}, liens attendus {len(expected)} + {len(servers)} rapports publiés deux fois"
             )
             print(
-                f"première veille : {first:.1f} s, {articles / first:.1f} articles/s, {served_first} requêtes servies, RSS max {rss1} Mo"
+                f"première veille : {first:.1f} s, {articles / first:.1f} articles/s, {served_first} requêtes servies, CPU {cpu1:.1f} s, RSS max {rss1} Mo"
             )
             print(
                 f"veille suivante : {second:.1f} s, {not_modified}/{args.sources} listes inchangées (304), "

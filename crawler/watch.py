@@ -12,10 +12,10 @@ with the sources it had not finished and the articles whose links it had not rea
 import logging
 import os
 import threading
-from collections import deque
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from datetime import UTC, datetime
+from urllib.parse import urlsplit
 
 from catalogue import fingerprint, proposals, sources, watchruns
 from catalogue.models import PARTIAL_DATE, now_iso
@@ -25,7 +25,7 @@ from crawler.crawl import process
 from crawler.discover import detect_kind, is_sitemap, parse_feed, parse_listing, parse_sitemap
 from crawler.fetch import Fetcher
 from crawler.import_page import fold, parse_page
-from crawler.watchhealth import SourceReport, judge
+from crawler.watchhealth import HostLines, SourceReport, judge
 
 log = logging.getLogger(__name__)
 
@@ -69,7 +69,8 @@ class Watch:
     def __init__(self, store, settings, fetcher: Fetcher, progress: Callable[[dict], None] | None = None):
         self.store, self.settings, self.fetcher, self.progress = store, settings, fetcher, progress
         self.suggester = ThemeSuggester(store.vocabularies.themes)
-        self.queues: dict[str, deque] = {"candidate": deque(), "article": deque(), "index": deque()}
+        self.lines = HostLines(max(1, settings.per_host_concurrency))
+        self.index_planned: dict[int, int] = {}  # source id -> index pages queued so far
         self.outstanding: dict[int, int] = {}  # source id -> tasks queued or running
         self.article_left: dict[tuple[int, str], int] = {}  # (source, article) -> candidates left
         self.claimed: set[str] = set()  # canonical addresses taken by a candidate of this run
@@ -81,14 +82,11 @@ class Watch:
     # -- scheduling ------------------------------------------------------------
 
     def _queue(self, kind: str, source, *args) -> None:
-        self.queues[kind].append((source, *args))
+        url = args[1].url if kind == "candidate" else args[0]
+        self.lines.put(urlsplit(url).netloc.lower(), kind, (source, *args))
         self.outstanding[source.id] = self.outstanding.get(source.id, 0) + 1
-
-    def _next_task(self):
-        for kind in ("candidate", "article", "index"):  # finish what is started before reading more
-            if self.queues[kind]:
-                return kind, self.queues[kind].popleft()
-        return None
+        if kind == "index":
+            self.index_planned[source.id] = self.index_planned.get(source.id, 0) + 1
 
     def run(self, todo: list, run_id: int) -> list[SourceReport]:
         for row in self.store.conn.execute("SELECT url FROM source_pages"):
@@ -107,14 +105,16 @@ class Watch:
         running: dict = {}
         try:
             while True:
-                while len(running) < workers * 2 and (task := self._next_task()) is not None:
-                    kind, args = task
-                    running[pool.submit(getattr(self, f"_work_{kind}"), *args)] = (kind, args)
+                # Only hosts with a free slot get work: a busy host never holds a worker that others need.
+                while len(running) < workers and (task := self.lines.take()) is not None:
+                    host, kind, args = task
+                    running[pool.submit(getattr(self, f"_work_{kind}"), *args)] = (host, kind, args)
                 if not running:
                     break
                 finished, _ = wait(running, return_when=FIRST_COMPLETED)
                 for future in finished:
-                    kind, args = running.pop(future)
+                    host, kind, args = running.pop(future)
+                    self.lines.done(host)
                     source = args[0]
                     # The one deliberate broad except: one page's fault is noted and the watch goes on.
                     try:
@@ -188,7 +188,7 @@ class Watch:
             for following in found.next_pages:
                 # A listing page with nothing new: older pages hold nothing new either (but a source
                 # never read to the end, as after an interrupted first run, is read to the end).
-                if report.index_pages + self._queued_index(source) >= MAX_INDEX_PAGES:
+                if self.index_planned[source.id] >= MAX_INDEX_PAGES:
                     break
                 if new or source.kind == sources.Kind.SITEMAP or not source.last_ok_at:
                     self.page_urls.add(canonical_url(following))
@@ -200,9 +200,6 @@ class Watch:
         self.validators.setdefault(source.id, []).append(
             (url, result.headers.get("ETag", ""), result.headers.get("Last-Modified", ""))
         )
-
-    def _queued_index(self, source) -> int:
-        return sum(1 for item in self.queues["index"] if item[0].id == source.id)
 
     # -- articles ---------------------------------------------------------------
 

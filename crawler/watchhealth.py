@@ -1,10 +1,11 @@
-"""What one source gave in a watch run, and what that says about its health.
+"""What one source gave in a watch run and what that says about its health; the watch's lines of work by host.
 
 A source is flagged, with the reason in French, when its address is gone (404, 410), when it
 failed or yielded nothing for `watch_failure_runs` runs in a row, or when its structure
 changed: no article link on the entry page where the last run found STRUCTURE_MIN or more.
 """
 
+from collections import Counter, deque
 from dataclasses import asdict, dataclass, field
 
 # Article links on the entry page from which finding none means the page's template changed.
@@ -84,3 +85,38 @@ def judge(report: SourceReport, failure_runs: int) -> SourceReport:
     if report.health_reason:
         report.health = "flagged"
     return report
+
+
+class HostLines:
+    """The watch's pending work, one line per host, taken only from hosts with a free slot.
+
+    Within a host, candidates go before articles and articles before index pages (finish what
+    is started before reading more); hosts take turns.
+    """
+
+    KINDS = ("candidate", "article", "index")
+
+    def __init__(self, per_host: int):
+        self.per_host = per_host
+        self.lines: dict[str, dict[str, deque]] = {}
+        self.busy: Counter = Counter()
+
+    def put(self, host: str, kind: str, task) -> None:
+        self.lines.setdefault(host, {k: deque() for k in self.KINDS})[kind].append(task)
+
+    def take(self):
+        """(host, kind, task) from the first host in turn with work and a free slot, or None."""
+        for host in list(self.lines):
+            if self.busy[host] >= self.per_host:
+                continue
+            line = self.lines.pop(host)  # back at the end of the turn order
+            kind = next(k for k in self.KINDS if line[k])
+            task = line[kind].popleft()
+            if any(line.values()):
+                self.lines[host] = line
+            self.busy[host] += 1
+            return host, kind, task
+        return None
+
+    def done(self, host: str) -> None:
+        self.busy[host] -= 1

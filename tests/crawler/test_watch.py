@@ -236,3 +236,15 @@ def test_an_interrupted_watch_resumes_and_still_proposes_each_resource_once(data
 def test_quiet_watch_prints_nothing_when_all_is_well(data, site):
     result = run(data, "--quiet", "watch")
     assert (0, "") == (result.exit_code, result.output)
+
+
+def test_a_source_is_read_again_only_when_its_turn_comes(data, site):
+    run(data, "watch")
+    again = run(data, "watch")
+    assert 0 == again.exit_code and "Aucune source à lire maintenant." in again.output
+    with open_store(data) as store:
+        (listing,) = [s for s in sources.all_sources(store) if s.name == "IREV actualités"]
+    from datetime import datetime, timedelta
+
+    tomorrow = datetime.fromisoformat(listing.last_run_at) + timedelta(days=1)
+    assert listing.is_due(tomorrow) and not listing.is_due(tomorrow - timedelta(hours=2))

@@ -45,3 +45,17 @@ def report(**values) -> SourceReport:
 def test_health_of_a_source_after_a_run(values, failures_before, expected):
     judged = judge(report(failed_runs=failures_before, **values), failure_runs=3)
     assert expected == (judged.health, judged.health_reason, judged.failed_runs)
+
+
+def test_host_lines_give_work_only_to_hosts_with_a_free_slot_candidates_first_hosts_in_turn():
+    from crawler.watchhealth import HostLines
+
+    lines = HostLines(per_host=1)
+    lines.put("a", "index", "a-index")
+    lines.put("a", "candidate", "a-candidate")
+    lines.put("b", "article", "b-article")
+    assert ("a", "candidate", "a-candidate") == lines.take()
+    assert ("b", "article", "b-article") == lines.take()
+    assert lines.take() is None  # a is busy, b has nothing left
+    lines.done("a")
+    assert ("a", "index", "a-index") == lines.take()
