@@ -4,7 +4,7 @@ import re
 from dataclasses import asdict, dataclass, field, fields, replace
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from catalogue.errors import ValidationError
 from catalogue.urls import resource_id
@@ -186,14 +186,26 @@ def check_url(value, name: str = "url") -> str:
     return parts.scheme + url[len(parts.scheme) :]
 
 
-def http_link(value) -> str:
-    """The address if it may become a link on a page (a valid http(s) URL), else "" (javascript:, data:…)."""
+def http_link(value, base: str = "") -> str:
+    """The address (joined to `base` when given) if it may become a link: a valid http(s) URL, else "".
+
+    As a browser reads an href: tabs and line breaks dropped, spaces encoded. Never raises,
+    so one malformed link (javascript:, data:, a port out of range, a lone bracket) is skipped
+    and the rest of a page is read.
+    """
     if not isinstance(value, str):
         return ""
     try:
-        return check_url(value.strip().replace(" ", "%20"))  # a space is encoded, as a browser does
-    except ValidationError:
+        return check_url(joined_address(value, base))
+    except (ValidationError, ValueError):
         return ""
+
+
+def joined_address(href: str, base: str = "") -> str:
+    """The address a browser follows for this href: tabs and line breaks dropped, spaces encoded,
+    joined to `base`. May raise ValueError (urllib.parse) on a malformed one."""
+    href = href.strip().replace("\t", "").replace("\r", "").replace("\n", "").replace(" ", "%20")
+    return urljoin(base, href) if base else href
 
 
 def _check_date(value: str) -> str:

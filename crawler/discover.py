@@ -7,12 +7,13 @@ files. `detect_kind` tells what an address is when staff did not say.
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from urllib.parse import parse_qsl, urljoin, urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 import feedparser
 import lxml.html
 from lxml import etree
 
+from catalogue.models import http_link
 from catalogue.urls import canonical_url
 from crawler.extract import sniff
 from crawler.extract.encoding import decode
@@ -88,21 +89,21 @@ def next_pages(tree, page_url: str) -> list[str]:
     """The next page of a paginated listing: rel="next", « page suivante », or the page number plus one."""
     found = []
     for href in tree.xpath("//link[contains(concat(' ', @rel, ' '), ' next ')]/@href"):
-        found.append(urljoin(page_url, href))
+        found.append(http_link(href, page_url))
     for a in tree.xpath("//a[@href]"):
         rel = f" {a.get('rel') or ''} "
         text = _fold(a.text_content() or a.get("aria-label") or a.get("title") or "")
         label = _fold(a.get("aria-label") or a.get("title") or "")
         if " next " in rel or NEXT_TEXTS.match(text) or label in ("page suivante", "suivant", "next page"):
-            found.append(urljoin(page_url, a.get("href")))
+            found.append(http_link(a.get("href"), page_url))
     if not found:
         wanted = _page_number(page_url) + 1
         for a in tree.xpath("//a[@href]"):
-            url = urljoin(page_url, a.get("href"))
-            if _same_listing(url, page_url) and _page_number(url) == wanted:
+            url = http_link(a.get("href"), page_url)
+            if url and _same_listing(url, page_url) and _page_number(url) == wanted:
                 found.append(url)
     here = canonical_url(page_url)
-    return list(dict.fromkeys(u for u in found if canonical_url(u) != here and u.startswith("http")))[:1]
+    return list(dict.fromkeys(u for u in found if u and canonical_url(u) != here))[:1]
 
 
 def _is_article_link(url: str, page_url: str) -> bool:
@@ -126,8 +127,8 @@ def parse_listing(body: bytes | str, page_url: str, content_type: str = "") -> I
     links = strong or [a for a in area.xpath(".//a[@href]") if len((a.text_content() or "").split()) >= 3]
     articles = []
     for a in links:
-        url = urljoin(page_url, a.get("href").strip())
-        if _is_article_link(url, page_url) and url not in pagination:
+        url = http_link(a.get("href"), page_url)  # a malformed link is skipped, not fatal
+        if url and _is_article_link(url, page_url) and url not in pagination:
             articles.append(url.split("#", 1)[0])
     return IndexPage(articles=list(dict.fromkeys(articles)), next_pages=pagination)
 
@@ -140,7 +141,8 @@ def parse_feed(body: bytes, content_type: str = "") -> IndexPage:
         link = entry.get("link") or next(
             (x.get("href") for x in entry.get("links", []) if x.get("rel") == "alternate"), ""
         )
-        if link and link.startswith(("http://", "https://")):
+        link = http_link(link or "")  # http(s) only, and parseable
+        if link:
             links.append(link)
     return IndexPage(articles=list(dict.fromkeys(links)))
 

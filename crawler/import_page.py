@@ -14,7 +14,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 from bs4 import BeautifulSoup, NavigableString, Tag
 
 from catalogue.errors import CatalogueError, ValidationError
-from catalogue.models import Resource, check_url
+from catalogue.models import Resource, check_url, joined_address
 from catalogue.urls import canonical_url
 from crawler.extract.encoding import decode
 
@@ -177,12 +177,6 @@ def says_nothing(text: str, href: str = "") -> bool:
     )
 
 
-def absolute_url(base_url: str, href: str) -> str:
-    """The address a browser follows for this href: joined to the base, tabs and line breaks dropped, spaces encoded."""
-    href = re.sub(r"[\t\r\n]", "", href.strip()).replace(" ", "%20")
-    return urljoin(base_url, href)
-
-
 def skip_reason(href: str, text: str, page_url: str, context: str = "") -> str | None:
     """Why a link is not a resource (French), or None if it is one."""
     raw = (href or "").strip()
@@ -198,7 +192,7 @@ def skip_reason(href: str, text: str, page_url: str, context: str = "") -> str |
     if raw.startswith("#"):
         return "ancre dans la même page"
     try:
-        absolute = absolute_url(page_url, raw)
+        absolute = joined_address(raw, page_url)
         parts = urlsplit(absolute)
     except ValueError as exc:  # "http://[::1/x"
         return f"adresse mal formée ({exc})"
@@ -328,12 +322,12 @@ def parse_page(
         block = _block_of(node)
         context = _own_text(block, node if isinstance(node, Tag) else None) if block is not None else ""
         reason = skip_reason(href, text, base_url, context)
-        if not reason and canonical_url(absolute_url(base_url, href)) == canonical_url(page_url):
+        if not reason and canonical_url(joined_address(href, base_url)) == canonical_url(page_url):
             reason = "la page elle-même"
         if reason:
             result.skipped.append(Skipped(href=href, text=text, reason=reason))
             continue
-        url = check_url(absolute_url(base_url, href))
+        url = check_url(joined_address(href, base_url))
         if says_nothing(text, href):
             title, description = _context(node)
             title_from = "context" if title else "url"

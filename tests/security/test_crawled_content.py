@@ -155,3 +155,34 @@ def test_alternate_addresses_become_links_only_when_http(site):
     html = app.test_client().get(f"/ressources/{rid}").get_data(as_text=True)
     assert 'href="https://miroir.example/podcast"' in html
     assert "javascript:" not in html and "data:text/html" not in html
+
+
+LISTING = """<html><body><main>
+<article><h2><a href="/actus/une-bonne-nouvelle">Une bonne nouvelle pour les familles</a></h2></article>
+<article><h2><a href="http://[::1/x">Un lien au crochet ouvert</a></h2></article>
+<article><h2><a href="http://site.example:99999/actus/port">Un lien au port impossible</a></h2></article>
+<article><h2><a href="javascript:alert(1)">Un lien qui lance un script</a></h2></article>
+<article><h2><a href="/actus/autre nouvelle">Une autre nouvelle pour les élèves</a></h2></article>
+<a href="http://[::1/page2">page suivante</a>
+</main></body></html>"""
+
+
+def test_one_malformed_link_of_a_watched_listing_is_skipped_not_fatal():
+    from crawler.discover import parse_listing
+
+    page = parse_listing(LISTING.encode(), "https://site.example/actus")
+    assert [
+        "https://site.example/actus/une-bonne-nouvelle",
+        "https://site.example/actus/autre%20nouvelle",
+    ] == page.articles
+
+
+def test_a_watched_feed_keeps_only_parseable_http_entries():
+    from crawler.discover import parse_feed
+
+    feed = b"""<?xml version="1.0"?><rss version="2.0"><channel><title>Actus</title>
+    <item><title>Bonne</title><link>https://site.example/a</link></item>
+    <item><title>Port</title><link>https://site.example:99999/b</link></item>
+    <item><title>Script</title><link>javascript:alert(1)</link></item>
+    </channel></rss>"""
+    assert ["https://site.example/a"] == parse_feed(feed, "application/rss+xml").articles
