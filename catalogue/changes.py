@@ -22,8 +22,8 @@ from collections.abc import Callable, Iterable, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from catalogue import audit, linkhealth
-from catalogue.errors import CatalogueError
+from catalogue import audit, linkhealth, withdrawal
+from catalogue.io import same_content
 from catalogue.models import Resource
 
 log = logging.getLogger(__name__)
@@ -167,17 +167,32 @@ class Changes:
         self.announce([rid])
         return resource, True
 
-    def withdraw(self, actor: "Actor | str", rid: str, reason: str = "", *, storage=None) -> object:
-        """Withdraw a resource from the public catalogue (audited). `storage(store, rid, reason)` does the
-        writing (the withdrawal storage of migration 0007); without it, WithdrawUnavailable."""
+    def withdraw(self, actor: "Actor | str", rid: str, reason: str = "") -> dict:
+        """Withdraw a resource from the public catalogue, saying why (audited); returns the withdrawal."""
         actor = as_actor(actor)
-        if storage is None:
-            raise WithdrawUnavailable("withdrawing a resource is not available in this version")
         with self.store.transaction():
-            result = storage(self.store, rid, reason)
-            self._record(actor, "resource.withdraw", rid, detail=reason)
+            result = withdrawal.withdraw(self.store, rid, reason, actor.login)
+            self._record(actor, "resource.withdraw", rid, after={"reason": result["reason"]}, detail=reason)
         self.announce([rid])
         return result
+
+    def restore(self, actor: "Actor | str", rid: str) -> dict:
+        """Put a withdrawn resource back in the public catalogue (audited); returns the former withdrawal."""
+        actor = as_actor(actor)
+        with self.store.transaction():
+            former = withdrawal.restore(self.store, rid)
+            self._record(actor, "resource.restore", rid, before={"reason": former["reason"]})
+        self.announce([rid])
+        return former
+
+    def delete(self, actor: "Actor | str", rid: str) -> Resource:
+        """Delete a withdrawn resource for good (audited: its audit entries stay); returns what it was."""
+        actor = as_actor(actor)
+        with self.store.transaction():
+            resource = withdrawal.delete(self.store, rid)
+            self._record(actor, "resource.delete", rid, before={"title": resource.title, "url": resource.url})
+        self.announce([rid])
+        return resource
 
     def accept_moved(self, actor: "Actor | str", rid: str, *, detail: str = "") -> dict:
         """Accept a moved link's new address (the old one stays as an alias); returns linkhealth's result."""
@@ -231,18 +246,22 @@ class Changes:
         """Upsert a batch of resources (an import file) with one audit entry; returns (created, updated, ids)."""
         actor = as_actor(actor)
         with self.store.transaction():
+            fresh = []  # a line that says nothing new leaves its resource alone: 0 updates on a re-import
             for resource in resources:
                 existing = self.store.find_by_url(resource.url)
                 if existing is not None:
+                    if same_content(existing, resource):
+                        continue
                     resource.added_at = resource.added_at or existing.added_at
-            created, updated = self.store.upsert_many(resources)
+                fresh.append(resource)
+            created, updated = self.store.upsert_many(fresh)
             self._record(
                 actor,
                 "resource.import",
                 None,
                 detail=f"{source} : {created} ajoutées, {updated} mises à jour",
             )
-        ids = [r.id for r in resources]
+        ids = [r.id for r in fresh]
         self.announce(ids)
         return created, updated, ids
 
@@ -288,7 +307,3 @@ class Changes:
         from catalogue import proposals
 
         return proposals.reject(self.store, as_actor(actor).login, proposal_id, reason)
-
-
-class WithdrawUnavailable(CatalogueError):
-    """Withdrawing a resource needs the withdrawal storage, which this version lacks."""

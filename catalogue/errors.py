@@ -8,7 +8,7 @@
      └── StoreError           the database cannot be opened or migrated
 
 Each carries its context (field, value, line, resource_id) so a caller can say exactly
-what is wrong; str() of each is a complete French-free sentence for the CLI.
+what is wrong; str() of each is a complete French sentence for the people who read the CLI and the site.
 """
 
 
@@ -23,7 +23,7 @@ class ValidationError(CatalogueError):
         self.field = field
         self.value = value
         self.message = message
-        super().__init__(f"{field}: {message}")
+        super().__init__(f"{field} : {message}")
 
 
 class VocabularyError(ValidationError):
@@ -31,7 +31,9 @@ class VocabularyError(ValidationError):
 
     def __init__(self, field: str, value, allowed: list[str]):
         self.allowed = list(allowed)
-        super().__init__(field, f"unknown value {value!r}; allowed values: {', '.join(self.allowed)}", value)
+        super().__init__(
+            field, f"valeur inconnue {value!r} ; valeurs possibles : {', '.join(self.allowed)}", value
+        )
 
 
 class ImportFileError(CatalogueError):
@@ -42,8 +44,8 @@ class ImportFileError(CatalogueError):
         self.line = line
         self.field = field
         self.message = message
-        where = f"{source}, line {line}" + (f", field {field!r}" if field else "")
-        super().__init__(f"{where}: {message}")
+        where = f"{source}, ligne {line}" + (f", champ {field!r}" if field else "")
+        super().__init__(f"{where} : {message}")
 
 
 class NotFound(CatalogueError):
@@ -51,7 +53,7 @@ class NotFound(CatalogueError):
 
     def __init__(self, resource_id: str):
         self.resource_id = resource_id
-        super().__init__(f"no resource with id {resource_id!r}")
+        super().__init__(f"aucune ressource n'a l'identifiant {resource_id!r}")
 
 
 class StoreError(CatalogueError):

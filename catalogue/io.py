@@ -12,6 +12,7 @@ import json
 from collections.abc import Iterable, Iterator
 from typing import IO
 
+from catalogue import spreadsheet
 from catalogue.errors import ImportFileError, ValidationError
 from catalogue.models import FIELD_NAMES, LIST_FIELDS, Resource, validate
 from catalogue.vocabularies import Vocabularies
@@ -37,14 +38,26 @@ def _check_keys(keys: Iterable[str], source: str, line: int) -> None:
         raise ImportFileError(
             source,
             line,
-            f"unknown field(s) {', '.join(map(repr, unknown))}; known fields: {', '.join(FIELD_NAMES)}",
+            f"colonne(s) inconnue(s) {', '.join(map(repr, unknown))} ; colonnes connues : {', '.join(FIELD_NAMES)} "
+            "(ou leurs noms français : titre, adresse, niveau, thèmes, type, éditeur, territoire, public, date, "
+            "description, notes)",
         )
+
+
+def _csv_header(raw: list[str], source: str) -> list[str]:
+    """The field of each column (French names allowed); ImportFileError naming the unknown ones."""
+    header = [spreadsheet.field_name(h, FIELD_NAMES) or h.strip().lstrip(spreadsheet.BOM) for h in raw]
+    _check_keys(header, source, 1)
+    doubles = [h for h in dict.fromkeys(header) if header.count(h) > 1]
+    if doubles:
+        raise ImportFileError(source, 1, f"la colonne {doubles[0]!r} apparaît deux fois dans l'en-tête")
+    return header
 
 
 def _to_resource(data: dict, vocabularies: Vocabularies, source: str, line: int) -> Resource:
     for name in REQUIRED:
         if not str(data.get(name) or "").strip():
-            raise ImportFileError(source, line, "is required and empty", field=name)
+            raise ImportFileError(source, line, "est obligatoire et vide", field=name)
     try:
         return validate(Resource.from_dict(data), vocabularies)
     except ValidationError as exc:
@@ -61,11 +74,11 @@ def read_jsonl(
         try:
             data = json.loads(raw)
         except json.JSONDecodeError as exc:
-            raise ImportFileError(source, number, f"invalid JSON: {exc.msg} at column {exc.colno}") from exc
+            raise ImportFileError(source, number, f"JSON invalide : {exc.msg}, colonne {exc.colno}") from exc
         except RecursionError as exc:  # "[[[[…" nested thousands deep
             raise ImportFileError(source, number, "JSON imbriqué trop profondément") from exc
         if not isinstance(data, dict):
-            raise ImportFileError(source, number, "each line must be a JSON object")
+            raise ImportFileError(source, number, "chaque ligne doit être un objet JSON")
         _check_keys(data, source, number)
         yield number, _to_resource(data, vocabularies, source, number)
 
@@ -73,33 +86,53 @@ def read_jsonl(
 def read_csv(
     stream: IO[str], vocabularies: Vocabularies, source: str = "<stdin>"
 ) -> Iterator[tuple[int, Resource]]:
-    """Parse CSV (header line of field names) into validated resources, with the line each record starts on."""
+    """Parse CSV (a header line of field names, or their French names) into validated resources, with the
+    line each record starts on. The separator (, ; or tab) is the header's; an unclosed quote or a line
+    with more or fewer cells than the header is refused with its line number."""
     csv.field_size_limit(1 << 30)
-    reader = csv.reader(stream)
+    text = stream.read()
+    first_line = text.split("\n", 1)[0]
+    reader = csv.reader(io.StringIO(text), delimiter=spreadsheet.separator(first_line), strict=True)
+    rows = _rows(reader, source)
     try:
-        header = next(reader)
+        _, raw_header = next(rows)
     except StopIteration:
         return
-    header = [h.strip().lstrip("\ufeff") for h in header]
-    _check_keys(header, source, 1)
+    header = _csv_header(raw_header, source)
     if "url" not in header or "title" not in header:
-        raise ImportFileError(source, 1, "the header must name at least the columns url and title")
-    previous_end = reader.line_num
-    for row in reader:
-        start = previous_end + 1
-        previous_end = reader.line_num
+        raise ImportFileError(
+            source, 1, "l'en-tête doit nommer au moins les colonnes url (ou adresse) et title (ou titre)"
+        )
+    for start, row in rows:
         if not any(cell.strip() for cell in row):
             continue
         if len(row) != len(header):
-            raise ImportFileError(source, start, f"has {len(row)} columns, the header has {len(header)}")
+            raise ImportFileError(source, start, f"a {len(row)} colonnes, l'en-tête en a {len(header)}")
         data = dict(zip(header, row, strict=True))
         for name in LIST_FIELDS:
             if name in data:
-                data[name] = [v.strip() for v in data[name].split(";") if v.strip()]
+                data[name] = spreadsheet.split_list(data[name], name)
         for name in ("type", "level"):
             if name in data and not data[name].strip():
                 data[name] = None
         yield start, _to_resource(data, vocabularies, source, start)
+
+
+def _rows(reader, source: str) -> Iterator[tuple[int, list[str]]]:
+    """(line the record starts on, cells); a malformed record (an unclosed quote) is refused with its line."""
+    previous_end = 0
+    while True:
+        start = previous_end + 1
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            raise ImportFileError(
+                source, start, f"CSV mal formé ({exc}) : un guillemet ouvert n'est peut-être jamais fermé"
+            ) from exc
+        previous_end = reader.line_num
+        yield start, row
 
 
 def read_resources(stream: IO[str], fmt: str, vocabularies: Vocabularies, source: str) -> list[Resource]:
@@ -110,7 +143,10 @@ def read_resources(stream: IO[str], fmt: str, vocabularies: Vocabularies, source
     for line, resource in reader(stream, vocabularies, source):
         if resource.id in seen:
             raise ImportFileError(
-                source, line, f"same resource as line {seen[resource.id]} ({resource.url})", field="url"
+                source,
+                line,
+                f"même ressource qu'à la ligne {seen[resource.id]} ({resource.url})",
+                field="url",
             )
         seen[resource.id] = line
         resources.append(resource)
@@ -118,14 +154,31 @@ def read_resources(stream: IO[str], fmt: str, vocabularies: Vocabularies, source
 
 
 def import_resources(store, stream: IO[str], fmt: str, source: str) -> tuple[int, int, list[str]]:
-    """Import a file into the store, all or nothing; upsert by URL. Returns (created, updated, ids)."""
+    """Import a file into the store, all or nothing; upsert by URL. Returns (created, updated, changed ids).
+
+    A line that says nothing new about its resource is left alone: re-importing unchanged
+    data reports 0 updates and touches no date.
+    """
     resources = read_resources(stream, fmt, store.vocabularies, source)
+    changed = []
     for resource in resources:
         existing = store.find_by_url(resource.url)
         if existing is not None:
+            if same_content(existing, resource):
+                continue
             resource.added_at = resource.added_at or existing.added_at
-    created, updated = store.upsert_many(resources)
-    return created, updated, [r.id for r in resources]
+        changed.append(resource)
+    created, updated = store.upsert_many(changed)
+    return created, updated, [r.id for r in changed]
+
+
+# What the store computes or stamps: an import line that differs only there changes nothing.
+COMPUTED = ("id", "added_at", "updated_at", "suggested_themes")
+
+
+def same_content(existing: Resource, incoming: Resource) -> bool:
+    """True when an import line says nothing that the stored resource does not already say."""
+    return all(getattr(existing, n) == getattr(incoming, n) for n in FIELD_NAMES if n not in COMPUTED)
 
 
 def write_jsonl(resources: Iterable[Resource], out: IO[str], fields: tuple[str, ...] = FIELD_NAMES) -> int:

@@ -151,6 +151,7 @@ def record_run(
     outage: bool,
     confirm_nights: int,
     finished_at: str | None = None,
+    reason: str = "",
 ) -> list[dict]:
     """Store a run's checks and, unless it was an outage, the new link states; one transaction.
 
@@ -195,10 +196,51 @@ def record_run(
         if statuses:
             summary[STATUS_COUNTS] = statuses
         store.conn.execute(
-            "UPDATE check_runs SET finished_at = ?, status = ?, total = ?, summary = ? WHERE id = ?",
-            (finished_at, "outage" if outage else "done", len(results), json.dumps(summary), run_id),
+            "UPDATE check_runs SET finished_at = ?, status = ?, total = ?, summary = ?, reason = ? WHERE id = ?",
+            (finished_at, "outage" if outage else "done", len(results), json.dumps(summary), reason, run_id),
         )
     return changes
+
+
+def fail_run(store, run_id: int, reason: str, finished_at: str | None = None) -> None:
+    """Record that a run stopped before its end (reason in French words); no link state changed."""
+    with store.transaction():
+        store.conn.execute(
+            "UPDATE check_runs SET finished_at = ?, status = 'failed', reason = ? WHERE id = ?",
+            (finished_at or now_iso(), reason, run_id),
+        )
+
+
+# What a night that changed nothing says on the staff pages, by run status.
+LOST_NIGHT_WORDS = {"outage": "réseau indisponible", "failed": "vérification interrompue"}
+
+
+def lost_night_sentence(night: str, status: str) -> str:
+    """« nuit du 5 décembre : réseau indisponible, aucun état modifié »."""
+    day = french_date(night).rsplit(" ", 1)[0]
+    return f"nuit du {day} : {LOST_NIGHT_WORDS.get(status, status)}, aucun état modifié"
+
+
+def lost_nights(store, nights: int = 60, today: str | None = None) -> list[dict]:
+    """The nights, newest first, whose last run changed nothing (outage or failure): {night, status, reason, text}."""
+    today_d = date.fromisoformat(today[:10]) if today else datetime.now(UTC).date()
+    first = (today_d - timedelta(days=nights - 1)).isoformat()
+    rows = store.conn.execute(
+        "SELECT night, status, reason FROM check_runs WHERE night >= ? AND finished_at IS NOT NULL "
+        "ORDER BY night, id",
+        (first,),
+    ).fetchall()
+    last = {row["night"]: row for row in rows}  # the last finished run of a night decides
+    return [
+        {
+            "night": night,
+            "status": row["status"],
+            "reason": row["reason"],
+            "text": lost_night_sentence(night, row["status"]),
+        }
+        for night, row in sorted(last.items(), reverse=True)
+        if row["status"] in LOST_NIGHT_WORDS
+    ]
 
 
 def _with_words(state: dict) -> dict:
@@ -305,7 +347,7 @@ def accept_document(store, rid: str, *, now: str | None = None) -> dict:
         if state is None:
             raise NotFound(rid)
         if not is_suspect(dict(state)):
-            raise MoveError(f"the link of resource {rid!r} is not waiting for a document to be accepted")
+            raise MoveError(f"le lien de la ressource {rid!r} n'attend aucun document à accepter")
         last = store.conn.execute(
             "SELECT content_type, content_length FROM link_checks WHERE resource_id = ? AND verdict = 'ok' "
             "ORDER BY checked_at DESC, id DESC LIMIT 1",
@@ -353,7 +395,7 @@ def apply_moved(store, rid: str, actor: str = "", *, now: str | None = None) -> 
             raise NotFound(rid)
         state = store.conn.execute("SELECT * FROM link_state WHERE resource_id = ?", (rid,)).fetchone()
         if state is None or not state["moved_to"]:
-            raise MoveError(f"resource {rid!r} has no proposed new address")
+            raise MoveError(f"la ressource {rid!r} n'a aucune nouvelle adresse proposée")
         new_url = state["moved_to"]
         new_id = resource_id(new_url)
         if new_id == rid:
@@ -366,7 +408,9 @@ def apply_moved(store, rid: str, actor: str = "", *, now: str | None = None) -> 
             )
             return {"id": rid, "old_id": rid, "url": new_url, "old_url": row["url"], "actor": actor}
         if store.conn.execute("SELECT 1 FROM resources WHERE id = ?", (new_id,)).fetchone():
-            raise MoveError(f"resource {rid!r}: the new address {new_url} is already resource {new_id!r}")
+            raise MoveError(
+                f"ressource {rid!r} : la nouvelle adresse {new_url} est déjà la ressource {new_id!r}"
+            )
         data = dict(row)
         data.update(id=new_id, url=new_url, updated_at=now)
         columns = list(data)

@@ -276,14 +276,14 @@ def validate(resource: Resource, vocabularies: Vocabularies) -> Resource:
         if value is not None and not isinstance(value, str):
             raise ValidationError(name, f"doit être du texte, pas {_kind(value)}", value)
         setattr(resource, name, clean_text(value, one_line=True) if value else None)
-    for theme in resource.themes:
-        vocabularies.themes.check(theme, "themes")
-    for theme in resource.suggested_themes:
-        vocabularies.themes.check(theme, "suggested_themes")
+    # A French label is as good as its value (« Régional », « Évaluation »): the value is stored.
+    for name in ("themes", "suggested_themes"):
+        values = [vocabularies.themes.check(theme, name) for theme in getattr(resource, name)]
+        setattr(resource, name, list(dict.fromkeys(values)))
     if resource.level:
-        vocabularies.levels.check(resource.level, "level")
+        resource.level = vocabularies.levels.check(resource.level, "level")
     if resource.type:
-        vocabularies.types.check(resource.type, "type")
+        resource.type = vocabularies.types.check(resource.type, "type")
     resource.date = _check_date(resource.date)
     if resource.source_url:
         resource.source_url = check_url(resource.source_url, "source_url")

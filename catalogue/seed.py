@@ -47,7 +47,10 @@ def parse_seed(
             for name in COMPUTED_FIELDS:
                 if name in data:
                     raise ImportFileError(
-                        source, number, "is computed by the store: leave it out of the seed", name
+                        source,
+                        number,
+                        "est calculé par le catalogue : ne le mettez pas dans le catalogue initial",
+                        name,
                     )
     return read_resources(io.StringIO(text), "jsonl", vocabularies, source)
 
@@ -65,7 +68,7 @@ def seed_exclusions() -> list[dict]:
         for name in ("url", "reason"):
             if not str(entry.get(name) or "").strip():
                 raise ImportFileError(
-                    source, position, "is required and empty (entry number, not line)", name
+                    source, position, "est obligatoire et vide (numéro d'entrée, non de ligne)", name
                 )
     return entries
 

@@ -122,6 +122,19 @@ DECLARED: tuple[Setting, ...] = (
         "Watch runs in a row in which a source fails or yields nothing before it is flagged.",
     ),
     Setting("vocabularies", str, None, "Vocabulary file (default: the one shipped in the package)."),
+    Setting(
+        "mail_to",
+        str,
+        None,
+        "Addresses (comma-separated) that receive the link checker's report after each run.",
+    ),
+    Setting("mail_from", str, None, "Sender of the report mail (default: the contact address)."),
+    Setting("smtp_host", str, "localhost", "SMTP server that sends the report mail."),
+    Setting("smtp_port", int, 25, "Port of the SMTP server."),
+    Setting("smtp_starttls", bool, False, "Switch the SMTP connection to TLS (STARTTLS) before sending."),
+    Setting("smtp_user", str, None, "SMTP user name, when the server asks for one."),
+    Setting("smtp_password", str, None, "SMTP password, when the server asks for one."),
+    Setting("smtp_timeout", float, 30.0, "Seconds to wait for the SMTP server."),
 )
 
 _BY_NAME = {s.name: s for s in DECLARED}

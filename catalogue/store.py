@@ -68,7 +68,8 @@ def migrate(conn: sqlite3.Connection, available: list[tuple[int, str, str]] | No
     newest = max((v for v, _, _ in available), default=0)
     if current > newest:
         raise StoreError(
-            f"the database is at schema version {current}, newer than this program knows ({newest}): upgrade the program"
+            f"la base est au schéma {current}, plus récent que celui que ce programme connaît ({newest}) : "
+            "mettez le programme à jour"
         )
     for version, name, sql in available:
         if version <= current:
@@ -78,7 +79,7 @@ def migrate(conn: sqlite3.Connection, available: list[tuple[int, str, str]] | No
         except sqlite3.Error as exc:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
-            raise StoreError(f"migration {name} failed: {exc}") from exc
+            raise StoreError(f"la migration {name} a échoué : {exc}") from exc
         log.info("applied migration %s", name)
         current = version
     return current
@@ -98,6 +99,10 @@ def _resource_to_row(resource: Resource) -> dict:
     return data
 
 
+# Resources that the public sees (search, exports, feeds) and the checker checks: not withdrawn.
+LISTED = "id NOT IN (SELECT resource_id FROM withdrawals)"
+
+
 class Store:
     """The catalogue's database. Open with Store(path) or Store.open(data_dir); close when done."""
 
@@ -114,7 +119,7 @@ class Store:
             self.conn = connect(self.path)
             migrate(self.conn)
         except (sqlite3.Error, OSError) as exc:
-            raise StoreError(f"cannot open the database {self.path}: {exc}") from exc
+            raise StoreError(f"impossible d'ouvrir la base {self.path} : {exc}") from exc
 
     @classmethod
     def open(cls, settings) -> "Store":
@@ -172,9 +177,11 @@ class Store:
         return self.iter_resources()
 
     def iter_resources(self, ids: Iterable[str] | None = None) -> Iterator[Resource]:
-        """Every resource (or those with these ids), in order of addition."""
+        """Every listed resource (withdrawn ones left out), or those with these ids, in order of addition."""
         if ids is None:
-            rows = self.conn.execute("SELECT * FROM resources ORDER BY added_at, id").fetchall()
+            rows = self.conn.execute(
+                f"SELECT * FROM resources WHERE {LISTED} ORDER BY added_at, id"
+            ).fetchall()
         else:
             ids = list(ids)
             rows = []
@@ -186,14 +193,17 @@ class Store:
             yield _row_to_resource(row)
 
     def present_ids(self, ids: Iterable[str]) -> set[str]:
-        """Those of these ids that are resources of the store."""
+        """Those of these ids that are listed resources of the store (a withdrawn one is not: it leaves the index)."""
         ids = list(ids)
         found = set()
         for start in range(0, len(ids), 500):
             chunk = ids[start : start + 500]
             marks = ", ".join("?" * len(chunk))
             found.update(
-                r[0] for r in self.conn.execute(f"SELECT id FROM resources WHERE id IN ({marks})", chunk)
+                r[0]
+                for r in self.conn.execute(
+                    f"SELECT id FROM resources WHERE id IN ({marks}) AND {LISTED}", chunk
+                )
             )
         return found
 
@@ -202,8 +212,24 @@ class Store:
         return self.conn.execute("SELECT count(*) FROM resources").fetchone()[0]
 
     def ids(self) -> list[str]:
-        """The ids of every resource."""
-        return [r[0] for r in self.conn.execute("SELECT id FROM resources ORDER BY added_at, id")]
+        """The ids of every listed resource (withdrawn ones left out): what is searched, exported, checked."""
+        return [
+            r[0] for r in self.conn.execute(f"SELECT id FROM resources WHERE {LISTED} ORDER BY added_at, id")
+        ]
+
+    def latest_additions(self, limit: int) -> list[Resource]:
+        """The last resources added to the public catalogue, newest first."""
+        rows = self.conn.execute(
+            f"SELECT * FROM resources WHERE {LISTED} ORDER BY added_at DESC, id LIMIT ?", (limit,)
+        ).fetchall()
+        return [_row_to_resource(row) for row in rows]
+
+    def withdrawal(self, rid: str) -> dict | None:
+        """How a withdrawn resource was withdrawn ({reason, withdrawn_at, actor}), or None if it is listed."""
+        row = self.conn.execute(
+            "SELECT reason, withdrawn_at, actor FROM withdrawals WHERE resource_id = ?", (rid,)
+        ).fetchone()
+        return dict(row) if row else None
 
     # -- writing -------------------------------------------------------------
 

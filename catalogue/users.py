@@ -109,7 +109,7 @@ def check_name(name: str) -> str:
     """The name if it is a valid account name (lower case letters, digits, . _ -), else UserError."""
     if not NAME_PATTERN.match(name or ""):
         raise UserError(
-            f"invalid user name {name!r}: 2 to 40 characters, lower-case letters, digits, '.', '_' or '-'"
+            f"nom de compte invalide {name!r} : de 2 à 40 caractères, lettres minuscules, chiffres, « . », « _ » ou « - »"
         )
     return name
 
@@ -118,7 +118,7 @@ def create_user(store, name: str, password: str, *, now: datetime | None = None)
     """Create a staff account; UserError if the name is taken or invalid, or the password too short."""
     check_name(name)
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise UserError(f"the password must have at least {MIN_PASSWORD_LENGTH} characters")
+        raise UserError(f"le mot de passe doit avoir au moins {MIN_PASSWORD_LENGTH} caractères")
     encoded = hash_password(password)
     created = _now(now).isoformat()
     try:
@@ -128,7 +128,7 @@ def create_user(store, name: str, password: str, *, now: datetime | None = None)
                 (name, encoded, created),
             )
     except sqlite3.IntegrityError:
-        raise UserError(f"a user named {name!r} already exists") from None
+        raise UserError(f"un compte nommé {name!r} existe déjà") from None
     log.info("created user %s", name)
     return get_user(store, name)
 
@@ -136,21 +136,21 @@ def create_user(store, name: str, password: str, *, now: datetime | None = None)
 def set_password(store, name: str, password: str) -> None:
     """Replace a user's password and clear the lockout."""
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise UserError(f"the password must have at least {MIN_PASSWORD_LENGTH} characters")
+        raise UserError(f"le mot de passe doit avoir au moins {MIN_PASSWORD_LENGTH} caractères")
     with store.transaction():
         cur = store.conn.execute(
             "UPDATE users SET password_hash = ?, failed_logins = 0, locked_until = NULL WHERE name = ?",
             (hash_password(password), name),
         )
         if cur.rowcount == 0:
-            raise UserError(f"no user named {name!r}")
+            raise UserError(f"aucun compte nommé {name!r}")
 
 
 def get_user(store, name: str) -> User:
     """The account with this name; UserError if none."""
     row = store.conn.execute("SELECT * FROM users WHERE name = ?", (name,)).fetchone()
     if row is None:
-        raise UserError(f"no user named {name!r}")
+        raise UserError(f"aucun compte nommé {name!r}")
     return _row_to_user(row)
 
 
@@ -169,7 +169,7 @@ def remove_user(store, name: str) -> None:
     with store.transaction():
         cur = store.conn.execute("DELETE FROM users WHERE name = ?", (name,))
         if cur.rowcount == 0:
-            raise UserError(f"no user named {name!r}")
+            raise UserError(f"aucun compte nommé {name!r}")
     log.info("removed user %s", name)
 
 
@@ -198,7 +198,7 @@ def authenticate(
     row = store.conn.execute("SELECT * FROM users WHERE name = ?", (name,)).fetchone()
     if row is None:
         check_password(password, _dummy_hash())
-        raise LoginFailed("wrong user name or password")
+        raise LoginFailed("nom de compte ou mot de passe incorrect")
     if row["locked_until"]:
         until = datetime.fromisoformat(row["locked_until"])
         if moment < until:
@@ -207,7 +207,7 @@ def authenticate(
         with store.transaction():  # read and count under the write lock: parallel failures all count
             current = store.conn.execute("SELECT failed_logins FROM users WHERE name = ?", (name,)).fetchone()
             if current is None:  # removed meanwhile
-                raise LoginFailed("wrong user name or password")
+                raise LoginFailed("nom de compte ou mot de passe incorrect")
             failures = current[0] + 1
             delay = lockout_delay(failures, max_failures, lockout_seconds)
             locked_until = (moment + delay).isoformat() if delay else None
@@ -218,7 +218,7 @@ def authenticate(
         log.warning("failed login for %s (%d in a row)", name, failures)
         if locked_until:
             raise AccountLocked(name, moment + delay)
-        raise LoginFailed("wrong user name or password")
+        raise LoginFailed("nom de compte ou mot de passe incorrect")
     with store.transaction():
         store.conn.execute(
             "UPDATE users SET failed_logins = 0, locked_until = NULL, last_login_at = ? WHERE name = ?",

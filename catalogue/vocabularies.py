@@ -1,6 +1,8 @@
 """The controlled vocabularies (themes, levels, types), read from a JSON data file."""
 
 import json
+import re
+import unicodedata
 from dataclasses import dataclass, field
 from importlib import resources as importlib_resources
 from pathlib import Path
@@ -10,6 +12,13 @@ from catalogue.errors import VocabularyError
 KINDS = ("themes", "levels", "types")
 # The resource field each vocabulary controls.
 FIELD_OF_KIND = {"themes": "themes", "levels": "level", "types": "type"}
+
+
+def fold(text: str) -> str:
+    """A label or value as compared by a person: accents, case, dashes and spaces do not count."""
+    decomposed = unicodedata.normalize("NFKD", str(text).strip().casefold())
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return re.sub(r"[\s_\-’']+", "-", plain)
 
 
 @dataclass(frozen=True)
@@ -48,10 +57,15 @@ class Vocabulary:
         return any(t.value == value for t in self.terms)
 
     def check(self, value: str, field_name: str | None = None) -> str:
-        """Return value if allowed, else raise VocabularyError naming the allowed values."""
-        if value not in self:
-            raise VocabularyError(field_name or FIELD_OF_KIND[self.kind], value, self.values())
-        return value
+        """Return the value of a value or of a French label (« Régional », regional, REGIONAL), else raise
+        VocabularyError naming the allowed values."""
+        if value in self:
+            return value
+        wanted = fold(value)
+        for t in self.terms:
+            if wanted in (fold(t.value), fold(t.label)):
+                return t.value
+        raise VocabularyError(field_name or FIELD_OF_KIND[self.kind], value, self.values())
 
 
 @dataclass(frozen=True)

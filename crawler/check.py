@@ -48,6 +48,7 @@ class CheckRun:
     started_at: str
     finished_at: str = ""
     outage: bool = False
+    reason: str = ""  # why nothing changed (an outage), in French
     results: list[dict] = field(default_factory=list)  # final check + title, publisher, before, after
 
     @property
@@ -275,6 +276,17 @@ def is_outage(results: list[dict]) -> bool:
     )
 
 
+def outage_reason(results: list[dict]) -> str:
+    """Why a run was called an outage, in French: how many links and sites could not be reached."""
+    hosts = {host_of(r["url"]) for r in results}
+    dead_hosts = {host_of(r["url"]) for r in results if r["verdict"] in NETWORK}
+    unreachable = sum(1 for r in results if r["verdict"] in NETWORK)
+    return (
+        f"réseau indisponible : {unreachable} liens sur {len(results)} injoignables "
+        f"(nom introuvable, connexion refusée ou délai dépassé) sur {len(dead_hosts)} sites sur {len(hosts)}"
+    )
+
+
 def _latest_enclosures(store) -> dict[str, str]:
     try:
         rows = store.conn.execute(
@@ -316,26 +328,45 @@ def run_check(
     try:
         finals = _check_all(fetcher, settings, resources, previous, enclosures, now, progress)
         fall_back_to_alternates(fetcher, store, finals)
+        ordered = [finals[r.id] for r in resources]
+        run.outage = is_outage(ordered)
+        run.reason = outage_reason(ordered) if run.outage else ""
+        run.finished_at = now_iso() if now is None else now
+        changes = linkhealth.record_run(
+            store,
+            run.run_id,
+            ordered,
+            outage=run.outage,
+            confirm_nights=settings.confirm_nights,
+            finished_at=run.finished_at,
+            reason=run.reason,
+        )
+    except (
+        BaseException
+    ) as exc:  # Ctrl-C, a full disk, a bug: the night is recorded as lost, then it goes on up
+        try:
+            linkhealth.fail_run(store, run.run_id, failure_reason(exc), now)
+        except sqlite3.Error:
+            log.warning("could not record the failed run %s", run.run_id, exc_info=True)
+        raise
     finally:
         if own_fetcher:
             fetcher.close()
-    ordered = [finals[r.id] for r in resources]
-    run.outage = is_outage(ordered)
-    run.finished_at = now_iso() if now is None else now
-    changes = linkhealth.record_run(
-        store,
-        run.run_id,
-        ordered,
-        outage=run.outage,
-        confirm_nights=settings.confirm_nights,
-        finished_at=run.finished_at,
-    )
     by_id = {r.id: r for r in resources}
     for final, change in zip(ordered, changes, strict=True):
         resource = by_id[final["resource_id"]]
         final.update(title=resource.title, publisher=resource.publisher, **change)
         run.results.append(final)
     return run
+
+
+def failure_reason(exc: BaseException) -> str:
+    """What stopped a run, in French words for the staff page."""
+    if isinstance(exc, KeyboardInterrupt):
+        return "vérification interrompue (Ctrl-C ou arrêt du programme)"
+    if isinstance(exc, OSError) and exc.strerror:
+        return f"erreur du système : {exc.strerror}"
+    return f"erreur : {exc}" if str(exc) else f"erreur : {type(exc).__name__}"
 
 
 def _timeouts_retried(final: dict) -> bool:

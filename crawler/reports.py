@@ -96,13 +96,17 @@ def build(run) -> dict:
             group = group_of(result)
             if group:
                 groups[group].append(result["resource_id"])
+    # On a night without network every link "fails": listing them by publisher would alarm, not inform.
     publishers = Counter(
-        row["publisher"] or "(éditeur inconnu)" for row in rows if row["verdict"] not in ("ok", "moved")
+        row["publisher"] or "(éditeur inconnu)"
+        for row in rows
+        if row["verdict"] not in ("ok", "moved") and not run.outage
     )
     return {
         "started_at": run.started_at,
         "finished_at": run.finished_at,
         "outage": run.outage,
+        "reason": run.reason,
         "summary": run.summary,
         "results": rows,
         "groups": groups,
@@ -128,12 +132,17 @@ def to_csv(report: dict) -> str:
 
 def _headline(report: dict) -> str:
     if report["outage"]:
-        return "Réseau indisponible : la plupart des sites étaient injoignables, rien n'a été changé."
+        why = report.get("reason") or "réseau indisponible"
+        return (
+            f"{why[0].upper()}{why[1:]}. Aucun lien n'est compté en échec et aucun état n'a été modifié ; "
+            "la vérification reprendra la nuit prochaine."
+        )
     broken = len(report["groups"]["newly_broken"]) + len(report["groups"]["still_broken"])
     total = len(report["results"])
+    checked = "lien vérifié" if total <= 1 else "liens vérifiés"
     if broken:
-        return f"{broken} lien(s) cassé(s) sur {total} vérifié(s)."
-    return f"Aucun lien cassé sur {total} vérifié(s)."
+        return f"{broken} {'lien cassé' if broken == 1 else 'liens cassés'} sur {total} {checked}."
+    return f"Aucun lien cassé sur {total} {checked}."
 
 
 def to_text(report: dict) -> str:
@@ -217,5 +226,5 @@ def render(report: dict, fmt: str) -> str:
     """The report in one of FORMATS."""
     renderers = {"json": to_json, "csv": to_csv, "text": to_text, "html": to_html}
     if fmt not in renderers:
-        raise ValueError(f"unknown report format {fmt!r}; known: {', '.join(FORMATS)}")
+        raise ValueError(f"format de rapport inconnu {fmt!r} ; formats connus : {', '.join(FORMATS)}")
     return renderers[fmt](report)

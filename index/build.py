@@ -159,7 +159,7 @@ def rebuild(
             return _rebuild(store, index_path, progress, procs, merge, started)
     except LockBusy:
         raise IndexBuildError(
-            f"the index in {index_path} is already being rebuilt: try again when that rebuild has ended"
+            f"l'index de {index_path} est déjà en reconstruction : réessayez quand elle sera finie"
         ) from None
 
 
@@ -294,7 +294,7 @@ def _write_resources(store, folder: Path, ids: list[str]) -> None:
         try:
             writer = ix.writer(timeout=WRITER_TIMEOUT, delay=0.1, compound=False)
         except LockError as exc:
-            raise IndexBuildError(f"the index in {folder} stayed locked by another writer") from exc
+            raise IndexBuildError(f"l'index de {folder} est resté verrouillé par un autre écrivain") from exc
         try:
             for start in range(0, len(ids), BATCH):
                 chunk = ids[start : start + BATCH]

@@ -37,7 +37,9 @@ class IndexMissing(CatalogueError):
 
     def __init__(self, index_path):
         self.index_path = str(index_path)
-        super().__init__(f"no search index in {index_path}: run `catalogue reindex` to build it")
+        super().__init__(
+            f"aucun index de recherche dans {index_path} : lancez `catalogue reindex` pour le construire"
+        )
 
 
 class IndexBuildError(CatalogueError):

@@ -63,12 +63,14 @@ class Synonyms:
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
-            raise SynonymsFileError(f"cannot read the synonyms file {path}: {exc}") from exc
+            raise SynonymsFileError(f"impossible de lire le fichier de synonymes {path} : {exc}") from exc
         groups = data.get("groups") if isinstance(data, dict) else None
         if not isinstance(groups, list) or not all(
             isinstance(g, list) and all(isinstance(s, str) for s in g) for g in groups
         ):
-            raise SynonymsFileError(f"{path}: 'groups' must be a list of lists of words or phrases")
+            raise SynonymsFileError(
+                f"{path} : « groups » doit être une liste de listes de mots ou d'expressions"
+            )
         return cls(groups)
 
     def find(self, keys: list[str]) -> list[Match]:

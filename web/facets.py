@@ -14,7 +14,13 @@ from index.query import FACETS, SORTS, SearchQuery, SearchResults
 from web.errors import Refused
 
 SORT_LABELS = {"relevance": "Pertinence", "date": "Date (récentes d'abord)", "title": "Titre (A à Z)"}
-FORMATS = (("csv", "CSV"), ("jsonl", "JSON Lines"), ("json", "JSON"), ("atom", "Flux Atom"))
+FORMATS = (
+    ("csv", "Tableur (CSV)"),
+    ("import.csv", "CSV exact (pour catalogue import)"),
+    ("jsonl", "JSON Lines"),
+    ("json", "JSON"),
+    ("atom", "Flux Atom"),
+)
 MAX_PAGE = 500
 # Every chosen value's toggle and remove links carry all the others: a page grows with the
 # square of the values chosen (3,000 values built a 283 MB page), so a search is bounded.

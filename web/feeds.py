@@ -8,6 +8,7 @@ from flask import Blueprint, Response, abort, current_app, render_template, requ
 from catalogue.errors import NotFound
 from catalogue.io import write_csv, write_jsonl
 from catalogue.models import PUBLIC_FIELDS
+from catalogue.spreadsheet import write_spreadsheet
 from catalogue.store import Store
 from index.query import SearchQuery
 from web.context import get_searcher, get_settings, get_store, get_vocabularies
@@ -18,7 +19,8 @@ bp = Blueprint("feeds", __name__)
 BATCH = 100
 FEED_ENTRIES = 50
 MEDIA_TYPES = {
-    "csv": "text/csv; charset=utf-8",
+    "csv": "text/csv; charset=utf-8",  # for a spreadsheet: ; BOM, French column names, labels
+    "import.csv": "text/csv; charset=utf-8",  # the exact form, for `catalogue import`
     "jsonl": "application/jsonl; charset=utf-8",
     "atom": "application/atom+xml; charset=utf-8",
 }
@@ -54,24 +56,27 @@ def _own_store_resources(settings, ids):
         store.close()
 
 
-def _stream(fmt: str, resources):
+def _stream(fmt: str, resources, vocabularies):
     """The export in chunks of BATCH resources (one CSV header)."""
     chunk, first = [], True
     for resource in resources:
         chunk.append(resource)
         if len(chunk) == BATCH:
-            yield _render(fmt, chunk, first)
+            yield _render(fmt, chunk, first, vocabularies)
             chunk, first = [], False
     if chunk or first:
-        yield _render(fmt, chunk, first)
+        yield _render(fmt, chunk, first, vocabularies)
 
 
-def _render(fmt: str, chunk, first: bool) -> str:
+def _render(fmt: str, chunk, first: bool, vocabularies) -> str:
     buffer = io.StringIO()
-    if fmt != "csv":
+    if fmt == "jsonl":
         write_jsonl(chunk, buffer, fields=PUBLIC_FIELDS)
         return buffer.getvalue()
-    # Opened in a spreadsheet: no formula runs.
+    if fmt == "csv":
+        write_spreadsheet(chunk, buffer, vocabularies, header=first, fields=PUBLIC_FIELDS)
+        return buffer.getvalue()
+    # Opened in a spreadsheet too, maybe: no formula runs.
     write_csv(chunk, buffer, spreadsheet=True, fields=PUBLIC_FIELDS)
     text = buffer.getvalue()
     return text if first else text.split("\n", 1)[1]  # the header line has no embedded newline
@@ -80,7 +85,8 @@ def _render(fmt: str, chunk, first: bool) -> str:
 def export_name(query: SearchQuery, fmt: str) -> str:
     """A file name for the download of a search."""
     stamp = datetime.now(UTC).strftime("%Y%m%d")
-    return f"catalogue-recherche-{stamp}.{fmt}"
+    kind = "-import" if fmt == "import.csv" else ""
+    return f"catalogue-recherche-{stamp}{kind}.{fmt.rsplit('.', 1)[-1]}"
 
 
 @bp.get("/recherche.<fmt>")
@@ -93,7 +99,8 @@ def search_format(fmt: str):
         return atom(query)
     ids = result_ids(query)
     response = Response(
-        _stream(fmt, _own_store_resources(get_settings(), ids)), content_type=MEDIA_TYPES[fmt]
+        _stream(fmt, _own_store_resources(get_settings(), ids), get_vocabularies()),
+        content_type=MEDIA_TYPES[fmt],
     )
     response.headers["Content-Disposition"] = f'attachment; filename="{export_name(query, fmt)}"'
     return response

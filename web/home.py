@@ -11,11 +11,16 @@ LATEST = 8
 
 
 def latest_additions(store, limit: int = LATEST) -> list[dict]:
-    """The most recently added resources: id, title, type, date added."""
-    rows = store.conn.execute(
-        "SELECT id, title, type, added_at FROM resources ORDER BY added_at DESC, id LIMIT ?", (limit,)
-    ).fetchall()
-    return [dict(row) for row in rows]
+    """The most recently added resources still in the catalogue: id, title, type, their own date, date added."""
+    return [
+        {"id": r.id, "title": r.title, "type": r.type, "date": r.date, "added_at": r.added_at}
+        for r in store.latest_additions(limit)
+    ]
+
+
+def _published(date: str) -> str:
+    words = french_date(date)
+    return f"publiée le {words}" if len(date) == 10 else f"publiée en {words}"
 
 
 def entry_points(facet, name: str) -> list[dict]:
@@ -38,7 +43,10 @@ def index():
     for item in latest:
         item["url"] = url_for("resources.show", rid=item["id"])
         item["type_label"] = vocabularies.types.label(item["type"]) if item["type"] else ""
-        item["added"] = french_date(item["added_at"])
+        # The resource's own date when known (« publiée en avril 2022 »): the load date says nothing.
+        item["when"] = (
+            _published(item["date"]) if item["date"] else f"ajoutée le {french_date(item['added_at'])}"
+        )
     return render_template(
         "home.html",
         total=results.total,

@@ -2,7 +2,7 @@
 
 import re
 
-from flask import Blueprint, Response, abort, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, Response, abort, jsonify, redirect, render_template, request, send_file, url_for
 from markupsafe import escape
 
 from catalogue import merge, proposals
@@ -25,13 +25,38 @@ ARCHIVE_CSP = (
 
 
 def load_resource(rid: str):
-    """The public copy of the resource with this id (staff-only fields emptied), or a 404."""
+    """The public copy of the resource with this id (staff-only fields emptied), or a 404; a withdrawn
+    one answers 410 with the reason."""
     if not RESOURCE_ID.match(rid):
         abort(404)
+    store = get_store()
     try:
-        return get_store().get(rid).public_copy()
+        resource = store.get(rid).public_copy()
     except NotFound:
         abort(404)
+    withdrawn = store.withdrawal(rid)
+    if withdrawn is not None:
+        abort(_gone(resource, withdrawn))
+    return resource
+
+
+def _gone(resource, withdrawn: dict):
+    """The 410 answer of a withdrawn resource: what it was, why it left, where to search."""
+    reason = withdrawn["reason"] or "Aucune raison n'a été donnée."
+    if request.path.startswith("/api/"):
+        message = f"Cette ressource a été retirée du catalogue le {french_date(withdrawn['withdrawn_at'])}."
+        body = {"error": {"status": 410, "title": "Ressource retirée", "message": message, "reason": reason}}
+        answer = jsonify(body)
+        answer.status_code = 410
+        return answer
+    page = render_template(
+        "withdrawn.html",
+        resource=resource,
+        reason=reason,
+        when=french_date(withdrawn["withdrawn_at"]),
+        search_url=url_for("search.search", q=resource.title),
+    )
+    return Response(page, status=410)
 
 
 def related(resource, vocabularies) -> tuple[list[dict], str | None]:

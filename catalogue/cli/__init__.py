@@ -1,8 +1,8 @@
 """The `catalogue` command: the composition root, the one place that wires every package together.
 
 Each submodule holds the commands of one area and registers them on the group:
-core (init, import, export, show, vocab), search (search, reindex), crawl (crawl, add,
-import-page), check (check), serve (serve), users (user add/list/remove),
+core (init, import, export, show, vocab), withdraw (withdraw, restore, delete), search (search,
+reindex), crawl (crawl, add, import-page), check (check), serve (serve), users (user add/list/remove),
 watch (source add/list/remove, watch, proposals).
 """
 
@@ -13,9 +13,13 @@ import traceback
 import click
 
 from catalogue import __version__
+from catalogue.cli import french
 from catalogue.cli.boundary import BUG_MESSAGE, discard_unwritable_stdout, expected_failure
 from catalogue.errors import CatalogueError
 from catalogue.settings import Settings
+
+# Before any option is declared: click names some parameter types when they are created.
+french.install()
 
 
 class Context:
@@ -35,15 +39,36 @@ pass_context = click.make_pass_decorator(Context)
 
 
 def fail(message: str, code: int = 2) -> None:
-    """Print an error on stderr and exit with this code."""
-    click.echo(f"catalogue: error: {message}", err=True)
+    """Print an error on stderr (one French line) and exit with this code."""
+    click.echo(f"catalogue : erreur : {message}", err=True)
     sys.exit(code)
+
+
+def warn(message: str) -> None:
+    """Print a warning on stderr (shown under --quiet too: it is something to act on)."""
+    click.echo(f"catalogue : attention : {message}", err=True)
+
+
+class Command(click.Command):
+    """A command whose usage line speaks French."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("options_metavar", "[OPTIONS]")
+        super().__init__(*args, **kwargs)
 
 
 class Group(click.Group):
     """The error boundary: library errors and expected failures of the environment (full disk,
     locked database, missing folder, port in use, network down) become one line on stderr and
     exit code 2; a bug prints its traceback and a line asking to report it, exit code 2 too."""
+
+    command_class = Command
+    group_class = type  # subgroups (`catalogue user`) are of this class too
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("options_metavar", "[OPTIONS]")
+        kwargs.setdefault("subcommand_metavar", "COMMANDE [ARGUMENTS]...")
+        super().__init__(*args, **kwargs)
 
     def invoke(self, ctx):
         try:
@@ -72,11 +97,16 @@ class Group(click.Group):
     "--data-dir",
     type=click.Path(file_okay=False),
     envvar="CATALOGUE_DATA_DIR",
-    help="Data directory (database, index, archive). Env: CATALOGUE_DATA_DIR. "
-    "Default: $XDG_DATA_HOME/cites-catalogue, i.e. ~/.local/share/cites-catalogue.",
+    metavar="DOSSIER",
+    help="Dossier de données (base, index, archive). Variable : CATALOGUE_DATA_DIR. "
+    "Par défaut : $XDG_DATA_HOME/cites-catalogue, soit ~/.local/share/cites-catalogue.",
 )
-@click.option("-q", "--quiet", is_flag=True, help="No progress, only errors (for cron).")
-@click.option("-v", "--verbose", count=True, help="More logging on stderr (-vv for debug).")
+@click.option(
+    "-q", "--quiet", is_flag=True, help="Ni progression ni message de réussite, seulement les erreurs (cron)."
+)
+@click.option(
+    "-v", "--verbose", count=True, help="Plus de journal sur stderr (-vv pour le débogage, en anglais)."
+)
 @click.pass_context
 def cli(ctx, data_dir, quiet, verbose):
     """Catalogue des ressources des Cités éducatives."""
@@ -87,9 +117,9 @@ def cli(ctx, data_dir, quiet, verbose):
 
 def _register() -> None:
     # Imported here, not at the top: each area module imports `cli` from this one.
-    from catalogue.cli import check, core, crawl, doctor, search, serve, users, watch
+    from catalogue.cli import check, core, crawl, doctor, search, serve, users, watch, withdraw
 
-    for module in (core, search, crawl, check, serve, users, watch, doctor):
+    for module in (core, withdraw, search, crawl, check, serve, users, watch, doctor):
         module.register(cli)
 
 

@@ -9,9 +9,11 @@ import click
 
 from catalogue.cli import Context, fail, pass_context
 from catalogue.cli.boundary import check_output_path
+from catalogue.cli.french import plural
 from catalogue.cli.wiring import catch_up_index, command_actor, open_changes, rebuild_index
 from catalogue.errors import NotFound
 from catalogue.io import FORMATS, detect_format, export_resources, read_resources
+from catalogue.spreadsheet import decode
 from catalogue.store import Store
 from catalogue.vocabularies import KINDS, load_vocabularies
 
@@ -32,47 +34,58 @@ def ensure_initialised(ctx: Context) -> dict:
     return report
 
 
+def _created_updated(created: int, updated: int) -> str:
+    return (
+        f"{plural(created, 'ressource ajoutée', 'ressources ajoutées')}, "
+        f"{plural(updated, 'mise à jour', 'mises à jour')}"
+    )
+
+
 def register(group) -> None:
     """Add this module's commands to the `catalogue` group."""
 
     @group.command("init")
     @pass_context
     def init_command(ctx: Context):
-        """Create the data directory, load the seed catalogue into it if empty, build the index."""
+        """Créer le dossier de données, y charger le catalogue initial s'il est vide, construire l'index."""
         report = ensure_initialised(ctx)
         settings = ctx.settings
         if not ctx.quiet:
             if report["seeded"]:
                 created, updated = report["seeded"]
-                click.echo(
-                    f"Catalogue initial chargé : {created} ressources ajoutées, {updated} mises à jour."
-                )
+                click.echo(f"Catalogue initial chargé : {_created_updated(created, updated)}.")
             else:
                 click.echo("Catalogue déjà initialisé : rien à charger.")
             if report["indexed"]:
-                click.echo(f"Index construit : {report['indexed'].get('documents', '?')} ressources.")
+                click.echo(
+                    f"Index construit : {plural(report['indexed'].get('documents', 0), 'ressource', 'ressources')}."
+                )
             click.echo(f"Dossier de données : {settings.data_path}")
 
     @group.command("import")
-    @click.argument("file", type=click.Path(dir_okay=False, allow_dash=True))
+    @click.argument("file", metavar="FICHIER", type=click.Path(dir_okay=False, allow_dash=True))
     @click.option(
-        "--format", "fmt", type=click.Choice(FORMATS), help="jsonl or csv (default: from the file name)."
+        "--format",
+        "fmt",
+        type=click.Choice(FORMATS),
+        help="jsonl ou csv (par défaut : d'après le nom du fichier).",
     )
-    @click.option("--no-index", is_flag=True, help="Do not update the index afterwards.")
+    @click.option("--no-index", is_flag=True, help="Ne pas mettre l'index à jour ensuite.")
     @pass_context
     def import_command(ctx: Context, file, fmt, no_index):
-        """Import resources from FILE (JSON Lines or CSV; - for stdin), all or nothing, upserting by URL."""
+        """Importer les ressources de FICHIER (JSON Lines ou CSV ; - pour l'entrée standard).
+
+        Tout ou rien, par adresse : une ressource déjà au catalogue est mise à jour.
+        """
         if file == "-":
-            try:
-                name, content = "<stdin>", sys.stdin.buffer.read().decode("utf-8-sig")
-            except UnicodeDecodeError as exc:
-                fail(f"<stdin> is not UTF-8 text: {exc}")
+            name, raw = "<stdin>", sys.stdin.buffer.read()
         else:
             name = file
             try:
-                content = Path(file).read_text(encoding="utf-8-sig")
-            except (OSError, UnicodeDecodeError) as exc:
-                fail(f"cannot read {file}: {exc}")
+                raw = Path(file).read_bytes()
+            except OSError as exc:
+                fail(f"impossible de lire {file} : {exc.strerror or exc}")
+        content = decode(raw, name)  # UTF-8, or what a spreadsheet wrote (Windows-1252…)
         fmt = fmt or detect_format(name, content[:200])
         with Store.open(ctx.settings) as store:
             if not no_index:
@@ -81,19 +94,22 @@ def register(group) -> None:
             changes = open_changes(store, ctx.settings, index=not no_index)
             created, updated, _ids = changes.import_batch(command_actor(name), resources, name)
         if not ctx.quiet:
-            click.echo(f"{name} : {created} ressources ajoutées, {updated} mises à jour.")
+            click.echo(f"{name} : {_created_updated(created, updated)}.")
 
     @group.command("export")
-    @click.option("--format", "fmt", type=click.Choice(FORMATS), default="jsonl", show_default=True)
+    @click.option(
+        "--format", "fmt", type=click.Choice(FORMATS), default="jsonl", show_default=True, help="Format."
+    )
     @click.option(
         "-o",
         "--output",
+        metavar="FICHIER",
         type=click.Path(dir_okay=False, writable=True),
-        help="File to write (default: stdout).",
+        help="Fichier à écrire (par défaut : la sortie standard).",
     )
     @pass_context
     def export_command(ctx: Context, fmt, output):
-        """Export every resource (all fields, suggested themes included), ordered by id."""
+        """Exporter toutes les ressources (tous les champs, thèmes suggérés compris), par identifiant."""
         if output:
             check_output_path(output, "--output")
         with Store.open(ctx.settings) as store:
@@ -106,18 +122,18 @@ def register(group) -> None:
                 export_resources(store, sys.stdout, fmt)
 
     @group.command("show")
-    @click.argument("ref")
-    @click.option("--json", "as_json", is_flag=True, help="Print the resource as JSON.")
+    @click.argument("ref", metavar="ID|ADRESSE")
+    @click.option("--json", "as_json", is_flag=True, help="Écrire la ressource en JSON.")
     @pass_context
     def show_command(ctx: Context, ref, as_json):
-        """Show one resource, by id or URL."""
+        """Afficher une ressource, par son identifiant ou son adresse."""
         with Store.open(ctx.settings) as store:
             resource = store.find_by_url(ref) if "://" in ref else None
             if resource is None:
                 try:
                     resource = store.get(ref)
                 except NotFound:
-                    fail(f"no resource with id or address {ref!r}")
+                    fail(f"aucune ressource n'a l'identifiant ou l'adresse {ref!r}")
             if as_json:
                 click.echo(json.dumps(resource.to_dict(), ensure_ascii=False, indent=2))
                 return
@@ -143,10 +159,10 @@ def register(group) -> None:
                     click.echo(f"  {label:16} {value}")
 
     @group.command("vocab")
-    @click.argument("kind", type=click.Choice(KINDS), required=False)
+    @click.argument("kind", metavar="[themes|levels|types]", type=click.Choice(KINDS), required=False)
     @pass_context
     def vocab_command(ctx: Context, kind):
-        """List the controlled vocabularies (themes, levels, types) with their labels."""
+        """Lister les vocabulaires contrôlés (thèmes, niveaux, types) : valeur et libellé."""
         vocabularies = load_vocabularies(ctx.settings.vocabularies)
         for k in [kind] if kind else KINDS:
             click.echo(f"{k}:")

@@ -5,6 +5,7 @@ import sys
 import click
 
 from catalogue.cli import Context, fail, pass_context
+from catalogue.cli.french import plural
 from catalogue.cli.wiring import catch_up_index, command_actor, open_changes
 from catalogue.extractions import get_extraction
 from catalogue.links import OUTCOME_LABELS
@@ -36,7 +37,9 @@ def _run_crawl(ctx: Context, changes, ids=None, all_resources=False, stale=None,
     except KeyboardInterrupt:
         if show:
             click.echo("", err=True)
-        fail("crawl interrompu : ce qui est fait est enregistré ; relancez `catalogue crawl` pour continuer.")
+        fail(
+            "exploration interrompue : ce qui est fait est enregistré ; relancez `catalogue crawl` pour continuer."
+        )
     if show:
         click.echo("", err=True)
     if audited:
@@ -44,8 +47,9 @@ def _run_crawl(ctx: Context, changes, ids=None, all_resources=False, stale=None,
     else:
         changes.announce(summary.changed_ids)
     if not ctx.quiet:
-        reprise = " (reprise d'un crawl interrompu)" if summary.resumed else ""
-        click.echo(f"{summary.total} ressources explorées{reprise}, {len(summary.changed_ids)} à réindexer.")
+        reprise = " (reprise d'une exploration interrompue)" if summary.resumed else ""
+        explored = plural(summary.total, "ressource explorée", "ressources explorées")
+        click.echo(f"{explored}{reprise}, {len(summary.changed_ids)} à réindexer.")
         order = list(OUTCOME_LABELS)
         for outcome, count in sorted(
             summary.outcomes.items(), key=lambda kv: (order.index(kv[0]) if kv[0] in order else 99, kv[0])
@@ -67,18 +71,21 @@ def register(group) -> None:
     """Add this module's commands to the `catalogue` group."""
 
     @group.command("crawl")
-    @click.argument("ids", nargs=-1)
-    @click.option("--all", "all_resources", is_flag=True, help="Every resource of the catalogue.")
+    @click.argument("ids", nargs=-1, metavar="[ID]...")
+    @click.option("--all", "all_resources", is_flag=True, help="Toutes les ressources du catalogue.")
     @click.option(
-        "--stale", type=float, metavar="DAYS", help="Resources not fetched for DAYS days (or never)."
+        "--stale",
+        type=float,
+        metavar="JOURS",
+        help="Les ressources non récupérées depuis JOURS jours (ou jamais).",
     )
-    @click.option("--no-index", is_flag=True, help="Do not reindex the changed resources afterwards.")
+    @click.option("--no-index", is_flag=True, help="Ne pas réindexer ensuite les ressources modifiées.")
     @pass_context
     def crawl_command(ctx: Context, ids, all_resources, stale, no_index):
-        """Fetch resources, extract their metadata and text, reindex what changed.
+        """Explorer des ressources : les récupérer, extraire leurs métadonnées et leur texte, réindexer.
 
-        Without IDS, --all or --stale: continue an interrupted crawl, else fetch the
-        resources never fetched. Exit 0 if every resource answered, 1 if some failed.
+        Sans ID, --all ni --stale : reprendre une exploration interrompue, sinon récupérer
+        les ressources jamais récupérées. Code de sortie : 0 si toutes ont répondu, 1 sinon.
         """
         with Store.open(ctx.settings) as store:
             if not no_index:
@@ -88,16 +95,26 @@ def register(group) -> None:
         sys.exit(1 if summary.failures else 0)
 
     @group.command("add")
-    @click.argument("url")
-    @click.option("--title", help="Title (default: the one found in the document).")
-    @click.option("--theme", "themes", multiple=True, help="A theme (repeat for several).")
-    @click.option("--level", help="national, regional or local.")
-    @click.option("--type", "type_", help="Resource type (see `catalogue vocab types`).")
-    @click.option("--no-index", is_flag=True, help="Do not update the index afterwards.")
+    @click.argument("url", metavar="ADRESSE")
+    @click.option("--title", metavar="TITRE", help="Titre (par défaut : celui du document).")
+    @click.option(
+        "--theme", "themes", multiple=True, metavar="THÈME", help="Un thème, valeur ou libellé (répétable)."
+    )
+    @click.option("--level", metavar="NIVEAU", help="National, Régional ou Local (valeur ou libellé).")
+    @click.option("--type", "type_", metavar="TYPE", help="Type de ressource (voir `catalogue vocab types`).")
+    @click.option("--no-index", is_flag=True, help="Ne pas mettre l'index à jour ensuite.")
     @pass_context
     def add_command(ctx: Context, url, title, themes, level, type_, no_index):
-        """Add the resource at URL, then crawl it (its title comes from the document if not given)."""
+        """Ajouter la ressource à ADRESSE, puis l'explorer (son titre vient du document s'il n'est pas donné)."""
+        from crawler.netguard import GuardRefusal
+        from crawler.netguard import check_url as guard
+
         url = check_url(url)  # a malformed address is said now (field and value), before any work
+        try:
+            guard(url, ctx.settings.allow_private_networks, dns_timeout=ctx.settings.connect_timeout)
+        except GuardRefusal as refusal:
+            if refusal.outcome in ("forbidden_address", "invalid"):  # nothing is written
+                fail(f"{url} : {refusal}")
         with Store.open(ctx.settings) as store:
             if store.find_by_url(url) is not None:
                 fail(f"{url} est déjà au catalogue (id {store.find_by_url(url).id})")
@@ -112,27 +129,34 @@ def register(group) -> None:
         sys.exit(1 if summary.failures else 0)
 
     @group.command("import-page")
-    @click.argument("url")
-    @click.option("--level", help="Level of the resources under no national/régional/local heading.")
-    @click.option("--dry-run", is_flag=True, help="Show what would be imported; change nothing.")
-    @click.option("--no-crawl", is_flag=True, help="Add the resources without fetching them.")
+    @click.argument("url", metavar="ADRESSE")
+    @click.option(
+        "--level", metavar="NIVEAU", help="Niveau des ressources placées sous aucun titre de niveau."
+    )
+    @click.option("--dry-run", is_flag=True, help="Montrer ce qui serait importé, sans rien changer.")
+    @click.option("--no-crawl", is_flag=True, help="Ajouter les ressources sans les récupérer.")
     @pass_context
     def import_page_command(ctx: Context, url, level, dry_run, no_crawl):
-        """Add the resources linked from the page at URL (content area only), then crawl the new ones."""
+        """Ajouter les ressources liées depuis la page à ADRESSE (zone de contenu), puis explorer les nouvelles."""
         from crawler.fetch import Fetcher
         from crawler.import_page import import_page
 
         if level:
             with Store.open(ctx.settings) as store:
-                store.vocabularies.levels.check(level, "level")
+                level = store.vocabularies.levels.check(level, "level")
         with Store.open(ctx.settings) as store:
             with Fetcher(ctx.settings) as fetcher:
                 outcome = import_page(store, fetcher, url, level=level, dry_run=True)
             if not ctx.quiet:
-                verb = "seraient ajoutées" if dry_run else "ajoutées"
+                if dry_run:
+                    created = plural(
+                        len(outcome.created), "ressource serait ajoutée", "ressources seraient ajoutées"
+                    )
+                else:
+                    created = plural(len(outcome.created), "ressource ajoutée", "ressources ajoutées")
                 click.echo(
-                    f"{len(outcome.created)} ressources {verb}, {len(outcome.existing)} déjà au catalogue, "
-                    f"{len(outcome.page.skipped)} liens ignorés."
+                    f"{created}, {len(outcome.existing)} déjà au catalogue, "
+                    f"{plural(len(outcome.page.skipped), 'lien ignoré', 'liens ignorés')}."
                 )
                 for r in outcome.created:
                     click.echo(f"  + [{r.level or '-'}] {r.title[:80]} <{r.url}>")

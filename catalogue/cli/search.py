@@ -5,10 +5,12 @@ import json
 import click
 
 from catalogue.cli import Context, fail, pass_context
+from catalogue.cli.french import plural
 from catalogue.cli.wiring import catch_up_index, rebuild_index
-from catalogue.links import STATUSES
+from catalogue.errors import VocabularyError
+from catalogue.links import STATUSES, status_label
 from catalogue.store import Store
-from catalogue.vocabularies import load_vocabularies
+from catalogue.vocabularies import fold, load_vocabularies
 
 # CLI option -> (facet name, vocabulary checked or None).
 FACET_OPTIONS = {
@@ -20,26 +22,64 @@ FACET_OPTIONS = {
     "territory": None,
     "status": None,
 }
+SORT_LABELS = {"relevance": "pertinence", "date": "date", "title": "titre"}
 
 
-def _check_values(vocabularies, filters: dict[str, list[str]]) -> None:
+def _checked_filters(vocabularies, filters: dict[str, list[str]]) -> dict[str, list[str]]:
+    """The filters with every label turned into its value (« Régional » -> regional); fail on the first unknown."""
+    checked = {}
     for name, kind in FACET_OPTIONS.items():
-        allowed = vocabularies.of(kind).values() if kind else (list(STATUSES) if name == "status" else None)
+        values = []
         for value in filters.get(name, []):
-            if allowed is not None and value not in allowed:
-                fail(f"--{name} {value!r} : valeur inconnue ; valeurs possibles : {', '.join(allowed)}")
-            if name == "year" and not (value.isdigit() and len(value) == 4):
+            if kind:
+                try:
+                    value = vocabularies.of(kind).check(value, f"--{name}")
+                except VocabularyError as exc:
+                    fail(str(exc))
+            elif name == "status":
+                value = _status_value(value)
+            elif name == "year" and not (value.isdigit() and len(value) == 4):
                 fail(f"--year {value!r} : une année s'écrit sur quatre chiffres (ex. 2022)")
+            values.append(value)
+        checked[name] = values
+    return checked
+
+
+def _status_value(text: str) -> str:
+    """A link status from its value or its words (« à vérifier », « Lien cassé »)."""
+    for status in STATUSES:
+        label = status_label(status)
+        if fold(text) in (fold(status.value), fold(label), fold(label.removeprefix("Lien "))):
+            return status.value
+    words = ", ".join(status_label(s).removeprefix("Lien ") for s in STATUSES)
+    fail(f"--status : valeur inconnue {text!r} ; valeurs possibles : {words}")
+
+
+def count_sentence(total: int, q: str) -> str:
+    """The site's sentence for the number of results."""
+    if total == 0:
+        return "Aucune ressource ne correspond à votre recherche."
+    count = f"{total:,}".replace(",", "\u202f")
+    found = plural(total, "ressource trouvée", "ressources trouvées").replace(str(total), count, 1)
+    return found + (f" pour « {q} »" if q else "") + "."
 
 
 def _print_results(results, vocabularies) -> None:
     q = results.query
     pages = max(1, -(-results.total // q.per_page))
-    click.echo(f"{results.total} ressource(s) pour « {q.q} » — page {q.page}/{pages}")
-    if results.fallback:
-        click.echo(results.fallback)
+    heading = count_sentence(results.total, q.q)
+    if results.total:
+        heading += f" Page {q.page} sur {pages}."
+    click.echo(heading)
     if results.suggestion:
-        click.echo(f"Vouliez-vous dire : « {results.suggestion} » ?")
+        click.echo(f"Vouliez-vous dire « {results.suggestion} » ?")
+    if results.fallback and results.hits:
+        click.echo(results.fallback)
+    if not results.hits:
+        if results.total:
+            click.echo(f"La page {q.page} est au-delà de la dernière ({pages}).")
+        else:
+            _print_hints(q)
     start = (q.page - 1) * q.per_page
     for n, hit in enumerate(results.hits, start + 1):
         click.echo("")
@@ -71,6 +111,17 @@ def _print_results(results, vocabularies) -> None:
             click.echo("  …")
 
 
+def _print_hints(q) -> None:
+    """What the site proposes when nothing matches."""
+    click.echo("Pour trouver des ressources :")
+    for name, values in q.filters.items():
+        for value in values:
+            click.echo(f"  - retirez le filtre --{name} {value}")
+    if q.q:
+        click.echo("  - vérifiez l'orthographe, ou essayez des mots plus généraux.")
+    click.echo("  - `catalogue search` sans mots montre toutes les ressources.")
+
+
 def _unescape(html: str) -> str:
     from html import unescape
 
@@ -81,20 +132,52 @@ def register(group) -> None:
     """Add the search and reindex commands to the `catalogue` group."""
 
     @group.command("search")
-    @click.argument("query", nargs=-1)
-    @click.option("--theme", multiple=True, help="Theme value (repeatable: OR).")
-    @click.option("--level", multiple=True, help="Level: national, regional, local (repeatable).")
-    @click.option("--type", "type_", multiple=True, help="Resource type value (repeatable).")
-    @click.option("--publisher", multiple=True, help="Publisher, as written in the catalogue (repeatable).")
-    @click.option("--year", multiple=True, help="Year, e.g. 2022 (repeatable).")
-    @click.option("--territory", multiple=True, help="Territory (repeatable).")
-    @click.option("--status", multiple=True, help="Link status: ok, a-verifier, casse (repeatable).")
+    @click.argument("query", nargs=-1, metavar="[MOTS]...")
     @click.option(
-        "--sort", type=click.Choice(["relevance", "date", "title"]), default="relevance", show_default=True
+        "--theme",
+        multiple=True,
+        metavar="THÈME",
+        help="Thème, valeur ou libellé (répétable : l'un ou l'autre).",
     )
-    @click.option("--page", type=click.IntRange(min=1), default=1, show_default=True)
-    @click.option("--per-page", type=click.IntRange(1, 100), default=20, show_default=True)
-    @click.option("--json", "as_json", is_flag=True, help="Print the documented JSON form.")
+    @click.option(
+        "--level", multiple=True, metavar="NIVEAU", help="Niveau : National, Régional, Local (répétable)."
+    )
+    @click.option("--type", "type_", multiple=True, metavar="TYPE", help="Type de ressource (répétable).")
+    @click.option(
+        "--publisher",
+        multiple=True,
+        metavar="ÉDITEUR",
+        help="Éditeur, tel qu'écrit au catalogue (répétable).",
+    )
+    @click.option("--year", multiple=True, metavar="ANNÉE", help="Année, par ex. 2022 (répétable).")
+    @click.option("--territory", multiple=True, metavar="TERRITOIRE", help="Territoire (répétable).")
+    @click.option(
+        "--status", multiple=True, metavar="ÉTAT", help="État du lien : ok, à vérifier, cassé (répétable)."
+    )
+    @click.option(
+        "--sort",
+        type=click.Choice(["relevance", "date", "title"]),
+        default="relevance",
+        show_default=True,
+        help="Tri : pertinence (relevance), date ou titre (title).",
+    )
+    @click.option(
+        "--page",
+        type=click.IntRange(min=1),
+        default=1,
+        show_default=True,
+        metavar="N",
+        help="Page de résultats.",
+    )
+    @click.option(
+        "--per-page",
+        type=click.IntRange(1, 100),
+        default=20,
+        show_default=True,
+        metavar="N",
+        help="Résultats par page (1 à 100).",
+    )
+    @click.option("--json", "as_json", is_flag=True, help="Écrire la forme JSON documentée.")
     @pass_context
     def search_command(
         ctx: Context,
@@ -111,7 +194,7 @@ def register(group) -> None:
         per_page,
         as_json,
     ):
-        """Search the catalogue: ranked results and facet counts."""
+        """Chercher dans le catalogue : résultats classés et décomptes par facette, comme sur le site."""
         from index.build import index_exists
         from index.query import SearchQuery, results_to_json
         from index.search import Searcher
@@ -127,7 +210,7 @@ def register(group) -> None:
             "territory": list(territory),
             "status": list(status),
         }
-        _check_values(vocabularies, filters)
+        filters = _checked_filters(vocabularies, filters)
         sq = SearchQuery(q=" ".join(query), filters=filters, sort=sort, page=page, per_page=per_page)
         if index_exists(settings.index_path):
             with Store.open(settings) as store:
@@ -148,13 +231,15 @@ def register(group) -> None:
         type=click.IntRange(1, 8),
         default=1,
         show_default=True,
-        help="Writer processes; 2 speeds up very large catalogues (more memory).",
+        metavar="N",
+        help="Processus d'écriture ; 2 accélèrent les très grands catalogues (plus de mémoire).",
     )
     @pass_context
     def reindex_command(ctx: Context, procs):
-        """Rebuild the whole search index (and the suggested themes); the live index is swapped atomically.
+        """Reconstruire tout l'index de recherche (et les thèmes suggérés) ; l'index en service est remplacé d'un coup.
 
-        Needed only after a change of the index's schema: every other change reaches the index by itself."""
+        Utile seulement après un changement du schéma de l'index : tout autre changement arrive
+        dans l'index de lui-même."""
         with Store.open(ctx.settings) as store:
             if ctx.interactive:
                 # On stderr, like every progress display: stdout may be a file or a pipe.
@@ -173,6 +258,6 @@ def register(group) -> None:
                 stats = rebuild_index(store, ctx.settings, procs=procs)
         if not ctx.quiet:
             click.echo(
-                f"Index reconstruit : {stats['documents']} ressources en {stats['seconds']:.1f} s "
-                f"({stats['suggested']} avec des thèmes suggérés)."
+                f"Index reconstruit : {plural(stats['documents'], 'ressource', 'ressources')} "
+                f"en {stats['seconds']:.1f} s ({stats['suggested']} avec des thèmes suggérés)."
             )

@@ -16,6 +16,7 @@ import time
 import click
 
 from catalogue.cli import Context, pass_context
+from catalogue.cli.french import plural
 from catalogue.cli.wiring import catch_up_index, follow_ups
 from catalogue.errors import CatalogueError
 from catalogue.store import Store
@@ -158,30 +159,43 @@ def register(group) -> None:
     """Add `serve` to the `catalogue` group."""
 
     @group.command("serve")
-    @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
     @click.option(
-        "--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="Port to listen on."
+        "--host", default="127.0.0.1", show_default=True, metavar="ADRESSE", help="Adresse d'écoute."
     )
     @click.option(
-        "--threads", default=6, show_default=True, type=int, help="Worker threads of waitress (per process)."
+        "--port",
+        default=8000,
+        show_default=True,
+        type=click.IntRange(1, 65535),
+        metavar="PORT",
+        help="Port d'écoute.",
+    )
+    @click.option(
+        "--threads",
+        default=6,
+        show_default=True,
+        type=int,
+        metavar="N",
+        help="Fils de travail de waitress (par processus).",
     )
     @click.option(
         "--workers",
         default=1,
         show_default=True,
         type=click.IntRange(1, 32),
-        help="Processes answering on the same port (use the number of cores).",
+        metavar="N",
+        help="Processus qui répondent sur le même port (mettez le nombre de cœurs).",
     )
     @pass_context
     def serve_command(ctx: Context, host, port, threads, workers):
-        """Serve the site (waitress); on first start, load the seed catalogue and build the index."""
+        """Servir le site (waitress) ; au premier lancement, charger le catalogue initial et construire l'index."""
         from catalogue.cli.core import ensure_initialised
 
         sock = bind(host, port, workers)  # a port in use is said now, before loading anything
         report = ensure_initialised(ctx)
         if not ctx.quiet and report.get("seeded"):
             created, _updated = report["seeded"]
-            click.echo(f"Catalogue initial chargé : {created} ressources.")
+            click.echo(f"Catalogue initial chargé : {plural(created, 'ressource', 'ressources')}.")
         app = build_app(ctx.settings)
         if not ctx.quiet:
             click.echo(f"Catalogue servi sur http://{host}:{port}/ (données : {ctx.settings.data_path})")

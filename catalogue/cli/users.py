@@ -13,7 +13,7 @@ def _read_password(from_stdin: bool) -> str:
     if from_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
         if not password:
-            raise users.UserError("no password on standard input")
+            raise users.UserError("aucun mot de passe sur l'entrée standard")
         return password
     return click.prompt("Mot de passe", hide_input=True, confirmation_prompt="Confirmer le mot de passe")
 
@@ -35,13 +35,15 @@ def register(group) -> None:
         """Comptes de l'équipe (pages /equipe du site)."""
 
     @user.command("add")
-    @click.argument("name")
+    @click.argument("name", metavar="NOM")
     @click.option(
-        "--password-stdin", is_flag=True, help="Read the password from the first line of stdin (scripts)."
+        "--password-stdin",
+        is_flag=True,
+        help="Lire le mot de passe sur la première ligne de l'entrée standard (scripts).",
     )
     @pass_context
     def add(ctx, name, password_stdin):
-        """Create a staff account NAME; the password is asked twice, hidden."""
+        """Créer le compte NOM ; le mot de passe est demandé deux fois, masqué."""
         users.check_name(name)
         password = _read_password(password_stdin)
         with Store.open(ctx.settings) as store:
@@ -54,7 +56,7 @@ def register(group) -> None:
     @user.command("list")
     @pass_context
     def list_(ctx):
-        """List staff accounts: name, created, last login, locked until."""
+        """Lister les comptes : nom, création, dernière connexion, verrouillage."""
         with Store.open(ctx.settings) as store:
             accounts = users.list_users(store)
         for account in accounts:
@@ -64,10 +66,10 @@ def register(group) -> None:
             )
 
     @user.command("remove")
-    @click.argument("name")
+    @click.argument("name", metavar="NOM")
     @pass_context
     def remove(ctx, name):
-        """Delete the staff account NAME (its audit entries stay)."""
+        """Supprimer le compte NOM (ses entrées du journal restent)."""
         with Store.open(ctx.settings) as store:
             with store.transaction():
                 users.remove_user(store, name)

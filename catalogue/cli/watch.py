@@ -158,7 +158,7 @@ def register(group) -> None:
                 f"\r\033[K{report['name'][:50]} : {report['proposed']} proposée(s)", err=True, nl=False
             )
 
-        with run_lock(ctx.settings.data_path, WATCH_LOCK, "a watch"), Store.open(ctx.settings) as store:
+        with run_lock(ctx.settings.data_path, WATCH_LOCK, "une veille"), Store.open(ctx.settings) as store:
             try:
                 run, reports = watch(
                     store,

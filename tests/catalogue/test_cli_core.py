@@ -34,7 +34,7 @@ def test_csv_with_an_unknown_level_on_line_7_is_refused_and_the_catalogue_is_unc
     result = run("import", "--no-index", bad)
     assert 2 == result.exit_code
     assert (
-        f"catalogue: error: {bad}, line 7, field 'level': unknown value 'departemental'; allowed values: national, regional, local\n"
+        f"catalogue : erreur : {bad}, ligne 7, champ 'level' : valeur inconnue 'departemental' ; valeurs possibles : national, regional, local\n"
         == result.stderr
     )
     assert before == run("export").output
@@ -46,7 +46,7 @@ def test_import_from_stdin_then_export_jsonl_and_show(run):
     )
     result = run("import", "--no-index", "--format", "jsonl", "-", input=line + "\n")
     assert 0 == result.exit_code, result.output
-    assert "1 ressources ajoutées" in result.output
+    assert "1 ressource ajoutée, 0 mise à jour" in result.output
     exported = [json.loads(x) for x in run("export").output.splitlines()]
     assert [("https://ex.example/guide", "Guide-Mémo", "guide")] == [
         (e["url"], e["title"], e["type"]) for e in exported
@@ -66,7 +66,7 @@ def test_export_to_a_file_writes_csv(run, tmp_path):
 def test_show_unknown_resource_fails_with_exit_2(run):
     result = run("show", "abcdefabcdef")
     assert 2 == result.exit_code
-    assert "no resource with id or address 'abcdefabcdef'" in result.stderr
+    assert "aucune ressource n'a l'identifiant ou l'adresse 'abcdefabcdef'" in result.stderr
 
 
 def test_vocab_lists_values_and_french_labels(run):

@@ -35,7 +35,7 @@ def test_csv_whose_7th_line_has_an_unknown_level_is_refused_naming_line_7_and_le
         import_resources(store, csv_with(rows), "csv", "ressources.csv")
     error = info.value
     assert (7, "level") == (error.line, error.field)
-    assert "ressources.csv, line 7, field 'level'" in str(error)
+    assert "ressources.csv, ligne 7, champ 'level'" in str(error)
     assert "national, regional, local" in str(error)
     assert before == export_string(store)
 
@@ -53,10 +53,13 @@ def test_csv_line_numbers_count_physical_lines_of_multiline_records(store):
 @pytest.mark.parametrize(
     "line, message",
     [
-        ('{"url": "https://ex.example/a", "title": "A"', "invalid JSON"),
-        ('["not", "an", "object"]', "JSON object"),
-        ('{"url": "https://ex.example/a", "title": "A", "theme": "evaluation"}', "unknown field(s) 'theme'"),
-        ('{"url": "https://ex.example/a", "title": ""}', "required"),
+        ('{"url": "https://ex.example/a", "title": "A"', "JSON invalide"),
+        ('["not", "an", "object"]', "objet JSON"),
+        (
+            '{"url": "https://ex.example/a", "title": "A", "theme": "evaluation"}',
+            "colonne(s) inconnue(s) 'theme'",
+        ),
+        ('{"url": "https://ex.example/a", "title": ""}', "obligatoire"),
         ('{"url": "https://ex.example/a", "title": "A", "date": "avril 2022"}', "AAAA"),
     ],
 )
@@ -73,7 +76,7 @@ def test_the_same_resource_twice_in_one_file_is_refused(store):
     content = (
         '{"url": "https://ex.example/a", "title": "A"}\n{"url": "http://www.ex.example/a", "title": "B"}\n'
     )
-    with pytest.raises(ImportFileError, match="same resource as line 1"):
+    with pytest.raises(ImportFileError, match="même ressource qu'à la ligne 1"):
         import_resources(store, io.StringIO(content), "jsonl", "r.jsonl")
 
 

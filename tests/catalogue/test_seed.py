@@ -193,12 +193,12 @@ def test_the_guide_memo_and_the_injep_analysis_carry_evaluation_in_their_title(u
     ("bad_line", "field", "message"),
     [
         ('{"url": "https://ex.example/a", "title": "A", "level": "departemental"}', "level", "national, regional, local"),
-        ('{"url": "https://ex.example/a", "title": "A", "type": "film"}', "type", "allowed values: video"),
-        ('{"url": "https://ex.example/a", "title": ""}', "title", "is required"),
-        ('{"url": "https://ex.example/a", "title": "A", "id": "0123456789ab"}', "id", "computed by the store"),
+        ('{"url": "https://ex.example/a", "title": "A", "type": "film"}', "type", "valeurs possibles : video"),
+        ('{"url": "https://ex.example/a", "title": ""}', "title", "est obligatoire"),
+        ('{"url": "https://ex.example/a", "title": "A", "id": "0123456789ab"}', "id", "calculé par le catalogue"),
         ('{"url": "https://ex.example/a", "title": "A", "date": "avril 2022"}', "date", "AAAA"),
-        ('{"url": "https://ex.example/a", "title": "A",}', None, "invalid JSON"),
-        ('{"url": "https://ex.example/a", "titre": "A"}', None, "unknown field(s) 'titre'"),
+        ('{"url": "https://ex.example/a", "title": "A",}', None, "JSON invalide"),
+        ('{"url": "https://ex.example/a", "titre": "A"}', None, "colonne(s) inconnue(s) 'titre'"),
     ],
 )  # fmt: skip
 def test_a_malformed_seed_line_is_refused_naming_file_line_and_field(bad_line, field, message):
@@ -207,7 +207,7 @@ def test_a_malformed_seed_line_is_refused_naming_file_line_and_field(bad_line, f
         parse_seed(text, load_vocabularies())
     error = info.value
     assert ("catalogue/data/seed.jsonl", 2, field) == (error.source, error.line, error.field)
-    assert str(error).startswith("catalogue/data/seed.jsonl, line 2")
+    assert str(error).startswith("catalogue/data/seed.jsonl, ligne 2")
     assert message in str(error)
 
 

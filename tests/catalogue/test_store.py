@@ -51,7 +51,7 @@ def test_a_failing_migration_is_rolled_back_whole_and_names_the_file(tmp_path):
 def test_a_database_newer_than_the_program_is_refused(tmp_path):
     conn = connect(tmp_path / "db.sqlite3")
     conn.execute("PRAGMA user_version = 999")
-    with pytest.raises(StoreError, match="newer than this program"):
+    with pytest.raises(StoreError, match="plus récent que celui que ce programme"):
         migrate(conn)
 
 
@@ -149,7 +149,7 @@ def test_delete_removes_and_cascades_to_aliases(store):
 
 def test_unwritable_database_path_gives_a_store_error(tmp_path):
     (tmp_path / "file").write_text("x")
-    with pytest.raises(StoreError, match="cannot open"):
+    with pytest.raises(StoreError, match="impossible d'ouvrir"):
         Store(tmp_path / "file" / "db.sqlite3")
 
 

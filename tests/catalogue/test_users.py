@@ -25,10 +25,10 @@ def test_hash_is_salted_and_checks_only_the_right_password():
 @pytest.mark.parametrize(
     "name, password, message",
     [
-        ("Alice", "assez-long-1", "invalid user name 'Alice'"),
-        ("a", "assez-long-1", "invalid user name 'a'"),
-        ("bob smith", "assez-long-1", "invalid user name"),
-        ("bob", "court", "at least 10 characters"),
+        ("Alice", "assez-long-1", "nom de compte invalide 'Alice'"),
+        ("a", "assez-long-1", "nom de compte invalide 'a'"),
+        ("bob smith", "assez-long-1", "nom de compte invalide"),
+        ("bob", "court", "au moins 10 caractères"),
     ],
 )
 def test_invalid_names_and_short_passwords_are_refused(store, name, password, message):
@@ -39,7 +39,7 @@ def test_invalid_names_and_short_passwords_are_refused(store, name, password, me
 
 def test_a_name_is_taken_once(store):
     users.create_user(store, "alice", "premier-mot-1")
-    with pytest.raises(users.UserError, match="already exists"):
+    with pytest.raises(users.UserError, match="existe déjà"):
         users.create_user(store, "alice", "second-mot-2")
 
 
@@ -109,7 +109,7 @@ def test_remove_user(store):
     users.create_user(store, "alice", "premier-mot-1")
     users.remove_user(store, "alice")
     assert not users.user_exists(store, "alice")
-    with pytest.raises(users.UserError, match="no user named 'alice'"):
+    with pytest.raises(users.UserError, match="aucun compte nommé 'alice'"):
         users.remove_user(store, "alice")
 
 
@@ -146,16 +146,16 @@ def test_cli_user_add_reads_the_password_from_stdin_for_scripts(settings):
 @pytest.mark.parametrize(
     "args, stdin, message",
     [
-        (["user", "add", "Alice", "--password-stdin"], "assez-long-1\n", "invalid user name 'Alice'"),
-        (["user", "add", "bob", "--password-stdin"], "court\n", "at least 10 characters"),
-        (["user", "add", "bob", "--password-stdin"], "", "no password on standard input"),
-        (["user", "remove", "personne"], None, "no user named 'personne'"),
+        (["user", "add", "Alice", "--password-stdin"], "assez-long-1\n", "nom de compte invalide 'Alice'"),
+        (["user", "add", "bob", "--password-stdin"], "court\n", "au moins 10 caractères"),
+        (["user", "add", "bob", "--password-stdin"], "", "aucun mot de passe sur l'entrée standard"),
+        (["user", "remove", "personne"], None, "aucun compte nommé 'personne'"),
     ],
 )
 def test_cli_user_errors_exit_2_with_a_clear_message(settings, args, stdin, message):
     result = run(settings, args, stdin)
     assert result.exit_code == 2
-    assert "catalogue: error: " in result.output and message in result.output
+    assert "catalogue : erreur : " in result.output and message in result.output
 
 
 def test_cli_user_remove_and_both_changes_are_in_the_audit_log(settings):

@@ -114,14 +114,17 @@ def test_two_runs_never_overlap(data, site, tmp_path):
     with run_lock(tmp_path / "data"):
         result = check(data, "--all")
     assert result.exit_code == 2
-    assert "already running" in result.output
+    assert "déjà en cours" in result.output
     assert check(data, "--all").exit_code == 0
 
 
 def test_unknown_id_and_missing_arguments_fail_cleanly(data):
     assert check(data).exit_code == 2
     result = check(data, "000000000000")
-    assert (result.exit_code, "no resource with id '000000000000'" in result.output) == (2, True)
+    assert (result.exit_code, "aucune ressource n'a l'identifiant '000000000000'" in result.output) == (
+        2,
+        True,
+    )
 
 
 def test_apply_moved_changes_the_address_and_keeps_the_old_one_as_alias(data, site):
@@ -147,7 +150,7 @@ def test_apply_moved_refuses_an_address_that_another_resource_has(data, site):
     check(data, "--all", "--now", NIGHT1)
     with Store.open(Settings({"data_dir": data}, environ={})) as store:
         rid = linkhealth.moved(store)[0]["resource_id"]
-        with pytest.raises(linkhealth.MoveError, match="already resource"):
+        with pytest.raises(linkhealth.MoveError, match="est déjà la ressource"):
             linkhealth.apply_moved(store, rid, "test")
         assert store.count() == 2
 

@@ -56,7 +56,7 @@ def test_add_keeps_a_title_given_by_the_person(site, tmp_path):
 def test_add_refuses_an_unknown_level_with_exit_code_2(site, tmp_path):
     result = run(str(tmp_path / "data"), "add", site.url("/page.html"), "--level", "departemental")
     assert 2 == result.exit_code
-    assert "catalogue: error: level: unknown value 'departemental'" in result.output
+    assert "catalogue : erreur : level : valeur inconnue 'departemental'" in result.output
 
 
 def test_crawl_all_prints_a_summary_by_outcome_and_exits_1_when_some_failed(site, tmp_path):
@@ -84,4 +84,4 @@ def test_crawl_exits_0_when_every_resource_answered_and_is_silent_with_quiet(sit
 def test_crawl_of_an_unknown_id_exits_2(tmp_path):
     result = run(str(tmp_path / "data"), "crawl", "000000000000")
     assert 2 == result.exit_code
-    assert "no resource with id '000000000000'" in result.output
+    assert "aucune ressource n'a l'identifiant '000000000000'" in result.output

@@ -170,6 +170,6 @@ def test_cli_import_page_crawls_the_new_resources_and_a_second_import_adds_nothi
         first = CliRunner().invoke(cli, ["--data-dir", data, "import-page", site.url("/page")], env=CLI_ENV)
         second = CliRunner().invoke(cli, ["--data-dir", data, "import-page", site.url("/page")], env=CLI_ENV)
     assert (0, 0) == (first.exit_code, second.exit_code), first.output + second.output
-    assert "0 ressources ajoutées, 2 déjà au catalogue" in second.output
+    assert "0 ressource ajoutée, 2 déjà au catalogue" in second.output
     found = CliRunner().invoke(cli, ["--data-dir", data, "search", fx.RARE_DOCX_WORD], env=CLI_ENV)
     assert "Compte rendu du 3 mars" in found.output, found.output

@@ -63,7 +63,7 @@ def test_source_add_detects_each_kind_and_lists_them(data, site):
 @pytest.mark.parametrize(
     "options, message",
     [
-        (["--kind", "forum"], "Invalid value for '--kind'"),
+        (["--kind", "forum"], "valeur invalide pour '--kind'"),
         (["--kind", "page", "--level", "departemental"], "niveau inconnu : 'departemental'"),
         (["--kind", "page", "--theme", "jardinage"], "thème inconnu : 'jardinage'"),
         (["--kind", "sitemap", "--pattern", "(["], "motif d'adresses invalide"),

@@ -185,7 +185,7 @@ def lock_held_by_another_process(path):
 def test_a_second_rebuild_while_one_runs_is_refused_and_changes_nothing(indexed, searcher):
     store, path = indexed
     with lock_held_by_another_process(path / "rebuild.lock"):
-        with pytest.raises(build.IndexBuildError, match="already being rebuilt"):
+        with pytest.raises(build.IndexBuildError, match="déjà en reconstruction"):
             build.rebuild(store, path)
         assert generations(path) == ["gen-000001"]
     assert build.rebuild(store, path)["generation"] == "gen-000002"  # its process is gone: so is its lock

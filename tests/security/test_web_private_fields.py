@@ -20,7 +20,7 @@ from index.build import rebuild
 
 MARK = "ZQXSTAFFONLY"
 # Values to put in a route's variable parts when walking every public route.
-SAMPLES = {"fmt": ["csv", "jsonl", "atom"]}
+SAMPLES = {"fmt": ["csv", "import.csv", "jsonl", "atom"]}
 # Query strings tried on every route (searches, sorts, pages, the API's page size).
 QUERIES = ["", "?q=guide", "?sort=date", "?q=&sort=title&page=2", "?per_page=100", "?theme=evaluation"]
 
@@ -115,9 +115,11 @@ def test_the_staff_fields_are_not_searchable_from_the_site(app, marked_site):
 
 def test_the_public_downloads_have_no_column_for_staff_fields(app, marked_site):
     client = app.test_client()
-    header = client.get("/recherche.csv").get_data(as_text=True).splitlines()[0]
+    header = client.get("/recherche.import.csv").get_data(as_text=True).splitlines()[0]
+    sheet = client.get("/recherche.csv").get_data(as_text=True).splitlines()[0].lstrip("\ufeff").split(";")
     first = client.get("/recherche.jsonl").get_data(as_text=True).splitlines()[0]
-    assert ",".join(PUBLIC_FIELDS) == header.lstrip("\ufeff")
+    assert ",".join(PUBLIC_FIELDS) == header
+    assert "Titre" in sheet and "Notes" not in sheet
     assert not any(f'"{name}"' in first for name in STAFF_FIELDS)
 
 

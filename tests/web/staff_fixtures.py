@@ -99,7 +99,11 @@ def staff_template(tmp_path_factory) -> Path:
 @pytest.fixture
 def staff_app(tmp_path, staff_template):
     """The site with a staff account alice and one resource, no services injected."""
-    return make_app(staff_settings(tmp_path), template=staff_template)
+    app = make_app(staff_settings(tmp_path), template=staff_template)
+    yield app
+    searcher = app.extensions.get("catalogue.searcher")  # the site's pages searched: close its files
+    if searcher is not None:
+        searcher.close()
 
 
 @pytest.fixture

@@ -75,8 +75,8 @@ def test_openapi_describes_both_paths_and_every_facet_parameter(client):
     assert api_keys == set(doc["components"]["schemas"]["SearchResults"]["properties"])
 
 
-def test_csv_holds_the_whole_result_set_not_the_page_and_imports_back(client):
-    response = client.get(f"/recherche.csv?q={PAGED_WORD}&level=regional&level=local")
+def test_exact_csv_holds_the_whole_result_set_not_the_page_and_imports_back(client):
+    response = client.get(f"/recherche.import.csv?q={PAGED_WORD}&level=regional&level=local")
     assert "text/csv; charset=utf-8" == response.content_type
     assert response.headers["Content-Disposition"].startswith('attachment; filename="catalogue-recherche-')
     text = response.get_data(as_text=True)
@@ -95,8 +95,27 @@ def test_jsonl_holds_the_whole_result_set_in_the_search_order(client):
 
 
 def test_an_empty_search_exports_a_csv_with_only_its_header(client):
-    rows = list(csv.reader(io.StringIO(client.get("/recherche.csv?q=zzzqqqxx").get_data(as_text=True))))
+    rows = list(
+        csv.reader(io.StringIO(client.get("/recherche.import.csv?q=zzzqqqxx").get_data(as_text=True)))
+    )
     assert [list(PUBLIC_FIELDS)] == rows
+
+
+def test_spreadsheet_csv_opens_as_a_french_spreadsheet_reads_it_and_imports_back(client):
+    """Read as a spreadsheet does: bytes, a UTF-8 BOM, cells separated by ;."""
+    response = client.get(f"/recherche.csv?q={PAGED_WORD}&level=regional&level=local")
+    assert response.headers["Content-Disposition"].endswith('.csv"')
+    raw = response.get_data()
+    assert raw.startswith("\ufeff".encode())
+    rows = list(csv.reader(io.StringIO(raw[3:].decode("utf-8")), delimiter=";"))
+    assert ["Titre", "Adresse", "Description", "Type", "Thèmes"] == rows[0][:5]
+    assert 30 == len(rows) - 1 and all(len(r) == len(rows[0]) for r in rows)
+    levels = {r[rows[0].index("Niveau")] for r in rows[1:]}
+    assert {"Régional", "Local"} == levels
+    resources = read_resources(
+        io.StringIO(raw.decode("utf-8-sig")), "csv", load_vocabularies(), "tableur.csv"
+    )
+    assert {"regional", "local"} == {r.level for r in resources}
 
 
 def test_atom_feed_lists_the_newest_additions_first_and_escapes_data(client):
@@ -117,6 +136,7 @@ def test_the_search_page_links_every_format_with_the_same_state(client):
     html = client.get(f"/recherche?q={PAGED_WORD}&theme=evaluation&page=2").get_data(as_text=True)
     for href in (
         f"/recherche.csv?q={PAGED_WORD}&amp;theme=evaluation",
+        f"/recherche.import.csv?q={PAGED_WORD}&amp;theme=evaluation",
         f"/recherche.jsonl?q={PAGED_WORD}&amp;theme=evaluation",
         f"/api/search?q={PAGED_WORD}&amp;theme=evaluation",
         f"/recherche.atom?q={PAGED_WORD}&amp;theme=evaluation",
@@ -139,10 +159,12 @@ def test_unknown_formats_are_404(client, fmt):
     assert 404 == client.get(f"/recherche.{fmt}?q=x").status_code
 
 
-def test_the_site_csv_is_safe_to_open_in_a_spreadsheet():
+@pytest.mark.parametrize("fmt, delimiter", [("csv", ";"), ("import.csv", ",")])
+def test_the_site_csv_is_safe_to_open_in_a_spreadsheet(fmt, delimiter):
     from catalogue.models import Resource
     from web.feeds import _render
 
-    text = _render("csv", [Resource(url="https://ex.example/f", title="=1+1", description="@SUM(A1)")], True)
-    row = list(csv.reader(io.StringIO(text)))[1]
+    resource = Resource(url="https://ex.example/f", title="=1+1", description="@SUM(A1)")
+    text = _render(fmt, [resource], True, load_vocabularies())
+    row = list(csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=delimiter))[1]
     assert "'=1+1" in row and "'@SUM(A1)" in row

@@ -195,3 +195,21 @@ def test_accepting_a_document_that_is_not_suspect_is_refused_with_a_message(staf
     assert "n&#39;a pas pu être accepté" in staff.get("/equipe/liens").get_data(as_text=True)
     response = staff.post("/equipe/liens/inconnu/accepter-document", data={"csrf_token": csrf_of(staff)})
     assert response.status_code == 404
+
+
+def test_a_night_without_network_is_shown_in_words_and_on_the_chart(staff, staff_app, resource_id):
+    today = datetime.now(UTC).replace(hour=2, minute=30, second=0, microsecond=0)
+    when = today.isoformat()
+    with Store.open(staff_app.config["SETTINGS"]) as store:
+        run = linkhealth.start_run(store, when)
+        results = [check_record(resource_id, "https://exemple.fr/guide-evaluation.pdf", "dns", when)]
+        reason = "réseau indisponible : 1 liens sur 1 injoignables"
+        linkhealth.record_run(
+            store, run, results, outage=True, confirm_nights=2, finished_at=when, reason=reason
+        )
+    html = staff.get("/equipe/liens").get_data(as_text=True)
+    day = linkhealth.french_date(when).rsplit(" ", 1)[0]
+    sentence = f"nuit du {day} : réseau indisponible, aucun état modifié"
+    assert f"{sentence}</time> — {reason}" in html
+    assert '<rect class="serie-perdue"' in html and f"<title>{sentence}</title>" in html
+    assert "Aucune nuit de vérification enregistrée." not in html

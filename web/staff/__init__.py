@@ -7,7 +7,18 @@ from flask import Blueprint, Flask, render_template, session, url_for
 bp = Blueprint("staff", __name__, url_prefix="/equipe")
 
 # The views attach their routes to bp; imported after bp exists.
-from web.staff import auth, csrf, health, importing, journal, merging, proposals, resources, sources  # noqa: E402,F401
+from web.staff import (  # noqa: E402,F401
+    auth,
+    csrf,
+    health,
+    importing,
+    journal,
+    merging,
+    proposals,
+    resources,
+    sources,
+    withdrawing,
+)
 
 
 @bp.before_request

@@ -8,6 +8,7 @@ from catalogue.links import STATUSES, night_status, status_colour, status_label
 # One series per link status, bottom to top, with the status's own words and colour: the chart
 # says what the table beside it says.
 SERIES = tuple((status_colour(s), status_label(s), s) for s in STATUSES)
+LOST_SERIES = "perdue"  # a night whose run changed nothing: network down or run stopped
 WIDTH, HEIGHT = 720, 240
 MARGIN_LEFT, MARGIN_RIGHT, MARGIN_BOTTOM, MARGIN_TOP = 48, 24, 28, 12
 
@@ -37,6 +38,7 @@ class Chart:
     rows: list[tuple[str, list[int]]] = field(default_factory=list)  # night, count per series
     plot_bottom: float = HEIGHT - MARGIN_BOTTOM
     plot_left: float = MARGIN_LEFT
+    lost: list[tuple[str, str]] = field(default_factory=list)  # night, sentence; newest first
 
 
 def series_counts(counts: dict) -> list[int]:
@@ -61,9 +63,17 @@ def _nice_max(value: int) -> int:
     return value
 
 
-def build(nights: list[tuple[str, dict[str, int]]]) -> Chart:
-    """Stacked bars of statuses per night, oldest on the left; nights as ("YYYY-MM-DD", a run's summary)."""
+def build(nights: list[tuple[str, dict[str, int]]], lost: dict[str, str] | None = None) -> Chart:
+    """Stacked bars of statuses per night, oldest on the left; nights as ("YYYY-MM-DD", a run's summary).
+
+    lost: the nights whose run changed nothing, with their sentence (« nuit du 5 décembre :
+    réseau indisponible, aucun état modifié »): each gets a full-height grey bar saying so.
+    """
+    lost = lost or {}
     chart = Chart(legend=[(key, label) for key, label, _ in SERIES])
+    if lost:
+        chart.legend.append((LOST_SERIES, "Nuit sans vérification"))
+    chart.lost = [(night, text) for night, text in sorted(lost.items(), reverse=True)]
     chart.rows = [(night, series_counts(counts)) for night, counts in nights]
     if not chart.rows:
         return chart
@@ -74,6 +84,10 @@ def build(nights: list[tuple[str, dict[str, int]]]) -> Chart:
     for i, (night, values) in enumerate(chart.rows):
         x = MARGIN_LEFT + i * slot + (slot - bar_width) / 2
         base = HEIGHT - MARGIN_BOTTOM
+        if night in lost and not any(values):
+            chart.bars.append(
+                Bar(round(x, 1), MARGIN_TOP, round(bar_width, 1), plot_height, LOST_SERIES, lost[night])
+            )
         for (key, label, _), value in zip(SERIES, values, strict=True):
             if not value:
                 continue

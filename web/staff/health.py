@@ -62,12 +62,14 @@ def link_health():
     store = get_store()
     summary = module.summary_by_verdict(store)
     nights = [(n["night"], n["counts"]) for n in module.nightly_counts(store, nights=NIGHTS)]
+    lost = module.lost_nights(store, nights=NIGHTS)
     return render_template(
         "staff/health.html",
         summary=[(verdict, verdict_label(verdict), count) for verdict, count in summary.items()],
         total=sum(summary.values()),
-        chart=chart.build(nights),
-        nights_checked=sum(1 for _, counts in nights if counts),
+        chart=chart.build(nights, {n["night"]: n["text"] for n in lost}),
+        lost=lost,
+        nights_checked=sum(1 for _, counts in nights if counts) + len(lost),
         failing=failing_rows(module.failing(store), datetime.now(UTC).date()),
         moved=moved_rows(module.moved(store)),
     )

@@ -21,6 +21,9 @@ ACTIONS = {
     "source.add": "Source ajoutée",
     "source.remove": "Source retirée",
     "resource.merge": "Ressources fusionnées",
+    "resource.withdraw": "Retrait du catalogue",
+    "resource.restore": "Remise au catalogue",
+    "resource.delete": "Suppression",
     "user.add": "Compte créé",
     "user.remove": "Compte supprimé",
 }

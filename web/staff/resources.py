@@ -72,6 +72,7 @@ def _render_form(resource, values: dict, errors: dict, status: int = 200):
             labels=forms.LABELS,
             vocabularies=get_vocabularies(),
             can_crawl=service("crawl_now") is not None,
+            withdrawn=get_store().withdrawal(resource.id) if resource else None,
         ),
         status,
     )
