@@ -1,14 +1,14 @@
 """CSV as French spreadsheets write and read it: encoding, separator, French column names, labels.
 
-Reading: the bytes are decoded as UTF-8 (with or without BOM), else as what charset-normalizer
-finds (Windows-1252, Latin-1…); the separator is the one of `,` `;` tab that the header line
+Reading: the bytes are decoded as UTF-8 (with or without BOM), else as Windows-1252, else as
+what the caller's guesser finds (the command line uses charset-normalizer); the separator is the one of `,` `;` tab that the header line
 uses; French column names (titre, adresse, niveau, thèmes…) stand for the documented ones.
 Writing: the spreadsheet form has `;` between cells, a UTF-8 BOM (so Excel reads the accents),
 French column names and the vocabularies' labels; `catalogue.io` writes the exact form.
 """
 
 import csv
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import IO
 
 from catalogue.errors import CatalogueError
@@ -71,27 +71,34 @@ class EncodingError(CatalogueError):
     """A file whose text encoding cannot be recognised."""
 
 
-def decode(raw: bytes, source: str) -> str:
-    """The text of a file: UTF-8 with or without BOM, else the encoding charset-normalizer finds."""
+def decode(raw: bytes, source: str, guess: Callable[[bytes], str | None] | None = None) -> str:
+    """The text of a file: UTF-8 with or without BOM, else Windows-1252, else what `guess` finds.
+
+    `guess` (the command line passes charset-normalizer's) returns the text or None; the core
+    itself reads only what the standard library knows.
+    """
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):  # a spreadsheet's "Unicode text": UTF-16 with its BOM
+        try:
+            return raw.decode("utf-16")
+        except UnicodeDecodeError:
+            pass
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         pass
-    # A French spreadsheet on Windows writes Windows-1252 (a superset of Latin-1 for text, with œ, €, ’):
-    # on a short file, charset-normalizer may hesitate with its Central European cousins, so it comes first.
+    # A French spreadsheet on Windows writes Windows-1252 (Latin-1 for text, plus œ, €, ’): on a short
+    # file a guesser may hesitate with its Central European cousins, so it comes first.
     try:
         return raw.decode("cp1252")
     except UnicodeDecodeError:
         pass
-    from charset_normalizer import from_bytes
-
-    best = from_bytes(raw).best()
-    if best is None:
+    text = guess(raw) if guess else None
+    if text is None:
         raise EncodingError(
             f"{source} : encodage du texte non reconnu ; enregistrez le fichier en « CSV UTF-8 » "
             "ou en « CSV (séparateur : point-virgule) »"
         )
-    return str(best)
+    return text
 
 
 def separator(header_line: str) -> str:

@@ -34,6 +34,14 @@ def ensure_initialised(ctx: Context) -> dict:
     return report
 
 
+def guess_text(raw: bytes) -> str | None:
+    """The text of bytes in an encoding neither UTF-8 nor Windows-1252, as charset-normalizer reads it."""
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(raw).best()
+    return None if best is None else str(best)
+
+
 def _created_updated(created: int, updated: int) -> str:
     return (
         f"{plural(created, 'ressource ajoutée', 'ressources ajoutées')}, "
@@ -85,7 +93,7 @@ def register(group) -> None:
                 raw = Path(file).read_bytes()
             except OSError as exc:
                 fail(f"impossible de lire {file} : {exc.strerror or exc}")
-        content = decode(raw, name)  # UTF-8, or what a spreadsheet wrote (Windows-1252…)
+        content = decode(raw, name, guess_text)  # UTF-8, or what a spreadsheet wrote (Windows-1252…)
         fmt = fmt or detect_format(name, content[:200])
         with Store.open(ctx.settings) as store:
             if not no_index:

@@ -7,7 +7,7 @@ import pytest
 from click.testing import CliRunner
 
 from catalogue.cli import cli
-from catalogue.errors import ImportFileError
+from catalogue.errors import CatalogueError, ImportFileError
 from catalogue.spreadsheet import decode, separator
 
 FRENCH_SHEET = (
@@ -115,3 +115,11 @@ def test_the_io_error_names_the_line_of_an_unclosed_quote(tmp_path):
     with pytest.raises(ImportFileError) as error:
         read_resources(io.StringIO(text), "csv", load_vocabularies(), "r.csv")
     assert 3 == error.value.line
+
+
+def test_utf16_with_its_bom_is_read_and_other_encodings_go_to_the_guesser_or_are_refused():
+    assert "titre\tadresse" == decode("titre\tadresse".encode("utf-16"), "f.txt")
+    raw = b"\x81\x8d\x8f"  # bytes Windows-1252 leaves undefined
+    assert "trouvé" == decode(raw, "f.csv", guess=lambda _raw: "trouvé")
+    with pytest.raises(CatalogueError, match="f.csv : encodage du texte non reconnu"):
+        decode(raw, "f.csv", guess=lambda _raw: None)
