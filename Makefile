@@ -36,7 +36,7 @@ chromium:
 	@if [ ! -x /usr/bin/chromium ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    echo "Installing Debian's chromium for the browser tests..."; \
-	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+	    (apt-get -o DPkg::Lock::Timeout=600 update -qq && DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq chromium >/dev/null) \
 	      || { echo "error: apt-get install chromium failed" >&2; exit 2; }; \
 	  else \
 	    echo "error: the browser tests need /usr/bin/chromium: run 'sudo apt-get install chromium'" >&2; exit 2; \

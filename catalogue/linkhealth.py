@@ -314,7 +314,7 @@ def nightly_counts(store, nights: int = 60, today: str | None = None) -> list[di
 def _listing(store, where: str) -> list[dict]:
     rows = store.conn.execute(
         "SELECT s.*, r.title, r.publisher FROM link_state s JOIN resources r ON r.id = s.resource_id "
-        f"WHERE {where} ORDER BY s.status DESC, s.consecutive_failures DESC, r.title"
+        f"WHERE {where} ORDER BY s.status DESC, s.consecutive_failures DESC, r.title COLLATE FRANCAIS"
     ).fetchall()
     return [_with_words(dict(r)) for r in rows]
 

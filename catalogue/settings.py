@@ -42,7 +42,13 @@ DECLARED: tuple[Setting, ...] = (
         "cites-catalogue/0.1 (+mailto:{contact})",
         "User-Agent of the crawler and the link checker; {contact} is replaced.",
     ),
-    Setting("contact", str, "ressources@example.org", "Contact address sent in the User-Agent."),
+    Setting(
+        "contact",
+        str,
+        "ressources@example.org",
+        "Contact address of the catalogue's team: sent in the User-Agent, shown on the accessibility and "
+        "resource pages (« Signaler un lien cassé »).",
+    ),
     Setting("connect_timeout", float, 5.0, "Seconds to wait for a connection."),
     Setting("read_timeout", float, 10.0, "Seconds to wait between two reads of an answer."),
     Setting(
@@ -200,6 +206,12 @@ class Settings:
     def archive_path(self) -> Path:
         """The folder of archived copies, named by content hash."""
         return self.data_path / "archive"
+
+    @property
+    def public_contact(self) -> str | None:
+        """The contact address to show people, or None while it is still the placeholder default."""
+        contact = (self._values["contact"] or "").strip()
+        return None if not contact or contact == _BY_NAME["contact"].default else contact
 
     @property
     def effective_user_agent(self) -> str:

@@ -4,6 +4,7 @@ import json
 import logging
 import os
 import sqlite3
+import unicodedata
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from importlib import resources as importlib_resources
@@ -49,9 +50,23 @@ def migrations() -> list[tuple[int, str, str]]:
     return sorted(found)
 
 
+def title_key(text: str) -> tuple[str, str]:
+    """How a person orders titles: accents, case and punctuation aside (« Évaluation » before « Vidéo »)."""
+    decomposed = unicodedata.normalize("NFKD", text or "")
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+    return "".join(c for c in plain if c.isalnum() or c.isspace()).strip(), text or ""
+
+
+def _french_order(a: str, b: str) -> int:
+    left, right = title_key(a), title_key(b)
+    return (left > right) - (left < right)
+
+
 def connect(path: str | Path) -> sqlite3.Connection:
-    """Open a SQLite connection with the catalogue's pragmas (WAL, foreign keys, busy timeout)."""
+    """Open a SQLite connection with the catalogue's pragmas (WAL, foreign keys, busy timeout) and the
+    FRANCAIS collation (ORDER BY title COLLATE FRANCAIS sorts as title_key does)."""
     conn = sqlite3.connect(str(path), timeout=30, isolation_level=None, check_same_thread=False)
+    conn.create_collation("FRANCAIS", _french_order)
     conn.row_factory = sqlite3.Row
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute("PRAGMA busy_timeout = 30000")

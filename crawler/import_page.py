@@ -72,8 +72,28 @@ LOGIN_PATH = re.compile(
 REGISTRATION_CONTEXT = re.compile(
     r"\b(vous inscrire|s'inscrire|inscrivez-vous|inscription|se connecter|connectez-vous|identifiez-vous)\b"
 )
+# A heading states a level with "au niveau national", "échelon local", or a word of its own:
+# « Cadrage national », « Exemples nationaux », « Ressources régionales », « Dans les territoires »,
+# « départemental ». Compared on folded text (no accents, lower case).
 LEVEL_HEADING = re.compile(r"\b(?:niveau|echelle|echelon)\s+(national|regional|local)")
-LEVEL_ONLY = re.compile(r"^\W*(national|regional|local)e?s?\W*$")
+LEVEL_WORDS = (
+    ("national", re.compile(r"\bnation(?:al|ale|ales|aux)\b")),
+    ("regional", re.compile(r"\bregion(?:al|ale|ales|aux)\b")),
+    (
+        "local",
+        re.compile(
+            r"\b(?:loca(?:l|le|les|ux)|departementa(?:l|le|les|ux)|(?:inter)?communa(?:l|le|les|ux)|"
+            r"municipa(?:l|le|les|ux)|territoria(?:l|le|les|ux))\b|\bdans les territoires\b"
+        ),
+    ),
+)
+# Words that make a resource local by its own label, whatever its section: a département's or a
+# town's own work (« Observatoire départemental de l'Essonne »).
+OWN_LOCAL = re.compile(
+    r"\b(?:departementa(?:l|le|les|ux)|(?:inter)?communa(?:l|le|les|ux)|municipa(?:l|le|les|ux))\b"
+)
+# A paragraph that introduces a sub-section on CMS pages: « » Cadrage national : ».
+SUBHEADING = re.compile(r"^\s*[»›>]\s*\S.{0,80}$")
 BARE_URL = re.compile(r"https?://[^\s<>\"'«»]+[^\s<>\"'«».,;:!?)\]]")
 NOISE = re.compile(
     r"(afficher\s*/\s*masquer la transcription|poids\s*:\s*[\d.,]+\s*[kmg]?o|favoris\s*\+?|"
@@ -151,20 +171,67 @@ def _content_area(soup: BeautifulSoup) -> Tag:
     return area
 
 
-def _heading_level(element: Tag) -> str | None:
-    text = fold(element.get_text(" "))
-    match = LEVEL_HEADING.search(text) or LEVEL_ONLY.match(text)
-    return match.group(1) if match else None
+def heading_level(text: str) -> str | None:
+    """The level a heading states (national, regional, local), or None when it states none or several.
+
+    « Au niveau régional », « Cadrage national », « Exemples nationaux », « Ressources régionales »,
+    « Dans les territoires », « Observatoires départementaux » each state one.
+    """
+    folded = fold(text)
+    explicit = LEVEL_HEADING.search(folded)
+    if explicit:
+        return explicit.group(1)
+    found = {level for level, pattern in LEVEL_WORDS if pattern.search(folded)}
+    return found.pop() if len(found) == 1 else None
 
 
-def _is_heading(element: Tag) -> bool:
+def own_level(label: str) -> str | None:
+    """ "local" when a resource's own label names a département's or a town's work, else None."""
+    return "local" if OWN_LOCAL.search(fold(label)) else None
+
+
+def heading_rank(element: Tag) -> int | None:
+    """How deep a heading is (h1 = 1 … h6 = 6, a bold paragraph 7, a « » … » paragraph 8), or None."""
     if element.name in HEADINGS:
-        return True
-    # A paragraph that is nothing but bold text acts as a heading on many CMS pages.
-    if element.name == "p":
+        return int(element.name[1])
+    if element.name == "p" and element.find("a") is None:
+        text = _clean(element.get_text(" "))
+        # A paragraph that is nothing but bold text acts as a heading on many CMS pages.
         strong = element.find(["strong", "b"])
-        return strong is not None and _clean(strong.get_text(" ")) == _clean(element.get_text(" "))
-    return False
+        if strong is not None and _clean(strong.get_text(" ")) == text:
+            return 7
+        if SUBHEADING.match(text):
+            return 8
+    return None
+
+
+class LevelTracker:
+    """The level of the nearest heading above a point of a page, sub-headings included.
+
+    Feed it the headings in page order (`heading`); `level` and `heading_text` then say what
+    applies to the next link. A heading closes every heading of its rank or deeper, so
+    « » Outils méthodologiques » after « » Cadrage national » goes back to the section's level.
+    """
+
+    def __init__(self, default: str | None = None):
+        self.default = default
+        self._open: list[tuple[int, str, str | None]] = []  # rank, text, level
+
+    def heading(self, rank: int, text: str) -> None:
+        """A heading of this rank (1 = h1) and text was passed."""
+        while self._open and self._open[-1][0] >= rank:
+            self._open.pop()
+        self._open.append((rank, _clean(text), heading_level(text)))
+
+    @property
+    def level(self) -> str | None:
+        """The level of the deepest open heading that states one, else the default."""
+        return next((lvl for _, _, lvl in reversed(self._open) if lvl), self.default)
+
+    @property
+    def heading_text(self) -> str:
+        """The text of the heading that decided the level ("" when it is the default)."""
+        return next((text for _, text, lvl in reversed(self._open) if lvl), "")
 
 
 def says_nothing(text: str, href: str = "") -> bool:
@@ -281,7 +348,7 @@ def _links_in_order(area: Tag):
     """Yield ("heading", element) and ("link", element or text node, href, text) in document order."""
     for element in area.descendants:
         if isinstance(element, Tag):
-            if _is_heading(element):
+            if heading_rank(element) is not None:
                 yield ("heading", element)
             if element.name == "a":
                 yield (
@@ -311,12 +378,10 @@ def parse_page(
     area = _content_area(soup)
     result = PageImport(page_url=page_url)
     by_canonical: dict[str, Candidate] = {}
-    level, heading = default_level, ""
+    levels = LevelTracker(default_level)
     for item in _links_in_order(area):
         if item[0] == "heading":
-            found = _heading_level(item[1])
-            if found:
-                level, heading = found, _clean(item[1].get_text(" "))
+            levels.heading(heading_rank(item[1]), item[1].get_text(" "))
             continue
         _, node, href, text = item
         block = _block_of(node)
@@ -339,6 +404,10 @@ def parse_page(
         key = canonical_url(url)
         existing = by_canonical.get(key)
         if existing is None:
+            level, heading = levels.level, levels.heading_text
+            label = f"{title} {description}"
+            if own_level(label):
+                level, heading = own_level(label), _sentence(title, 120)
             by_canonical[key] = Candidate(
                 url=url,
                 title=title,

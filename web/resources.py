@@ -93,6 +93,8 @@ def show(rid: str):
         excerpt=view.excerpt(text),
         episodes=episodes,
         health=view.link_health(store, rid),
+        contact=settings.public_contact,
+        report_link=view.broken_link_mailto(settings.public_contact, resource, page_url),
         archive=view.archive_info(store, settings, rid),
         alternates=[a for a in proposals.alternates(store, rid) if http_link(a["url"])],
         related=see_also,

@@ -6,6 +6,7 @@ crawler. A resource never checked reads "Lien non vérifié"; one never archived
 """
 
 import logging
+from urllib.parse import quote
 
 from flask import url_for
 
@@ -84,6 +85,15 @@ def archive_info(store, settings, rid: str) -> dict | None:
         "url": url_for("resources.archive", rid=rid),
         "raw_url": url_for("resources.archive_raw", rid=rid),
     }
+
+
+def broken_link_mailto(contact: str | None, resource: Resource, page_url: str) -> str | None:
+    """A mailto: link that reports this resource's link as broken, subject and body written; None without contact."""
+    if not contact:
+        return None
+    subject = f"Lien cassé : {resource.title[:120]}"
+    body = f"Bonjour,\n\nLe lien de la ressource « {resource.title} » ne fonctionne pas :\n{resource.url}\n\nFiche : {page_url}\n"
+    return f"mailto:{quote(contact, safe='@')}?subject={quote(subject)}&body={quote(body)}"
 
 
 def json_ld(resource: Resource, vocabularies, page_url: str) -> dict:

@@ -1,5 +1,7 @@
 """The search page: query box, facet form, chosen filters, sorted and paginated results."""
 
+import dataclasses
+
 from flask import Blueprint, current_app, render_template, request
 
 from web.context import get_searcher, get_vocabularies
@@ -32,6 +34,12 @@ def search():
     query = query_from_args(request.args, current_app.config["PER_PAGE"])
     vocabularies = get_vocabularies()
     results = get_searcher().search(query)
+    page_note = None
+    last_page = max(1, -(-results.total // query.per_page))
+    if query.page > last_page:  # « Page 2 sur 2 » and no result said nothing true: show the last page
+        page_note = f"La page {query.page} n'existe pas : voici la dernière, la page {last_page}."
+        query = dataclasses.replace(query, page=last_page)
+        results = get_searcher().search(query)
     suggestion_url = None
     if results.suggestion:
         suggestion_url = state_url(type(query)(q=results.suggestion, filters=query.filters, sort=query.sort))
@@ -46,6 +54,7 @@ def search():
         sorts=sort_options(query),
         formats=format_links(query),
         count_message=result_count_message(results.total, query),
+        page_note=page_note,
         suggestion_url=suggestion_url,
         clear_filters_url=state_url(query, filters={}, page=1),
         first=(query.page - 1) * query.per_page + 1,

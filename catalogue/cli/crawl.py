@@ -11,6 +11,7 @@ from catalogue.extractions import get_extraction
 from catalogue.links import OUTCOME_LABELS
 from catalogue.models import Resource, check_url
 from catalogue.store import Store
+from catalogue.urls import canonical_url
 
 
 def _progress_printer(ctx: Context):
@@ -158,10 +159,13 @@ def register(group) -> None:
                     f"{created}, {len(outcome.existing)} déjà au catalogue, "
                     f"{plural(len(outcome.page.skipped), 'lien ignoré', 'liens ignorés')}."
                 )
-                for r in outcome.created:
-                    click.echo(f"  + [{r.level or '-'}] {r.title[:80]} <{r.url}>")
-                for r in outcome.existing:
-                    click.echo(f"  = [{r.level or '-'}] {r.title[:80]} <{r.url}>")
+                decided = {c.canonical: c.heading for c in outcome.page.candidates}
+                for mark, found in (("+", outcome.created), ("=", outcome.existing)):
+                    for r in found:
+                        level = store.vocabularies.levels.label(r.level) if r.level else "niveau inconnu"
+                        heading = decided.get(canonical_url(r.url))
+                        why = f" — titre « {heading[:60]} »" if heading else ""
+                        click.echo(f"  {mark} [{level}{why}] {r.title[:80]} <{r.url}>")
                 for s in outcome.page.skipped:
                     click.echo(f"  - ignoré ({s.reason}) : {s.text[:50]} <{s.href}>")
             if dry_run:

@@ -114,7 +114,21 @@ def test_every_seed_line_has_the_model_field_order_and_validates(number):
     assert data["url"] == resource.url
 
 
-def test_levels_follow_the_section_each_link_appears_in():
+# The sub-headings of the page's RÉGIONAL section that state a level of their own, and the resource
+# whose own label names a département's work: the nearest heading decides (import_page's rules).
+SUBSECTION_LEVELS = {
+    "http://biblio.reseau-recl.org/index.php?lvl=notice_display&id=33755": "national",  # » Cadrage national
+    "https://irev.fr/thematiques/education-jeunesse-parentalite/cites-educatives/premier-rapport-du-cnoe-pour-les-cites": (
+        "national"  # » Cadrage national
+    ),
+    "https://www.irev.fr/sites/default/files/atoms/files/ressources_evaluation_cite_educative.pdf": (
+        "national"  # » Exemples nationaux
+    ),
+    "https://drive.google.com/file/d/1O7hgA-EmUJoVdlHyaGcyq118MUNh9zT8/view": "local",  # Observatoire départemental
+}
+
+
+def test_levels_follow_the_nearest_heading_above_each_link():
     body, _ = page_parts(PAGE)
     regional_start = body.index("AU NIVEAU RÉGIONAL")
     number_of = {url: n for n, url in NUMBERED.items()}
@@ -123,11 +137,21 @@ def test_levels_follow_the_section_each_link_appears_in():
         return body.index(f"[{number_of[url]}]") if url in number_of else body.index(url)
 
     expected = {url: "national" if position(url) < regional_start else "regional" for url in SEED}
+    expected.update(SUBSECTION_LEVELS)
     assert expected == {url: r.level for url, r in SEED.items()}
-    assert (19, 11) == (
-        sum(level == "national" for level in expected.values()),
-        sum(level == "regional" for level in expected.values()),
+    assert (22, 7, 1) == tuple(
+        sum(level == x for level in expected.values()) for x in ("national", "regional", "local")
     )
+
+
+def test_the_injep_and_cnoe_reports_are_national_and_the_essonne_guide_is_local():
+    by_title = {r.title: r.level for r in SEED.values()}
+    assert (
+        "national"
+        == by_title["Analyse des protocoles de suivi et d'évaluation des « cités éducatives » (INJEP)"]
+    )
+    assert "national" == by_title["Premier rapport du CNOE pour les cités éducatives"]
+    assert "local" == next(level for title, level in by_title.items() if title.startswith("Guide-Mémo"))
 
 
 TYPES_BY_NUMBER = {
@@ -141,8 +165,8 @@ def test_numbered_resources_have_the_type_their_link_announces():
     assert TYPES_BY_NUMBER == {n: SEED[url].type for n, url in NUMBERED.items() if url in SEED}
 
 
-def test_evaluation_addresses_are_evaluation_resources_of_the_regional_section():
-    assert [("regional", True)] * 8 == [
+def test_evaluation_addresses_are_evaluation_resources_of_their_sub_section():
+    assert [(SUBSECTION_LEVELS.get(url, "regional"), True) for url in EVALUATION_ADDRESSES] == [
         (SEED[url].level, "evaluation" in SEED[url].themes) for url in EVALUATION_ADDRESSES
     ]
 

@@ -9,7 +9,7 @@ from catalogue.cli import cli
 from catalogue.seed import seed_resources
 from catalogue.store import Store
 from catalogue.urls import canonical_url
-from crawler.import_page import parse_page
+from crawler.import_page import LevelTracker, heading_level, parse_page
 from tests.crawler import fixtures as fx
 from tests.localserver import LocalServer, Response
 
@@ -173,3 +173,68 @@ def test_cli_import_page_crawls_the_new_resources_and_a_second_import_adds_nothi
     assert "0 ressource ajoutée, 2 déjà au catalogue" in second.output
     found = CliRunner().invoke(cli, ["--data-dir", data, "search", fx.RARE_DOCX_WORD], env=CLI_ENV)
     assert "Compte rendu du 3 mars" in found.output, found.output
+
+
+@pytest.mark.parametrize(
+    "heading, level",
+    [
+        ("... AU NIVEAU NATIONAL", "national"),
+        ("Au niveau régional", "regional"),
+        ("» Cadrage national :", "national"),
+        ("» Exemples nationaux :", "national"),
+        ("» Ressources régionales :", "regional"),
+        ("Dans les territoires", "local"),
+        ("Au niveau local", "local"),
+        ("Observatoires départementaux", "local"),
+        ("RÉGIONAL", "regional"),
+        ("» Outils méthodologiques :", None),
+        ("L'actualité nationale et régionale", None),  # two levels: says none
+        ("Rencontre nationale des cités, au niveau régional", "regional"),  # "au niveau" is explicit
+    ],
+)
+def test_a_heading_states_a_level_with_a_word_of_its_own(heading, level):
+    assert level == heading_level(heading)
+
+
+SUBSECTIONS = """<main>
+<h2>Au niveau régional</h2>
+<p>» Ressources régionales :</p><p><a href="https://ex.example/podcast">Podcast du réseau</a></p>
+<p>» Cadrage national :</p><p><a href="https://ex.example/injep">Analyse de l'INJEP</a></p>
+<p>» Outils méthodologiques :</p><p><a href="https://ex.example/outil">Un outil</a></p>
+<p>Guide-Mémo, Observatoire départemental de l'Essonne :</p><p><a href="https://ex.example/guide">ici</a></p>
+<h3>Dans les territoires</h3><p><a href="https://ex.example/maubeuge">Maubeuge</a></p>
+<h2>Au niveau national</h2><p><a href="https://ex.example/anct">ANCT</a></p>
+</main>"""
+
+
+def test_the_nearest_heading_decides_and_a_sub_heading_ends_at_the_next_of_its_rank():
+    page = parse_page(SUBSECTIONS, "https://ex.example/page")
+    assert [
+        ("podcast", "regional", "» Ressources régionales :"),
+        ("injep", "national", "» Cadrage national :"),
+        ("outil", "regional", "Au niveau régional"),
+        ("guide", "local", "Guide-Mémo, Observatoire départemental de l'Essonne"),
+        ("maubeuge", "local", "Dans les territoires"),
+        ("anct", "national", "Au niveau national"),
+    ] == [(c.url.rsplit("/", 1)[1], c.level, c.heading) for c in page.candidates]
+
+
+def test_the_level_tracker_goes_back_to_the_section_after_a_sub_section():
+    levels = LevelTracker("local")
+    assert ("local", "") == (levels.level, levels.heading_text)
+    levels.heading(2, "AU NIVEAU RÉGIONAL")
+    levels.heading(8, "» Cadrage national :")
+    assert ("national", "» Cadrage national :") == (levels.level, levels.heading_text)
+    levels.heading(8, "» Outils :")
+    assert ("regional", "AU NIVEAU RÉGIONAL") == (levels.level, levels.heading_text)
+    levels.heading(1, "Une autre page")
+    assert "local" == levels.level
+
+
+def test_cli_dry_run_says_which_heading_decided_each_level(seed_site, tmp_path):
+    data = str(tmp_path / "data")
+    result = CliRunner().invoke(
+        cli, ["--data-dir", data, "import-page", seed_site.url("/actualite"), "--dry-run"], env=CLI_ENV
+    )
+    assert "  + [National — titre « » Cadrage national : »] Analyse des protocoles" in result.output
+    assert "[Local — titre « Guide-Mémo pour la rédaction d'un protocole" in result.output

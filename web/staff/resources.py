@@ -41,7 +41,7 @@ def _find(store, q: str) -> list:
     like = f"%{q}%"
     return store.conn.execute(
         "SELECT id, title, url, updated_at FROM resources WHERE title LIKE ? OR url LIKE ? OR id = ? "
-        "ORDER BY title COLLATE NOCASE LIMIT ?",
+        "ORDER BY title COLLATE FRANCAIS LIMIT ?",
         (like, like, q, LIST_LIMIT + 1),
     ).fetchall()
 
