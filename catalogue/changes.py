@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from catalogue import audit, linkhealth, withdrawal
+from catalogue import audit, linkhealth, linkwords, withdrawal
 from catalogue.io import same_content
 from catalogue.models import Resource
 
@@ -90,6 +90,16 @@ def summary_text(value) -> str:
                 parts.append(f"{key} = {item}")
         return ", ".join(parts)
     return str(value)
+
+
+def _crawl_words(summary) -> str:
+    """A crawl summary in French words (its one-line form when it is not a crawl summary)."""
+    outcomes = getattr(summary, "outcomes", None)
+    if not isinstance(outcomes, dict):
+        return summary_text(summary)
+    return linkwords.crawl_summary_words(
+        getattr(summary, "total", 0), outcomes, getattr(summary, "resumed", False)
+    )
 
 
 class Changes:
@@ -229,7 +239,7 @@ class Changes:
                 actor,
                 "resource.crawl",
                 ids[0] if len(ids) == 1 else None,
-                detail=summary_text(summary)[:2000],
+                detail=_crawl_words(summary)[:2000],
             )
         self.announce(changed)
 
@@ -237,7 +247,7 @@ class Changes:
         """Note a link-check run in the audit log and announce the resources whose status changed."""
         actor = as_actor(actor)
         with self.store.transaction():
-            self._record(actor, "check.run", None, detail=summary_text(run.summary)[:2000])
+            self._record(actor, "check.run", None, detail=linkwords.check_summary_words(run.summary)[:2000])
         self.announce(run.changed_ids)
 
     def import_batch(
@@ -273,8 +283,10 @@ class Changes:
         with self.store.transaction():
             if new:
                 self.store.upsert_many(new)
-            said = summary_text(summary) if summary is not None else f"{len(new)} ressources ajoutées"
-            detail = f"{url} (niveau : {level or 'non précisé'}) : {said}"
+            added = f"{len(new)} {'ressource ajoutée' if len(new) <= 1 else 'ressources ajoutées'}"
+            said = summary_text(summary) if summary is not None else added
+            level_words = self.store.vocabularies.levels.label(level) if level else "non précisé"
+            detail = f"{url} (niveau : {level_words}) : {said}"
             self._record(actor, "page.import", None, detail=detail[:2000])
         ids = [r.id for r in new]
         self.announce(ids)

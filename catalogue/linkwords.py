@@ -1,7 +1,7 @@
 """Link verdicts in plain French sentences, for the reports, the site and the staff pages (the labels of
 verdicts and statuses are in catalogue/links.py)."""
 
-from catalogue.links import LinkStatus
+from catalogue.links import LinkStatus, outcome_label, verdict_label
 
 MONTHS = (
     "janvier",
@@ -17,6 +17,23 @@ MONTHS = (
     "novembre",
     "décembre",
 )
+
+
+def check_summary_words(counts: dict[str, int]) -> str:
+    """A check run's verdict counts in French: « 4 liens vérifiés : Fonctionne 3, Nom de domaine introuvable 1 »."""
+    counts = {v: n for v, n in counts.items() if isinstance(n, int)}
+    total = sum(counts.values())
+    head = f"{total} {'lien vérifié' if total <= 1 else 'liens vérifiés'}"
+    parts = [f"{verdict_label(v)} {n}" for v, n in sorted(counts.items(), key=lambda kv: -kv[1])]
+    return head + (" : " + ", ".join(parts) if parts else "")
+
+
+def crawl_summary_words(total: int, outcomes: dict[str, int], resumed: bool = False) -> str:
+    """A crawl's outcome counts in French: « 2 ressources explorées : récupérées 1, délai dépassé 1 »."""
+    head = f"{total} {'ressource explorée' if total <= 1 else 'ressources explorées'}"
+    head += " (reprise)" if resumed else ""
+    parts = [f"{outcome_label(o)} {n}" for o, n in outcomes.items()]
+    return head + (" : " + ", ".join(parts) if parts else "")
 
 
 def french_date(iso: str | None) -> str:

@@ -3,10 +3,11 @@
 from flask import render_template, request, url_for
 
 from catalogue import audit
-from web.context import get_store
+from web.context import get_store, get_vocabularies
 from web.staff import bp
 from web.staff.auth import login_required
 from web.staff.forms import LABELS
+from web.staff.journalview import entry_view
 
 PER_PAGE = 50
 ACTIONS = {
@@ -24,6 +25,8 @@ ACTIONS = {
     "resource.withdraw": "Retrait du catalogue",
     "resource.restore": "Remise au catalogue",
     "resource.delete": "Suppression",
+    "resource.import": "Import d'un fichier",
+    "check.run": "Vérification des liens",
     "user.add": "Compte créé",
     "user.remove": "Compte supprimé",
 }
@@ -34,9 +37,8 @@ ACTIONS = {
 def home():
     """Where staff start: links to every staff page and the latest changes."""
     store = get_store()
-    return render_template(
-        "staff/home.html", latest=audit.entries(store, limit=5), actions=ACTIONS, total=store.count()
-    )
+    latest = [entry_view(e, get_vocabularies(), LABELS) for e in audit.entries(store, limit=5)]
+    return render_template("staff/home.html", latest=latest, actions=ACTIONS, total=store.count())
 
 
 @bp.route("/journal")
@@ -67,9 +69,10 @@ def journal():
     def page_url(n: int) -> str:
         return url_for("staff.journal", page=n, ressource=rid)
 
+    labels = {**LABELS, "id": "Identifiant", "reason": "Raison"}
     return render_template(
         "staff/journal.html",
-        entries=items,
+        entries=[entry_view(e, get_vocabularies(), labels) for e in items],
         actions=ACTIONS,
         total=total,
         page=page,
@@ -78,5 +81,4 @@ def journal():
         next_url=page_url(page + 1) if page < pages else None,
         resource_id=rid,
         titles=titles,
-        field_labels={**LABELS, "id": "Identifiant"},
     )
