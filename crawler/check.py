@@ -341,9 +341,8 @@ def run_check(
             finished_at=run.finished_at,
             reason=run.reason,
         )
-    except (
-        BaseException
-    ) as exc:  # Ctrl-C, a full disk, a bug: the night is recorded as lost, then it goes on up
+    except BaseException as exc:
+        # Ctrl-C, a full disk, a bug: the night is recorded as lost, then the error goes on up.
         try:
             linkhealth.fail_run(store, run.run_id, failure_reason(exc), now)
         except sqlite3.Error:
