@@ -114,12 +114,29 @@ DECLARED: tuple[Setting, ...] = (
         False,
         "Send the staff session cookie over https only (set it when the site is served over https).",
     ),
-    Setting("login_max_failures", int, 5, "Failed staff logins in a row before the account is locked."),
+    Setting(
+        "login_max_failures",
+        int,
+        5,
+        "Failed staff logins in a row for one name before each further attempt must wait.",
+    ),
     Setting(
         "login_lockout_seconds",
         float,
-        900.0,
-        "First lockout of a staff account, in seconds; doubled at each further failure.",
+        2.0,
+        "First wait after the failures allowed, in seconds; doubled at each further failure.",
+    ),
+    Setting(
+        "login_max_delay_seconds",
+        float,
+        300.0,
+        "Longest wait between two login attempts for one name, however many failures (the cap).",
+    ),
+    Setting(
+        "password_scrypt_n",
+        int,
+        2**17,
+        "scrypt cost N of staff password hashes (128 x 8 x N bytes each); older hashes are redone at login.",
     ),
     Setting(
         "watch_failure_runs",

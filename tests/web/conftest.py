@@ -109,6 +109,7 @@ def make_settings(data_dir: Path) -> Settings:
             "allow_private_networks": True,
             "per_host_delay": 0.0,
             "secret_key": "test",
+            "password_scrypt_n": 2**14,  # the default 2^17 costs 128 MiB and ~0.5 s per login
         },
         environ={},
     )

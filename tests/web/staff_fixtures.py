@@ -29,6 +29,7 @@ def staff_settings(tmp_path, **extra) -> Settings:
         "secret_key": "clé-de-test",
         "login_max_failures": MAX_FAILURES,
         "login_lockout_seconds": 600,
+        "password_scrypt_n": 2**14,  # the default 2^17 costs 128 MiB and ~0.5 s per login
         "connect_timeout": 2,
         "read_timeout": 2,
         "deadline": 5,
@@ -53,7 +54,7 @@ def make_app(settings: Settings, services=None, template: Path | None = None):
         return create_app({"SETTINGS": settings, "TESTING": True}, services=wired(settings, services))
     with Store.open(settings) as store:
         if not users.user_exists(store, USER):
-            users.create_user(store, USER, PASSWORD)
+            users.create_user(store, USER, PASSWORD, n=settings.password_scrypt_n)
         if store.count() == 0:
             store.upsert(
                 Resource(

@@ -35,7 +35,7 @@ def staff_site(app, site_settings):
     """The test site with a staff account, a few audit entries and 20 nights of link checks."""
     now = datetime.now(UTC).replace(microsecond=0)
     with Store.open(site_settings) as store:
-        users.create_user(store, USER, PASSWORD)
+        users.create_user(store, USER, PASSWORD, n=site_settings.password_scrypt_n)
         ids = store.ids()
         for days_ago in range(20, -1, -1):
             when = (now - timedelta(days=days_ago)).isoformat()

@@ -42,7 +42,7 @@ def init_app(app: Flask) -> None:
 
 def _staff_link() -> dict:
     """The "Espace équipe" link of the main menu, for logged-in staff only."""
-    return {"staff_home_url": url_for("staff.home") if session.get(auth.SESSION_USER) else None}
+    return {"staff_home_url": url_for("staff.home") if session.get(auth.SESSION_TOKEN) else None}
 
 
 @bp.errorhandler(400)

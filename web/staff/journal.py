@@ -29,6 +29,9 @@ ACTIONS = {
     "check.run": "Vérification des liens",
     "user.add": "Compte créé",
     "user.remove": "Compte supprimé",
+    "user.passwd": "Mot de passe changé",
+    "user.unlock": "Compte débloqué",
+    "user.logout": "Sessions fermées",
 }
 
 
