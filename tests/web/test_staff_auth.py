@@ -116,7 +116,7 @@ def test_after_repeated_failures_each_attempt_waits_even_with_the_right_password
     assert [401] * MAX_FAILURES == statuses
     response = login(anonymous)
     assert response.status_code == 429
-    assert "réessayez dans 10 minutes" in response.get_data(as_text=True)
+    assert "réessayez dans 5 minutes" in response.get_data(as_text=True)  # 600 s, capped at 300
     assert anonymous.get("/equipe/").status_code == 302
     with Store.open(staff_app.config["SETTINGS"]) as store:
         account = users.get_user(store, USER)
