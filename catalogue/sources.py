@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from catalogue.errors import CatalogueError
-from catalogue.models import now_iso
+from catalogue.errors import CatalogueError, ValidationError
+from catalogue.models import check_url, now_iso
 from catalogue.urls import canonical_url
 
 
@@ -91,9 +91,12 @@ def _row(row) -> Source:
 
 def validate_source(source: Source, vocabularies) -> Source:
     """Check a source's address, kind, defaults and pattern; SourceError in French on the first fault."""
-    source.url = (source.url or "").strip()
-    if not re.match(r"^https?://[^\s/]+", source.url):
-        raise SourceError(f"adresse de source invalide : {source.url!r} (http:// ou https:// attendu)")
+    try:
+        source.url = check_url(source.url or "")  # the model's rules: http(s) in any case, port, brackets
+    except ValidationError as exc:
+        raise SourceError(
+            f"adresse de source invalide : {source.url!r} (http:// ou https:// attendu : {exc.message})"
+        ) from None
     if source.kind not in set(Kind):
         raise SourceError(
             f"type de source inconnu : {source.kind!r} ; valeurs possibles : {', '.join(k.value for k in Kind)}"
@@ -150,7 +153,10 @@ def get(store, source_id: int) -> Source:
 
 def find(store, url: str) -> Source | None:
     """The source at this address (compared in canonical form), or None."""
-    wanted = canonical_url(url)
+    try:
+        wanted = canonical_url(url)
+    except ValueError:  # not an address at all: no source has it
+        return None
     for source in all_sources(store):
         if canonical_url(source.url) == wanted:
             return source
