@@ -5,6 +5,7 @@
      ├── ValidationError      a resource field that is missing or malformed
      ├── ImportFileError      a line of an import file that cannot be imported
      ├── NotFound             no resource with this id
+     ├── UnknownField         a change names a field a resource does not have (or may not change)
      └── StoreError           the database cannot be opened or migrated
 
 Each carries its context (field, value, line, resource_id) so a caller can say exactly
@@ -54,6 +55,14 @@ class NotFound(CatalogueError):
     def __init__(self, resource_id: str):
         self.resource_id = resource_id
         super().__init__(f"aucune ressource n'a l'identifiant {resource_id!r}")
+
+
+class UnknownField(CatalogueError):
+    """A change names a field that a resource does not have, or that cannot be changed (id, added_at)."""
+
+    def __init__(self, field: str):
+        self.field = field
+        super().__init__(f"cannot set field {field!r} of a resource")
 
 
 class StoreError(CatalogueError):

@@ -108,6 +108,14 @@ def get_episodes(store, rid: str) -> list[dict]:
     return [dict(r) for r in rows]
 
 
+def latest_enclosures(store) -> dict[str, str]:
+    """The audio file of each podcast resource's latest episode: {resource id: enclosure URL}."""
+    rows = store.conn.execute(
+        "SELECT resource_id, enclosure_url FROM episodes WHERE enclosure_url != '' ORDER BY date, position"
+    )
+    return {rid: url for rid, url in rows}  # ordered by date: the latest wins
+
+
 def save_extraction(store, rid: str, extraction: dict, episodes: list[dict] | None = None) -> None:
     """Replace what was extracted from a resource, and its episodes."""
     row = {name: extraction.get(name) for name in EXTRACTION_FIELDS}

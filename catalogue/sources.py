@@ -238,6 +238,11 @@ def known_urls(store, source_id: int) -> set[str]:
     }
 
 
+def page_urls(store) -> set[str]:
+    """The canonical addresses of every page of every source."""
+    return {r[0] for r in store.conn.execute("SELECT url FROM source_pages")}
+
+
 def pending_articles(store, source_id: int) -> list[str]:
     """Articles whose resource links were not read yet (found by an interrupted run, or now)."""
     return [

@@ -1,5 +1,6 @@
 """The SQLite store of resources: WAL, foreign keys, forward migrations, one transaction per write."""
 
+import functools
 import json
 import logging
 import os
@@ -10,7 +11,7 @@ from contextlib import contextmanager
 from importlib import resources as importlib_resources
 from pathlib import Path
 
-from catalogue.errors import NotFound, StoreError
+from catalogue.errors import NotFound, StoreError, UnknownField
 from catalogue.models import LIST_FIELDS, Resource, now_iso, validate
 from catalogue.urls import canonical_url, resource_id
 from catalogue.vocabularies import Vocabularies, load_vocabularies
@@ -39,15 +40,16 @@ COLUMNS = (
 )
 
 
-def migrations() -> list[tuple[int, str, str]]:
-    """The packaged migrations as (version, name, sql), in order."""
+@functools.cache
+def migrations() -> tuple[tuple[int, str, str], ...]:
+    """The packaged migrations as (version, name, sql), in order; read once per process."""
     folder = importlib_resources.files("catalogue") / "migrations"
     found = []
     for entry in folder.iterdir():
         name = entry.name
         if name.endswith(".sql") and name[:4].isdigit():
             found.append((int(name[:4]), name, entry.read_text(encoding="utf-8")))
-    return sorted(found)
+    return tuple(sorted(found))
 
 
 def title_key(text: str) -> tuple[str, str]:
@@ -222,6 +224,33 @@ class Store:
             )
         return found
 
+    def added_at_of(self, ids: Iterable[str]) -> dict[str, str]:
+        """When each of these resources was added: {id: added_at} (unknown ids left out)."""
+        return dict(self._in("SELECT id, added_at FROM resources WHERE id IN ({})", ids))
+
+    def titles(self, ids: Iterable[str]) -> dict[str, str]:
+        """The titles of these resources: {id: title} (unknown ids left out)."""
+        return dict(self._in("SELECT id, title FROM resources WHERE id IN ({})", ids))
+
+    def find(self, words: str, limit: int) -> list[dict]:
+        """Resources whose title or address contains these words (or with this id): {id, title, url,
+        updated_at}, by title."""
+        like = f"%{words}%"
+        rows = self.conn.execute(
+            "SELECT id, title, url, updated_at FROM resources WHERE title LIKE ? OR url LIKE ? OR id = ? "
+            "ORDER BY title COLLATE FRANCAIS LIMIT ?",
+            (like, like, words, limit),
+        )
+        return [dict(row) for row in rows]
+
+    def _in(self, sql: str, ids: Iterable[str]) -> list[tuple]:
+        """Rows of `sql` (with one `IN ({})`) for these ids, 500 at a time."""
+        ids, rows = list(dict.fromkeys(ids)), []
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            rows.extend(tuple(r) for r in self.conn.execute(sql.format(", ".join("?" * len(chunk))), chunk))
+        return rows
+
     def count(self) -> int:
         """The number of resources."""
         return self.conn.execute("SELECT count(*) FROM resources").fetchone()[0]
@@ -284,7 +313,7 @@ class Store:
             resource = self.get(rid)
             for name, value in changes.items():
                 if not hasattr(resource, name) or name in ("id", "added_at"):
-                    raise AttributeError(f"cannot set field {name!r}")
+                    raise UnknownField(name)
                 setattr(resource, name, value)
             if "url" in changes and resource_id(resource.url) != rid:
                 raise StoreError(

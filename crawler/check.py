@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
-from catalogue import linkhealth
+from catalogue import extractions, linkhealth
 from catalogue.links import LinkStatus
 from catalogue.linkwords import french_size
 from catalogue.models import now_iso
@@ -287,16 +287,6 @@ def outage_reason(results: list[dict]) -> str:
     )
 
 
-def _latest_enclosures(store) -> dict[str, str]:
-    try:
-        rows = store.conn.execute(
-            "SELECT resource_id, enclosure_url FROM episodes WHERE enclosure_url != '' ORDER BY date, position"
-        ).fetchall()
-    except sqlite3.OperationalError:
-        return {}
-    return {rid: url for rid, url in rows}  # ordered by date: the latest wins
-
-
 def _cached(previous: dict | None, started_at: str, hours: float) -> bool:
     if hours <= 0 or not previous or previous.get("status") != "ok" or not previous.get("last_success_at"):
         return False
@@ -321,7 +311,7 @@ def run_check(
             for r in resources
             if not _cached(previous.get(r.id), started_at, settings.check_success_cache_hours)
         ]
-    enclosures = _latest_enclosures(store)
+    enclosures = extractions.latest_enclosures(store)
     run = CheckRun(run_id=linkhealth.start_run(store, started_at), started_at=started_at)
     own_fetcher = fetcher is None
     fetcher = fetcher or Fetcher(settings)

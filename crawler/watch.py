@@ -89,8 +89,7 @@ class Watch:
             self.index_planned[source.id] = self.index_planned.get(source.id, 0) + 1
 
     def run(self, todo: list, run_id: int) -> list[SourceReport]:
-        for row in self.store.conn.execute("SELECT url FROM source_pages"):
-            self.page_urls.add(row[0])
+        self.page_urls.update(sources.page_urls(self.store))
         for source in sources.all_sources(self.store):
             self.page_urls.add(canonical_url(source.url))
         for source in todo:

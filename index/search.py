@@ -11,6 +11,7 @@ matches and facet counts of recent searches), dropped with it.
 
 import heapq
 import logging
+import os
 import re
 import threading
 from pathlib import Path
@@ -62,6 +63,16 @@ def _existing_terms(q, reader, evaluator=None) -> set[tuple[str, bytes]]:
             if (fieldname, term) in reader:
                 found.add((fieldname, term))
     return found
+
+
+def index_version(index_path: Path) -> tuple:
+    """What changes whenever the live index changes: its generation and its table-of-contents files."""
+    folder = current_generation(index_path)
+    if folder is None:
+        return ()
+    with os.scandir(folder) as entries:
+        tocs = sorted(e.name for e in entries if e.name.endswith(".toc"))
+    return (folder.name, *tocs)
 
 
 class _Snapshot:

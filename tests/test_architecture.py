@@ -84,3 +84,44 @@ def test_the_web_never_imports_the_crawler_nor_any_http_client():
 def test_the_checker_walks_real_modules():
     assert len(list(modules("catalogue"))) > 5
     assert "catalogue.models" in imports_of(ROOT / "catalogue" / "store.py")
+
+
+def attribute_uses(package: str, attribute: str) -> list[str]:
+    """Where a module of `package` reads `something.<attribute>`."""
+    found = []
+    for path in modules(package):
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Attribute) and node.attr == attribute:
+                found.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    return found
+
+
+@pytest.mark.parametrize("package", ["crawler", "index", "web"])
+def test_sql_stays_in_the_catalogue_core_no_store_connection_elsewhere(package):
+    """Other packages call the store's named methods: raw SQL outside catalogue/ couples them to the schema."""
+    assert [] == attribute_uses(package, "conn")
+
+
+def test_extraction_never_touches_the_network():
+    """crawler/extract takes bytes and returns text: it is tested on stored files, offline."""
+    assert len(list(modules("crawler/extract"))) > 3
+    found = [
+        f"{p.relative_to(ROOT)} imports {n}"
+        for p in modules("crawler/extract")
+        for n in imports_of(p)
+        if n.split(".")[0] in {"requests", "urllib3", "httpx"}
+        or n == "crawler.fetch"
+        or n.startswith("crawler.fetch.")
+    ]
+    assert [] == found
+
+
+def test_the_web_uses_only_the_query_and_search_api_of_the_index():
+    found = [
+        f"{p.relative_to(ROOT)} imports {n}"
+        for p in modules("web")
+        for n in imports_of(p)
+        if n.split(".")[0] == "index" and n not in ("index.query", "index.search")
+    ]
+    assert [] == found

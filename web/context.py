@@ -12,6 +12,7 @@ from web.searchcache import CachedSearcher
 _SEARCHER = "catalogue.searcher"
 _VOCABULARIES = "catalogue.vocabularies"
 _LOCK = "catalogue.searcher_lock"
+_STORES = "catalogue.stores"
 
 
 def get_settings():
@@ -29,17 +30,17 @@ def get_vocabularies() -> Vocabularies:
 
 
 def get_store() -> Store:
-    """The store of this request, opened on first use and closed at teardown."""
-    if "store" not in g:
-        g.store = Store(get_settings().database_path, get_vocabularies())
-    return g.store
+    """The store of this thread (waitress keeps its threads: one connection each, opened on first use)."""
+    local = current_app.extensions[_STORES]
+    store = getattr(local, "store", None)
+    if store is None:
+        store = local.store = Store(get_settings().database_path, get_vocabularies())
+    return store
 
 
-def close_store(exc=None) -> None:
-    """Close the request's store, if one was opened."""
-    store = g.pop("store", None)
-    if store is not None:
-        store.close()
+def end_request(exc=None) -> None:
+    """Forget the request's change path; the thread's store stays open for its next request."""
+    g.pop("changes", None)
 
 
 def get_searcher() -> CachedSearcher:
@@ -93,7 +94,8 @@ def flash_notes(changes: Changes) -> None:
 
 
 def init_app(app: Flask) -> None:
-    """Register the store teardown and the searcher lock (the staff pages provide `staff_home_url`)."""
+    """Register the per-thread stores, the searcher lock, the catch-up before each request (the staff pages provide `staff_home_url`)."""
     app.extensions[_LOCK] = threading.Lock()
+    app.extensions[_STORES] = threading.local()
     app.before_request(keep_index_current)
-    app.teardown_appcontext(close_store)
+    app.teardown_appcontext(end_request)

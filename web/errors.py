@@ -5,7 +5,7 @@ import logging
 from flask import Flask, jsonify, render_template, request
 from werkzeug.exceptions import BadRequest, HTTPException, InternalServerError
 
-from index.build import IndexMissing
+from index.search import IndexMissing
 
 log = logging.getLogger(__name__)
 

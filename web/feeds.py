@@ -110,15 +110,7 @@ def atom(query: SearchQuery) -> Response:
     """The Atom feed of a search: its newest additions first, for watching a theme."""
     ids = result_ids(query)
     store = get_store()
-    newest = []
-    for start in range(0, len(ids), 500):
-        part = ids[start : start + 500]
-        marks = ", ".join("?" * len(part))
-        newest.extend(
-            tuple(row)
-            for row in store.conn.execute(f"SELECT added_at, id FROM resources WHERE id IN ({marks})", part)
-        )
-    newest.sort(reverse=True)
+    newest = sorted(((added, rid) for rid, added in store.added_at_of(ids).items()), reverse=True)
     resources = list(resources_of(store, [rid for _, rid in newest[:FEED_ENTRIES]]))
     params = state_params(query, page=1)
     vocabularies = get_vocabularies()

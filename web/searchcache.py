@@ -6,25 +6,14 @@ version is read from its files on every search (the live generation and its Whoo
 table-of-contents files), so an update or a rebuild is seen by the next request.
 """
 
-import os
 import threading
 from collections import OrderedDict
 from pathlib import Path
 
-from index.build import current_generation
 from index.query import SearchQuery, SearchResults
+from index.search import index_version
 
 DEFAULT_SIZE = 512
-
-
-def index_version(index_path: Path) -> tuple:
-    """What changes whenever the live index changes: its generation and its table-of-contents files."""
-    folder = current_generation(index_path)
-    if folder is None:
-        return ()
-    with os.scandir(folder) as entries:
-        tocs = sorted(e.name for e in entries if e.name.endswith(".toc"))
-    return (folder.name, *tocs)
 
 
 def query_key(query: SearchQuery) -> tuple:

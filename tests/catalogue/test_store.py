@@ -4,7 +4,7 @@ import sqlite3
 
 import pytest
 
-from catalogue.errors import NotFound, StoreError, VocabularyError
+from catalogue.errors import CatalogueError, NotFound, StoreError, UnknownField, VocabularyError
 from catalogue.models import Resource
 from catalogue.store import Store, connect, migrate, migrations
 
@@ -166,3 +166,19 @@ def test_update_fields_refuses_an_address_that_would_change_the_id(store):
         store.update_fields(saved.id, url="https://example.org/autre-guide")
     store.update_fields(saved.id, url="http://www.example.org/guide")
     assert "http://www.example.org/guide" == store.get(saved.id).url
+
+
+@pytest.mark.parametrize("field", ["colour", "id", "added_at"])
+def test_update_fields_refuses_an_unknown_or_fixed_field_with_a_catalogue_error(store, field):
+    resource, _ = store.upsert(Resource(url="https://ex.fr/a", title="A"))
+    with pytest.raises(UnknownField, match=repr(field)) as caught:
+        store.update_fields(resource.id, **{field: "x"})
+    assert isinstance(caught.value, CatalogueError) and caught.value.field == field
+    assert store.get(resource.id).title == "A"
+
+
+def test_the_migration_files_are_read_once_per_process(settings):
+    first = migrations()
+    Store.open(settings).close()
+    Store.open(settings).close()
+    assert migrations() is first

@@ -59,15 +59,7 @@ def journal():
     pages = max(1, -(-total // PER_PAGE))
 
     ids = sorted({e.resource_id for e in items if e.resource_id})
-    titles = (
-        dict(
-            store.conn.execute(
-                f"SELECT id, title FROM resources WHERE id IN ({', '.join('?' * len(ids))})", ids
-            ).fetchall()
-        )
-        if ids
-        else {}
-    )
+    titles = store.titles(ids)
 
     def page_url(n: int) -> str:
         return url_for("staff.journal", page=n, ressource=rid)

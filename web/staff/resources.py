@@ -38,12 +38,7 @@ def crawl_message(summary) -> str:
 
 
 def _find(store, q: str) -> list:
-    like = f"%{q}%"
-    return store.conn.execute(
-        "SELECT id, title, url, updated_at FROM resources WHERE title LIKE ? OR url LIKE ? OR id = ? "
-        "ORDER BY title COLLATE FRANCAIS LIMIT ?",
-        (like, like, q, LIST_LIMIT + 1),
-    ).fetchall()
+    return store.find(q, LIST_LIMIT + 1)
 
 
 @bp.route("/ressources")
