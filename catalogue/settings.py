@@ -144,7 +144,12 @@ DECLARED: tuple[Setting, ...] = (
         3,
         "Watch runs in a row in which a source fails or yields nothing before it is flagged.",
     ),
-    Setting("vocabularies", str, None, "Vocabulary file (default: the one shipped in the package)."),
+    Setting(
+        "vocabularies",
+        str,
+        None,
+        "Vocabulary file (default: vocabularies.json of the data directory, else the one shipped in the package).",
+    ),
     Setting(
         "mail_to",
         str,

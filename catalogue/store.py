@@ -14,7 +14,7 @@ from pathlib import Path
 from catalogue.errors import NotFound, StoreError, UnknownField
 from catalogue.models import LIST_FIELDS, Resource, now_iso, validate
 from catalogue.urls import canonical_url, resource_id
-from catalogue.vocabularies import Vocabularies, load_vocabularies
+from catalogue.vocabularies import Vocabularies, load_vocabularies, vocabularies_of
 
 log = logging.getLogger(__name__)
 
@@ -141,7 +141,7 @@ class Store:
     @classmethod
     def open(cls, settings) -> "Store":
         """Open the store of a Settings' data directory, with its vocabularies."""
-        return cls(settings.database_path, load_vocabularies(settings.vocabularies))
+        return cls(settings.database_path, vocabularies_of(settings))
 
     def close(self) -> None:
         """Close the connection."""

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from importlib import resources as importlib_resources
 from pathlib import Path
 
+from catalogue import staffdata
 from catalogue.errors import VocabularyError
 
 KINDS = ("themes", "levels", "types")
@@ -87,20 +88,54 @@ def default_path() -> Path:
 
 
 def load_vocabularies(path: str | Path | None = None) -> Vocabularies:
-    """Read the vocabularies from a JSON file (the packaged one by default)."""
+    """Read the vocabularies from a JSON file (the packaged one by default); StaffFileError (file, line,
+    reason) if it is malformed."""
     path = Path(path) if path else default_path()
-    data = json.loads(path.read_text(encoding="utf-8"))
+    data = staffdata.read_json(path)
     vocabs = {}
     for kind in KINDS:
-        terms = []
-        for entry in data[kind]:
-            terms.append(
-                Term(
-                    value=entry["value"],
-                    label=entry["label"],
-                    definition=entry.get("definition", ""),
-                    keywords=tuple(entry.get("keywords", ())),
-                )
-            )
+        entries = data.get(kind)
+        if not isinstance(entries, list) or not entries:
+            raise staffdata.StaffFileError(path, None, f"la liste « {kind} » manque ou est vide")
+        terms, seen = [], set()
+        for entry in entries:
+            terms.append(_term(path, kind, entry, seen))
         vocabs[kind] = Vocabulary(kind, tuple(terms))
     return Vocabularies(**vocabs)
+
+
+def _term(path: Path, kind: str, entry, seen: set) -> Term:
+    where = (
+        staffdata.line_of(path, json.dumps(entry.get("value"), ensure_ascii=False))
+        if isinstance(entry, dict)
+        else None
+    )
+    if not isinstance(entry, dict):
+        raise staffdata.StaffFileError(
+            path, None, f'« {kind} » : chaque terme est un objet {{"value", "label"}}'
+        )
+    for name in ("value", "label"):
+        if not isinstance(entry.get(name), str) or not entry[name].strip():
+            raise staffdata.StaffFileError(path, where, f"« {kind} » : un terme sans « {name} »")
+    if entry["value"] in seen:
+        raise staffdata.StaffFileError(
+            path, where, f"« {kind} » : la valeur « {entry['value']} » est en double"
+        )
+    seen.add(entry["value"])
+    keywords = entry.get("keywords", [])
+    if not isinstance(keywords, list) or not all(isinstance(k, str) for k in keywords):
+        raise staffdata.StaffFileError(path, where, f"« {kind} » : « keywords » est une liste de mots")
+    return Term(
+        value=entry["value"],
+        label=entry["label"],
+        definition=str(entry.get("definition", "")),
+        keywords=tuple(keywords),
+    )
+
+
+def vocabularies_of(settings) -> Vocabularies:
+    """The vocabularies of a data directory: the file of the `vocabularies` setting, else the staff's copy
+    in the data directory, else the packaged file. A malformed file: its last good version (logged)."""
+    path = settings.vocabularies or staffdata.staff_path(settings.data_path, staffdata.VOCABULARIES)
+    vocabularies, _refusal = staffdata.load(path, default_path(), load_vocabularies)
+    return vocabularies

@@ -18,7 +18,9 @@ from pathlib import Path
 
 from whoosh.query import FuzzyTerm
 
+from catalogue import staffdata
 from catalogue.links import status_label
+from catalogue.staffdata import SYNONYMS
 from catalogue.vocabularies import Vocabularies
 from index import querybuild
 from index.analysis import fold, word_forms
@@ -147,20 +149,29 @@ class _Snapshot:
 class Searcher:
     """Searches the live index of `index_path`; thread-safe; close() when done."""
 
-    def __init__(self, index_path, vocabularies: Vocabularies, synonyms: Synonyms | None = None):
+    def __init__(
+        self, index_path, vocabularies: Vocabularies, synonyms: Synonyms | None = None, *, synonyms_path=None
+    ):
         self.index_path = Path(index_path)
         self.vocabularies = vocabularies
         self._synonyms_given = synonyms
+        # The staff's copy in the data directory (the index folder's parent), else the packaged file.
+        self.synonyms_path = Path(synonyms_path) if synonyms_path else self.index_path.parent / SYNONYMS
+        self.synonyms = None
         self._synonyms_mtime = None
         self.synonyms = synonyms or self._load_synonyms()
         self._lock = threading.Lock()
         self._snapshot: _Snapshot | None = None
 
     def _load_synonyms(self) -> Synonyms:
-        """The packaged synonyms file, read again when staff edited it (no reindex needed)."""
-        mtime = synonyms_default_path().stat().st_mtime
+        """The synonyms file, read again when staff edited it (no reindex needed); a malformed edit is
+        refused (logged with its line) and the version in force stays."""
+        path = self.synonyms_path if self.synonyms_path.exists() else synonyms_default_path()
+        mtime = (str(path), path.stat().st_mtime)
         if mtime != self._synonyms_mtime:
-            self.synonyms = Synonyms.load()
+            loaded, refusal = staffdata.load(self.synonyms_path, synonyms_default_path(), Synonyms.load)
+            if refusal is None or self.synonyms is None:
+                self.synonyms = loaded
             self._synonyms_mtime = mtime
         return self.synonyms
 

@@ -4,12 +4,12 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from catalogue.errors import CatalogueError
+from catalogue.staffdata import StaffFileError, line_of, read_json
 from index.analysis import query_words
 
 
-class SynonymsFileError(CatalogueError):
-    """The synonyms file cannot be read; the message names the file and the fault."""
+class SynonymsFileError(StaffFileError):
+    """The synonyms file cannot be read; the message names the file, the line and the fault."""
 
 
 def default_path() -> Path:
@@ -61,16 +61,20 @@ class Synonyms:
         """Read a synonyms file (the packaged one by default)."""
         path = Path(path) if path else default_path()
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
-            raise SynonymsFileError(f"impossible de lire le fichier de synonymes {path} : {exc}") from exc
-        groups = data.get("groups") if isinstance(data, dict) else None
-        if not isinstance(groups, list) or not all(
-            isinstance(g, list) and all(isinstance(s, str) for s in g) for g in groups
-        ):
-            raise SynonymsFileError(
-                f"{path} : « groups » doit être une liste de listes de mots ou d'expressions"
-            )
+            data = read_json(path)
+        except StaffFileError as exc:
+            raise SynonymsFileError(path, exc.line, exc.reason) from exc
+        groups = data.get("groups")
+        if not isinstance(groups, list):
+            raise SynonymsFileError(path, None, "« groups » doit être une liste de groupes de mots")
+        for group in groups:
+            if not isinstance(group, list) or not all(isinstance(s, str) for s in group):
+                line = None
+                if isinstance(group, list) and group:
+                    line = line_of(path, json.dumps(group[0], ensure_ascii=False))
+                raise SynonymsFileError(
+                    path, line, "chaque groupe est une liste de mots ou d'expressions entre guillemets"
+                )
         return cls(groups)
 
     def find(self, keys: list[str]) -> list[Match]:

@@ -6,7 +6,7 @@ from flask import Flask, current_app, flash, g
 
 from catalogue.changes import Changes
 from catalogue.store import Store
-from catalogue.vocabularies import Vocabularies, load_vocabularies
+from catalogue.vocabularies import Vocabularies, vocabularies_of
 from web.searchcache import CachedSearcher
 
 _SEARCHER = "catalogue.searcher"
@@ -24,7 +24,7 @@ def get_vocabularies() -> Vocabularies:
     """The controlled vocabularies, read once per app."""
     vocabularies = current_app.extensions.get(_VOCABULARIES)
     if vocabularies is None:
-        vocabularies = load_vocabularies(get_settings().vocabularies)
+        vocabularies = vocabularies_of(get_settings())
         current_app.extensions[_VOCABULARIES] = vocabularies
     return vocabularies
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from catalogue import staffdata
 from catalogue.cli import Context, fail, pass_context
 from catalogue.cli.boundary import check_output_path
 from catalogue.cli.french import plural
@@ -15,7 +16,19 @@ from catalogue.errors import NotFound
 from catalogue.io import FORMATS, detect_format, export_resources, read_resources
 from catalogue.spreadsheet import decode
 from catalogue.store import Store
-from catalogue.vocabularies import KINDS, load_vocabularies
+from catalogue.vocabularies import KINDS, vocabularies_of
+from catalogue.vocabularies import default_path as vocabularies_default
+
+
+def install_staff_files(settings) -> list[str]:
+    """Copy the packaged vocabularies and synonyms into the data directory for the staff to edit (never
+    over their copy); returns the names copied."""
+    from index.synonyms import default_path as synonyms_default
+
+    files = [(staffdata.SYNONYMS, synonyms_default())]
+    if not settings.vocabularies:  # a file named in the settings is the one in force
+        files.append((staffdata.VOCABULARIES, vocabularies_default()))
+    return [name for name, default in files if staffdata.install_default(settings.data_path, name, default)]
 
 
 def ensure_initialised(ctx: Context) -> dict:
@@ -23,7 +36,7 @@ def ensure_initialised(ctx: Context) -> dict:
     from catalogue.seed import load_seed
     from index.build import index_exists
 
-    report = {"seeded": None, "indexed": None}
+    report = {"seeded": None, "indexed": None, "staff_files": install_staff_files(ctx.settings)}
     with Store.open(ctx.settings) as store:
         if store.get_meta("seed_loaded_at") is None and store.count() == 0:
             report["seeded"] = load_seed(store)
@@ -68,6 +81,8 @@ def register(group) -> None:
                 click.echo(
                     f"Index construit : {plural(report['indexed'].get('documents', 0), 'ressource', 'ressources')}."
                 )
+            for name in report["staff_files"]:
+                click.echo(f"Fichier modifiable par l'équipe : {settings.data_path / name}")
             click.echo(f"Dossier de données : {settings.data_path}")
 
     @group.command("import")
@@ -171,7 +186,7 @@ def register(group) -> None:
     @pass_context
     def vocab_command(ctx: Context, kind):
         """Lister les vocabulaires contrôlés (thèmes, niveaux, types) : valeur et libellé."""
-        vocabularies = load_vocabularies(ctx.settings.vocabularies)
+        vocabularies = vocabularies_of(ctx.settings)
         for k in [kind] if kind else KINDS:
             click.echo(f"{k}:")
             for term in vocabularies.of(k).terms:

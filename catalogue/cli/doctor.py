@@ -1,12 +1,15 @@
 """`catalogue doctor [--fix]`: does the search index agree with the database? Repairs with --fix."""
 
 import sys
+from pathlib import Path
 
 import click
 
+from catalogue import staffdata
 from catalogue.cli import Context, pass_context
 from catalogue.cli.wiring import rebuild_index
 from catalogue.store import Store
+from catalogue.vocabularies import load_vocabularies
 
 
 def _number(n: int) -> str:
@@ -52,6 +55,27 @@ def report_lines(found) -> list[str]:
     return lines
 
 
+def staff_file_refusals(settings) -> list:
+    """The staff-edited files of the data directory that cannot be read (StaffFileError each)."""
+    from index.synonyms import Synonyms
+
+    checks = [(staffdata.staff_path(settings.data_path, staffdata.SYNONYMS), Synonyms.load)]
+    checks.append(
+        (
+            settings.vocabularies or staffdata.staff_path(settings.data_path, staffdata.VOCABULARIES),
+            load_vocabularies,
+        )
+    )
+    refused = []
+    for path, parse in checks:
+        if path is not None and Path(path).exists():
+            try:
+                parse(path)
+            except staffdata.StaffFileError as refusal:
+                refused.append(refusal)
+    return refused
+
+
 def register(group) -> None:
     """Add `doctor` to the `catalogue` group."""
 
@@ -68,6 +92,9 @@ def register(group) -> None:
         from index.consistency import examine, repair
 
         settings = ctx.settings
+        refused = staff_file_refusals(settings)
+        for refusal in refused:
+            click.echo(f"Fichier refusé : {refusal} ; la dernière version valable reste en vigueur.")
         with Store.open(settings) as store:
             found = examine(store, settings.index_path)
             for line in report_lines(found):
@@ -82,4 +109,4 @@ def register(group) -> None:
                     click.echo(line)
             elif not found.healthy:
                 click.echo("Relancez avec --fix pour réparer.")
-        sys.exit(0 if found.healthy else 1)
+        sys.exit(0 if found.healthy and not refused else 1)

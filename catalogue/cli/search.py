@@ -10,7 +10,7 @@ from catalogue.cli.wiring import catch_up_index, rebuild_index
 from catalogue.errors import VocabularyError
 from catalogue.links import STATUSES, status_label
 from catalogue.store import Store
-from catalogue.vocabularies import fold, load_vocabularies
+from catalogue.vocabularies import fold, vocabularies_of
 
 # CLI option -> (facet name, vocabulary checked or None).
 FACET_OPTIONS = {
@@ -200,7 +200,7 @@ def register(group) -> None:
         from index.search import Searcher
 
         settings = ctx.settings
-        vocabularies = load_vocabularies(settings.vocabularies)
+        vocabularies = vocabularies_of(settings)
         filters = {
             "theme": list(theme),
             "level": list(level),

@@ -1,0 +1,123 @@
+"""Files the staff edit (vocabularies, synonyms) live in the data directory, the packaged ones are defaults.
+
+`pip install --upgrade` replaces the package, never the data directory: a person's edits
+survive. `catalogue init` copies each packaged default into the data directory once, for the
+staff to edit. A malformed file is refused with its name, line and reason, and the last
+version that was read correctly stays in force (kept beside it as `.NAME.last-good`).
+"""
+
+import json
+import logging
+import os
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar
+
+from catalogue.errors import CatalogueError
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+VOCABULARIES = "vocabularies.json"
+SYNONYMS = "synonyms.json"
+
+
+class StaffFileError(CatalogueError):
+    """A staff-edited file cannot be read: which file, which line, what is wrong."""
+
+    def __init__(self, path, line: int | None, reason: str):
+        self.path = str(path)
+        self.line = line
+        self.reason = reason
+        where = f"{path}, ligne {line}" if line else str(path)
+        super().__init__(f"{where} : {reason}")
+
+
+def read_json(path: Path) -> dict:
+    """The JSON object of a file; StaffFileError with the line of a syntax error."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise StaffFileError(path, None, f"fichier illisible ({exc})") from exc
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise StaffFileError(path, exc.lineno, f"JSON mal formé ({exc.msg}, colonne {exc.colno})") from exc
+    if not isinstance(data, dict):
+        raise StaffFileError(path, 1, "le fichier doit contenir un objet JSON { … }")
+    return data
+
+
+def line_of(path: Path, needle: str) -> int | None:
+    """The first line of a file that contains `needle` (to point a person at an entry), or None."""
+    try:
+        for number, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), 1):
+            if needle in line:
+                return number
+    except OSError:
+        pass
+    return None
+
+
+def staff_path(data_path: Path, name: str) -> Path:
+    """Where the staff's copy of a file lives in the data directory."""
+    return Path(data_path) / name
+
+
+def last_good_path(path: Path) -> Path:
+    """Where the last correctly read version of a staff file is kept."""
+    path = Path(path)
+    return path.with_name(f".{path.name}.last-good")
+
+
+def install_default(data_path: Path, name: str, default: Path) -> bool:
+    """Copy a packaged default into the data directory unless the staff already have their copy."""
+    target = staff_path(data_path, name)
+    if target.exists():
+        return False
+    Path(data_path).mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(target.name + ".tmp")
+    shutil.copyfile(default, tmp)
+    os.replace(tmp, target)
+    return True
+
+
+def load(path: Path | None, default: Path, parse: Callable[[Path], T]) -> tuple[T, StaffFileError | None]:
+    """Read a staff file with `parse` (which raises StaffFileError); (value, refusal).
+
+    Without a staff file, the packaged default. When the staff file is malformed, the
+    refusal is returned (and logged) with the value of its last good version, or of the
+    packaged default when it never was read correctly.
+    """
+    if path is None or not Path(path).exists():
+        return parse(default), None
+    path = Path(path)
+    try:
+        value = parse(path)
+    except StaffFileError as refusal:
+        log.warning("%s ; la dernière version valable reste en vigueur", refusal)
+        good = last_good_path(path)
+        if good.exists():
+            try:
+                return parse(good), refusal
+            except StaffFileError:
+                log.warning("the last good copy %s cannot be read either: packaged default used", good)
+        return parse(default), refusal
+    _remember(path)
+    return value, None
+
+
+def _remember(path: Path) -> None:
+    """Keep a copy of a file that was just read correctly (its last good version)."""
+    good = last_good_path(path)
+    try:
+        content = path.read_bytes()
+        if good.exists() and good.read_bytes() == content:
+            return
+        tmp = good.with_name(good.name + ".tmp")
+        tmp.write_bytes(content)
+        os.replace(tmp, good)
+    except OSError as exc:  # a read-only data directory: the file is still used
+        log.info("cannot keep the last good copy of %s: %s", path, exc)
