@@ -10,8 +10,9 @@ from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta
 
 from catalogue.errors import CatalogueError, NotFound
+from catalogue.frenchdates import french_date
 from catalogue.links import FAILING, NEUTRAL, STATUSES, LinkStatus, Verdict
-from catalogue.linkwords import describe, french_date
+from catalogue.linkwords import describe
 from catalogue.models import now_iso
 from catalogue.urls import canonical_url, resource_id
 

@@ -1,22 +1,8 @@
 """Link verdicts in plain French sentences, for the reports, the site and the staff pages (the labels of
 verdicts and statuses are in catalogue/links.py)."""
 
+from catalogue.frenchdates import french_date
 from catalogue.links import LinkStatus, outcome_label, verdict_label
-
-MONTHS = (
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-)
 
 
 def check_summary_words(counts: dict[str, int]) -> str:
@@ -34,17 +20,6 @@ def crawl_summary_words(total: int, outcomes: dict[str, int], resumed: bool = Fa
     head += " (reprise)" if resumed else ""
     parts = [f"{outcome_label(o)} {n}" for o, n in outcomes.items()]
     return head + (" : " + ", ".join(parts) if parts else "")
-
-
-def french_date(iso: str | None) -> str:
-    """'2026-03-03T02:00:00+00:00' -> '3 mars 2026' ('' if empty or unreadable)."""
-    if not iso or len(iso) < 10:
-        return ""
-    try:
-        year, month, day = int(iso[:4]), int(iso[5:7]), int(iso[8:10])
-        return f"{'1er' if day == 1 else day} {MONTHS[month - 1]} {year}"
-    except (ValueError, IndexError):
-        return ""
 
 
 def french_size(n: int) -> str:

@@ -6,9 +6,10 @@ import io
 import json
 from collections import Counter
 
+from catalogue.frenchdates import french_date
 from catalogue.io import spreadsheet_cell
 from catalogue.links import FAILING, NEUTRAL, LinkStatus, status_label, verdict_label
-from catalogue.linkwords import describe, french_date
+from catalogue.linkwords import describe
 
 FORMATS = ("json", "html", "text", "csv")
 RESULT_FIELDS = (

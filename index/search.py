@@ -219,7 +219,25 @@ class Searcher:
         """Every match of a query with its score (shared with the evaluator's cache: not to be changed)."""
         return snap.evaluator.scores(q)
 
-    def _search(self, snap: _Snapshot, sq: SearchQuery) -> SearchResults:
+    def ids(self, sq: SearchQuery) -> list[str]:
+        """The ids of every result of a search, in its order: no page, snippet, facet or suggestion is
+        computed (feeds and exports need only the ids)."""
+        with self._lock:
+            if self._synonyms_given is None:
+                self._load_synonyms()
+            snap = self._current()
+            parsed, (found, _executed, fallback, _facets, final) = self._counted(snap, sq)
+            words = querybuild.proximity_words(parsed) if fallback is None else []
+            order = self._order(snap, sq.sort, dict(found), final, words, len(final))
+            stored = snap.stored
+            ids = []
+            for docnum in order:
+                fields = stored.get(docnum)
+                ids.append(fields["id"] if fields is not None else snap.reader.stored_fields(docnum)["id"])
+            return ids
+
+    def _counted(self, snap: _Snapshot, sq: SearchQuery):
+        """The parsed query, and its matches and counts: (found, executed, fallback, facets, final)."""
         parsed = querybuild.parse(sq.q, self.synonyms)
         value_sets = snap.value_sets()
         chosen = selection_sets(value_sets, sq.filters)
@@ -232,7 +250,10 @@ class Searcher:
             facets = count_facets(matches, value_sets, sq.filters, chosen, self.label)
             final = restrict(matches, chosen)
             counted = snap.counted[key] = (found, executed, fallback, facets, final)
-        found, executed, fallback, facets, final = counted
+        return parsed, counted
+
+    def _search(self, snap: _Snapshot, sq: SearchQuery) -> SearchResults:
+        parsed, (found, executed, fallback, facets, final) = self._counted(snap, sq)
         found = dict(found)  # the proximity reward changes it
         words = querybuild.proximity_words(parsed) if fallback is None else []
         page = self._page(snap, sq, found, final, words)
@@ -266,12 +287,16 @@ class Searcher:
         return found, executed, fallback
 
     def _page(self, snap, sq: SearchQuery, found: dict[int, float], final: set, words) -> list[int]:
-        wanted = sq.page * sq.per_page
+        ordered = self._order(snap, sq.sort, found, final, words, sq.page * sq.per_page)
+        return ordered[(sq.page - 1) * sq.per_page :]
+
+    def _order(self, snap, sort: str, found: dict[int, float], final: set, words, wanted: int) -> list[int]:
+        """The first `wanted` matches in the order of `sort` (relevance with a proximity reward, date, title)."""
         dates = snap.sort_key("date_sort")
-        if sq.sort == "title":
+        if sort == "title":
             titles = snap.sort_key("title_sort")
             ordered = heapq.nsmallest(wanted, final, key=lambda d: (titles[d], d))
-        elif sq.sort == "date" or not any(found.values()):
+        elif sort == "date" or not any(found.values()):
             ordered = heapq.nlargest(wanted, final, key=lambda d: (dates[d], found[d], -d))
         else:
             ordered = heapq.nlargest(max(wanted, CANDIDATES), final, key=lambda d: (found[d], dates[d], -d))
@@ -283,7 +308,7 @@ class Searcher:
                 head.sort(key=lambda d: (found[d], dates[d], -d), reverse=True)
                 ordered[:CANDIDATES] = head
             ordered = ordered[:wanted]
-        return ordered[(sq.page - 1) * sq.per_page :]
+        return ordered
 
     def _hits(self, snap, docnums: list[int], found: dict[int, float], executed) -> list[Hit]:
         reader = snap.reader

@@ -2,25 +2,8 @@
 
 from flask import g, url_for
 
+from catalogue.frenchdates import french_date
 from catalogue.links import status_colour, status_label
-from catalogue.linkwords import MONTHS
-
-
-def french_date(value: str | None) -> str:
-    """A partial ISO date ("2022", "2022-04", "2022-04-28", or a timestamp) in French words."""
-    if not value:
-        return ""
-    parts = value[:10].split("-")
-    try:
-        if len(parts) == 1:
-            return parts[0]
-        month = MONTHS[int(parts[1]) - 1]
-        if len(parts) == 2:
-            return f"{month} {parts[0]}"
-        day = int(parts[2])
-        return f"{'1er' if day == 1 else day} {month} {parts[0]}"
-    except (ValueError, IndexError):
-        return value
 
 
 def status_badge(status: str | None) -> dict:

@@ -27,15 +27,8 @@ MEDIA_TYPES = {
 
 
 def result_ids(query: SearchQuery) -> list[str]:
-    """The ids of every result of a search (all pages), in the search's order."""
-    ids, page = [], 1
-    while True:
-        batch = SearchQuery(q=query.q, filters=query.filters, sort=query.sort, page=page, per_page=BATCH)
-        results = get_searcher().search(batch, cache=False)
-        ids.extend(h.id for h in results.hits)
-        if not results.hits or len(ids) >= results.total:
-            return ids
-        page += 1
+    """The ids of every result of a search (all pages), in the search's order, without its pages."""
+    return get_searcher().ids(query)
 
 
 def resources_of(store, ids):

@@ -57,6 +57,10 @@ class CachedSearcher:
                         self._entries.popitem(last=False)
         return results
 
+    def ids(self, query: SearchQuery) -> list[str]:
+        """The ids of every result of a query, in order (not cached: feeds and exports are rare)."""
+        return self.searcher.ids(query)
+
     def close(self) -> None:
         """Close the underlying searcher and forget the cached results."""
         with self._lock:

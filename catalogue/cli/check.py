@@ -161,7 +161,7 @@ def register(group) -> None:
 
 
 def _subject(report: dict) -> str:
-    from catalogue.linkwords import french_date
+    from catalogue.frenchdates import french_date
 
     if report["outage"]:
         return f"Liens du catalogue, {french_date(report['started_at'])} : réseau indisponible"

@@ -200,3 +200,13 @@ def test_words_close_together_rank_first(indexed, settings):
     searcher = Searcher(path, store.vocabularies)
     assert ids(searcher.search(SearchQuery(q="budget théâtre")))[:2] == ["near", "far"]
     searcher.close()
+
+
+@pytest.mark.parametrize("sort", ["relevance", "date", "title"])
+@pytest.mark.parametrize("q", ["", "parentalité", "rencontre réseau"])
+def test_ids_only_gives_every_result_in_the_order_of_the_pages(searcher, q, sort):
+    """Feeds and exports take the ids without snippets, facets or suggestion: same results, same order."""
+    paged = []
+    for page in (1, 2, 3):
+        paged += [h.id for h in searcher.search(SearchQuery(q=q, sort=sort, page=page, per_page=2)).hits]
+    assert paged == searcher.ids(SearchQuery(q=q, sort=sort))
