@@ -263,3 +263,17 @@ def test_the_site_applies_a_change_left_by_a_killed_process_before_serving(site)
     site.application.extensions["catalogue.services"]._next_catch_up = 0  # a second after the login
     html = site.get("/recherche?q=lombricompostage").get_data(as_text=True)
     assert "Guide du lombricompostage" in html
+
+
+def test_cli_withdraw_is_one_audit_entry_and_one_index_update(cli_settings, index_writes):
+    with Store.open(cli_settings) as store:
+        rid = store.ids()[0]
+    invoke(cli_settings, "withdraw", rid, "--reason", "Ressource retirée par l'éditeur")
+    assert 1 == len(index_writes) and 1 == audit_count(cli_settings)
+    assert indexed_ids(cli_settings) == []
+
+
+def test_site_withdraw_is_one_audit_entry_and_one_index_update(site, index_writes):
+    post(site, f"/equipe/ressources/{site.rid}/retirer", {"raison": "Ressource retirée par l'éditeur"})
+    assert 1 == len(index_writes) and 1 == audit_count(site.settings)
+    assert indexed_ids(site.settings) == []
