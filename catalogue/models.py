@@ -156,6 +156,16 @@ def _text(name: str, value, one_line: bool = False, clean: bool = True) -> str:
     return clean_text(value, one_line) if clean else value
 
 
+def url_problem(exc: ValueError) -> str:
+    """What urllib.parse found wrong with an address, in French."""
+    text = str(exc)
+    if "Port" in text:
+        return "port hors des limites, de 1 à 65535"
+    if "IPv6" in text:
+        return "crochets d'adresse IPv6 mal fermés"
+    return text
+
+
 def check_url(value, name: str = "url") -> str:
     """The http(s) address, stripped and with its scheme in lower case; ValidationError (French) if it is not one."""
     url = _text(name, value, clean=False).strip()
@@ -170,7 +180,7 @@ def check_url(value, name: str = "url") -> str:
         parts = urlsplit(url)
         port = parts.port
     except ValueError as exc:  # "Port out of range", "Invalid IPv6 URL"
-        raise ValidationError(name, f"adresse mal formée ({exc}) : {shown}", url) from exc
+        raise ValidationError(name, f"adresse mal formée ({url_problem(exc)}) : {shown}", url) from exc
     if parts.scheme not in ("http", "https") or not url[len(parts.scheme) :].startswith("://"):
         raise ValidationError(name, f"doit être une adresse http(s), pas {shown}", url)
     host = parts.hostname or ""

@@ -14,7 +14,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 from bs4 import BeautifulSoup, NavigableString, Tag
 
 from catalogue.errors import CatalogueError, ValidationError
-from catalogue.models import Resource, check_url, joined_address
+from catalogue.models import Resource, check_url, joined_address, url_problem
 from catalogue.urls import canonical_url
 from crawler.extract.encoding import decode
 
@@ -262,7 +262,7 @@ def skip_reason(href: str, text: str, page_url: str, context: str = "") -> str |
         absolute = joined_address(raw, page_url)
         parts = urlsplit(absolute)
     except ValueError as exc:  # "http://[::1/x"
-        return f"adresse mal formée ({exc})"
+        return f"adresse mal formée ({url_problem(exc)})"
     if parts.scheme not in ("http", "https"):
         return f"adresse non web ({parts.scheme}:)"
     try:

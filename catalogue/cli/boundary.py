@@ -96,8 +96,8 @@ def expected_failure(exc: BaseException, database=None) -> str | None:
 
 
 BUG_MESSAGE = (
-    "erreur inattendue : c'est un défaut du programme, pas de vos données. Merci de le signaler "
-    "aux mainteneurs du catalogue avec la commande lancée et la trace ci-dessus (voir SECURITY.md)."
+    "défaut inattendu du programme, pas de vos données : merci de le signaler aux mainteneurs "
+    "du catalogue avec la commande lancée et la trace ci-dessus (voir SECURITY.md)."
 )
 
 

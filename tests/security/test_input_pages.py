@@ -57,6 +57,8 @@ def test_parse_page_gives_the_reason_of_each_malformed_link():
     reasons = {s.href: s.reason for s in page.skipped}
     assert {"http://example.org:99999/x", "http://[::1/x"} == set(reasons)
     assert all("adresse mal formée" in r for r in reasons.values()), reasons
+    assert "port hors des limites" in reasons["http://example.org:99999/x"]  # in French, not urllib's words
+    assert "crochets" in reasons["http://[::1/x"]
 
 
 def test_the_staff_form_refuses_a_port_out_of_range_next_to_the_field(staff, staff_app):
