@@ -434,7 +434,7 @@ def main() -> None:
         )
         print(
             f"{'outil':<18}{'durée (s)':>10}{'RSS max (Mo)':>14}{'cassés':>8}{'justes':>8}{'manqués':>9}"
-            f"{'fausses alertes':>17}{'max/hôte':>10}{'ouverts':>8}{'max total':>10}{'CPU (s)':>9}"
+            f"{'fausses alertes':>17}{'max/hôte':>10}{'ouverts':>8}{'max total':>10}{'CPU (s)':>9}{'requêtes':>10}"
         )
         for tool in tools:
             for srv in servers:
@@ -455,12 +455,13 @@ def main() -> None:
                     (wall, rss, code, err, cpu), found = run_linkinator(
                         launcher.run, exes["linkinator"], urls, workdir, args.concurrency
                     )
+            requests = sum(len(srv.log) for srv in servers)  # robots.txt included
             per_host = max(srv.most_working for srv in servers)
             live = max(srv.most_live for srv in servers)
             at_once = QuietServer.most_all_working
             right, missed, false = len(found & truth), len(truth - found), len(found - truth)
             print(
-                f"{tool:<18}{wall:>10.1f}{rss:>14.0f}{len(found):>8}{right:>8}{missed:>9}{false:>17}{per_host:>10}{live:>8}{at_once:>10}{cpu:>9.1f}"
+                f"{tool:<18}{wall:>10.1f}{rss:>14.0f}{len(found):>8}{right:>8}{missed:>9}{false:>17}{per_host:>10}{live:>8}{at_once:>10}{cpu:>9.1f}{requests:>10}"
             )
             details = [f"manqués {_by_kind(truth - found, kind_of)}"] if missed else []
             details += [f"fausses alertes {_by_kind(found - truth, kind_of)}"] if false else []

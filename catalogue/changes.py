@@ -113,16 +113,22 @@ class Changes:
 
     # -- announcing ----------------------------------------------------------
 
-    def announce(self, ids: Iterable[str]) -> list[str]:
-        """Hand these changed ids to the follow-ups (once, at the end of a batch); returns their notes."""
+    def announce(self, ids: Iterable[str], *, texts: bool = True) -> list[str]:
+        """Hand these changed ids to the follow-ups (once, at the end of a batch); returns their notes.
+
+        texts=False says that no text of these resources changed (only their link status): the
+        follow-ups marked `texts_only` (suggested themes) have nothing to redo and are skipped.
+        """
         ids = [rid for rid in dict.fromkeys(ids) if rid]
         if self._batched is not None:
-            self._batched.extend(ids)
+            self._batched.extend(ids)  # announced at the end as a change of texts too: the safe side
             return []
         self.notes = []
         if not ids:
             return self.notes
         for follow_up in self.follow_ups:
+            if not texts and getattr(follow_up, "texts_only", False):
+                continue
             note = follow_up(self.store, ids)
             if note:
                 self.notes.append(note)
@@ -248,7 +254,7 @@ class Changes:
         actor = as_actor(actor)
         with self.store.transaction():
             self._record(actor, "check.run", None, detail=linkwords.check_summary_words(run.summary)[:2000])
-        self.announce(run.changed_ids)
+        self.announce(run.changed_ids, texts=False)  # link statuses only: the index, not the suggestions
 
     def import_batch(
         self, actor: "Actor | str", resources: list[Resource], source: str

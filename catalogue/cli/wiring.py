@@ -26,6 +26,9 @@ def suggest_themes(store, ids: list[str]) -> None:
         suggest.apply(store, [rid for rid in ids if rid in present])
 
 
+suggest_themes.texts_only = True  # a change of link status alone (a check) changes no suggestion
+
+
 def index_update(settings, *, timeout: float | None = None, build_missing: bool = True):
     """Follow-up: bring the index up to date with the change log (or build it when there is none)."""
     from index.build import WRITER_TIMEOUT, IndexBuildError, IndexMissing, catch_up
@@ -54,9 +57,12 @@ def follow_ups(settings, *, timeout: float | None = None, build_missing: bool = 
     return [suggest_themes, index_update(settings, timeout=timeout, build_missing=build_missing)]
 
 
-def open_changes(store, settings, *, index: bool = True) -> Changes:
-    """The actions on this store with the follow-ups of the CLI (`index=False`: suggested themes only)."""
-    return Changes(store, follow_ups(settings) if index else [suggest_themes])
+def open_changes(store, settings, *, index: bool = True, build_missing: bool = True) -> Changes:
+    """The actions on this store with the follow-ups of the CLI (`index=False`: suggested themes only;
+    `build_missing=False`: a missing index is left for `catalogue reindex` instead of built now)."""
+    if not index:
+        return Changes(store, [suggest_themes])
+    return Changes(store, follow_ups(settings, build_missing=build_missing))
 
 
 def command_actor(*words: str) -> Actor:
