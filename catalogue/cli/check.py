@@ -12,6 +12,7 @@ import click
 from catalogue import linkhealth
 from catalogue.cli import Context, fail, pass_context, warn
 from catalogue.cli.boundary import check_output_path, expected_failure
+from catalogue.cli.progress import Progress
 from catalogue.cli.wiring import catch_up_index, command_actor, open_changes
 from catalogue.errors import CatalogueError
 from catalogue.mail import MailError, recipients, send_report
@@ -44,8 +45,11 @@ def run_lock(data_path: Path, name: str = LOCK_NAME, what: str = "une vérificat
         handle.close()
 
 
-def _progress(done: int, total: int, host: str, failures: int) -> None:
-    click.echo(f"\r\033[K{done}/{total} vérifiés · {host} · {failures} en échec", err=True, nl=False)
+def _progress(bar: Progress):
+    def show(done: int, total: int, host: str, failures: int) -> None:
+        bar.update(done, total, f"{done}/{total} vérifiés · {host} · {failures} en échec")
+
+    return show
 
 
 def _apply_moved(ctx: Context, changes) -> None:
@@ -124,15 +128,15 @@ def register(group) -> None:
                 if ids:
                     for rid in ids:
                         store.get(rid)  # NotFound -> clean error, exit 2
-                progress = _progress if ctx.interactive else None
+                bar = Progress(ctx.interactive, "Vérification")
+                progress = _progress(bar) if ctx.interactive else None
                 try:
                     run = run_check(store, settings, list(ids) or None, now=now, progress=progress)
                 except (OSError, sqlite3.Error, KeyboardInterrupt) as exc:
                     # Exit 2 with one line, not a traceback that cron reads as exit 1; the night is recorded as lost.
                     why = expected_failure(exc, settings.database_path) or failure_reason(exc)
                     _lost(settings, mail_to, f"la vérification des liens n'a pas pu se faire : {why}")
-                if progress:
-                    click.echo("", err=True)
+                bar.close()
                 changes.record_check(command_actor(*ids) if ids else command_actor("--all"), run)
             if apply_moved:
                 _apply_moved(ctx, changes)

@@ -6,6 +6,7 @@ import click
 
 from catalogue.cli import Context, fail, pass_context
 from catalogue.cli.french import plural
+from catalogue.cli.progress import Progress
 from catalogue.cli.wiring import catch_up_index, command_actor, open_changes
 from catalogue.extractions import get_extraction
 from catalogue.links import OUTCOME_LABELS
@@ -14,13 +15,12 @@ from catalogue.store import Store
 from catalogue.urls import canonical_url
 
 
-def _progress_printer(ctx: Context):
+def _progress_printer(ctx: Context, bar: Progress):
     if not ctx.interactive:
         return None
 
     def show(p) -> None:
-        line = f"\r[{p.done}/{p.total}] {p.host[:40]:<40} échecs : {p.failures}"
-        click.echo(line, err=True, nl=False)
+        bar.update(p.done, p.total, f"[{p.done}/{p.total}] {p.host[:40]} · échecs : {p.failures}")
 
     return show
 
@@ -30,19 +30,18 @@ def _run_crawl(ctx: Context, changes, ids=None, all_resources=False, stale=None,
     action); returns the summary. Ctrl-C keeps what is done."""
     from crawler.crawl import crawl
 
-    show = _progress_printer(ctx)
+    bar = Progress(ctx.interactive, "Exploration")
+    show = _progress_printer(ctx, bar)
     try:
         summary = crawl(
             changes.store, ctx.settings, ids, all_resources=all_resources, stale_days=stale, progress=show
         )
     except KeyboardInterrupt:
-        if show:
-            click.echo("", err=True)
+        bar.close()
         fail(
             "exploration interrompue : ce qui est fait est enregistré ; relancez `catalogue crawl` pour continuer."
         )
-    if show:
-        click.echo("", err=True)
+    bar.close()
     if audited:
         changes.record_crawl(command_actor(*(ids or [])), list(ids or []), summary)
     else:

@@ -6,6 +6,7 @@ import click
 
 from catalogue.cli import Context, fail, pass_context
 from catalogue.cli.french import plural
+from catalogue.cli.progress import Progress
 from catalogue.cli.wiring import catch_up_index, rebuild_index
 from catalogue.errors import VocabularyError
 from catalogue.links import STATUSES, status_label
@@ -241,21 +242,9 @@ def register(group) -> None:
         Utile seulement après un changement du schéma de l'index : tout autre changement arrive
         dans l'index de lui-même."""
         with Store.open(ctx.settings) as store:
-            if ctx.interactive:
-                # On stderr, like every progress display: stdout may be a file or a pipe.
-                progress_file = click.get_text_stream("stderr")
-                with click.progressbar(
-                    length=max(1, store.count()), label="Indexation", file=progress_file
-                ) as bar:
-                    state = {"done": 0}
-
-                    def progress(done, total):
-                        bar.update(done - state["done"])
-                        state["done"] = done
-
-                    stats = rebuild_index(store, ctx.settings, progress=progress, procs=procs)
-            else:
-                stats = rebuild_index(store, ctx.settings, procs=procs)
+            with Progress(ctx.interactive, "Indexation") as bar:
+                progress = bar.update if ctx.interactive else None
+                stats = rebuild_index(store, ctx.settings, progress=progress, procs=procs)
         if not ctx.quiet:
             click.echo(
                 f"Index reconstruit : {plural(stats['documents'], 'ressource', 'ressources')} "
