@@ -6,32 +6,12 @@ a page, reading each block once and bisecting its document numbers is several ti
 """
 
 from bisect import bisect_left
-from collections import OrderedDict
 
+from cachetools import LRUCache
 from whoosh.matching.wrappers import FilterMatcher
 
-
-class LRU:
-    """A small least-recently-used mapping, bounded by its number of entries (not thread-safe)."""
-
-    def __init__(self, size: int):
-        self.size = size
-        self._data: OrderedDict = OrderedDict()
-
-    def get(self, key, default=None):
-        value = self._data.get(key, default)
-        if key in self._data:
-            self._data.move_to_end(key)
-        return value
-
-    def __contains__(self, key) -> bool:
-        return key in self._data
-
-    def __setitem__(self, key, value) -> None:
-        self._data[key] = value
-        self._data.move_to_end(key)
-        while len(self._data) > self.size:
-            self._data.popitem(last=False)
+# A small least-recently-used mapping bounded by its number of entries (not thread-safe).
+LRU = LRUCache
 
 
 def values_at(reader, fieldname: str, term: bytes, docnums, astype: str, cache: LRU | None = None) -> dict:

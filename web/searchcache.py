@@ -7,8 +7,9 @@ table-of-contents files), so an update or a rebuild is seen by the next request.
 """
 
 import threading
-from collections import OrderedDict
 from pathlib import Path
+
+from cachetools import LRUCache
 
 from index.query import SearchQuery, SearchResults
 from index.search import index_version
@@ -30,7 +31,7 @@ class CachedSearcher:
         self.index_path = Path(index_path)
         self.size = size
         self._lock = threading.Lock()
-        self._entries: OrderedDict[tuple, SearchResults] = OrderedDict()
+        self._entries: LRUCache = LRUCache(maxsize=size)
         self._version: tuple | None = None
         self.hits = self.misses = 0
 
@@ -44,7 +45,6 @@ class CachedSearcher:
                 self._version = version
             found = self._entries.get(key) if cache else None
             if found is not None:
-                self._entries.move_to_end(key)
                 self.hits += 1
                 return found
             self.misses += 1
@@ -52,9 +52,7 @@ class CachedSearcher:
         if cache:
             with self._lock:
                 if version == self._version:
-                    self._entries[key] = results
-                    while len(self._entries) > self.size:
-                        self._entries.popitem(last=False)
+                    self._entries[key] = results  # the least recently used goes beyond `size`
         return results
 
     def ids(self, query: SearchQuery) -> list[str]:
