@@ -109,6 +109,13 @@ DECLARED: tuple[Setting, ...] = (
         "Secret of the site's session cookies (default: generated once, stored in the data directory).",
     ),
     Setting(
+        "base_url",
+        str,
+        None,
+        "Public address of the site (https://catalogue.example.org): absolute URLs of feeds, JSON-LD and "
+        "sitemaps use it, never the request's Host header; https also makes the session cookie Secure.",
+    ),
+    Setting(
         "secure_cookies",
         bool,
         False,

@@ -234,10 +234,12 @@ class Store:
 
     def find(self, words: str, limit: int) -> list[dict]:
         """Resources whose title or address contains these words (or with this id): {id, title, url,
-        updated_at}, by title."""
-        like = f"%{words}%"
+        updated_at}, by title. `%` and `_` in the words are taken literally."""
+        escaped = words.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        like = f"%{escaped}%"
         rows = self.conn.execute(
-            "SELECT id, title, url, updated_at FROM resources WHERE title LIKE ? OR url LIKE ? OR id = ? "
+            "SELECT id, title, url, updated_at FROM resources "
+            "WHERE title LIKE ? ESCAPE '\\' OR url LIKE ? ESCAPE '\\' OR id = ? "
             "ORDER BY title COLLATE FRANCAIS LIMIT ?",
             (like, like, words, limit),
         )

@@ -4,6 +4,7 @@ import logging
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from flask import Flask
 
@@ -12,19 +13,62 @@ from catalogue.settings import Settings
 log = logging.getLogger(__name__)
 
 
+def _read_key(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        return ""
+
+
 def _secret_key(settings: Settings) -> str:
-    """The configured secret, else one generated once and kept in the data directory (mode 0600)."""
+    """The configured secret, else the one kept in the data directory (mode 0600), made on first need.
+
+    The file is written whole to a temporary file then renamed, so a full disk or a crash
+    never leaves a partial key; an empty file (left by an older version on a full disk) is
+    replaced. Two processes starting together both end up with the key that is on disk.
+    """
     if settings.secret_key:
         return settings.secret_key
     path = settings.data_path / "secret_key"
-    if path.exists():
-        return path.read_text(encoding="utf-8").strip()
+    key = _read_key(path)
+    if key:
+        return key
     settings.data_path.mkdir(mode=0o700, parents=True, exist_ok=True)
-    key = secrets.token_hex(32)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(key)
-    return key
+    tmp = path.with_name(f".secret_key.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(secrets.token_hex(32))
+            fh.flush()
+            os.fsync(fh.fileno())
+        try:
+            os.link(tmp, path)  # only if no key appeared meanwhile (another process starting)
+        except FileExistsError:
+            if not _read_key(path):
+                os.replace(tmp, path)  # the empty file left by a full disk
+    finally:
+        tmp.unlink(missing_ok=True)
+    log.info("secret key written to %s", path)
+    return _read_key(path)
+
+
+class FixedOrigin:
+    """WSGI middleware: every request is seen as addressed to `base_url` (scheme and host), so the
+    absolute URLs of feeds, JSON-LD and sitemaps never follow a Host header sent by the client."""
+
+    def __init__(self, wsgi_app, base_url: str):
+        parts = urlsplit(base_url)
+        if parts.scheme not in ("http", "https") or not parts.netloc or parts.path not in ("", "/"):
+            raise ValueError(
+                f"CATALOGUE_BASE_URL doit être une origine comme https://catalogue.example.org, pas {base_url!r}"
+            )
+        self.wsgi_app, self.scheme, self.host = wsgi_app, parts.scheme, parts.netloc
+
+    def __call__(self, environ, start_response):
+        environ["wsgi.url_scheme"] = self.scheme
+        environ["HTTP_HOST"] = self.host
+        environ.pop("HTTP_X_FORWARDED_HOST", None)
+        return self.wsgi_app(environ, start_response)
 
 
 def create_app(test_config: dict | None = None, *, services=None) -> Flask:
@@ -42,7 +86,7 @@ def create_app(test_config: dict | None = None, *, services=None) -> Flask:
         SECRET_KEY=_secret_key(settings),
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
-        SESSION_COOKIE_SECURE=settings.secure_cookies,
+        SESSION_COOKIE_SECURE=settings.secure_cookies or (settings.base_url or "").startswith("https://"),
         PER_PAGE=20,
     )
     app.config.update(test_config)
@@ -63,5 +107,7 @@ def create_app(test_config: dict | None = None, *, services=None) -> Flask:
         app.register_blueprint(module.bp)
     app.register_blueprint(staff_bp)
     staff_init_app(app)
+    if settings.base_url:
+        app.wsgi_app = FixedOrigin(app.wsgi_app, settings.base_url)
     log.debug("site built on %s", Path(settings.data_dir))
     return app
