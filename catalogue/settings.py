@@ -146,6 +146,12 @@ DECLARED: tuple[Setting, ...] = (
         "scrypt cost N of staff password hashes (128 x 8 x N bytes each); older hashes are redone at login.",
     ),
     Setting(
+        "watch_max_articles",
+        int,
+        500,
+        "Article pages of one source read in one watch run; the others wait for the next run.",
+    ),
+    Setting(
         "watch_failure_runs",
         int,
         3,

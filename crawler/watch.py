@@ -71,6 +71,7 @@ class Watch:
         self.suggester = ThemeSuggester(store.vocabularies.themes)
         self.lines = HostLines(max(1, settings.per_host_concurrency))
         self.index_planned: dict[int, int] = {}  # source id -> index pages queued so far
+        self.articles_queued: dict[int, int] = {}  # source id -> articles read in this run
         self.outstanding: dict[int, int] = {}  # source id -> tasks queued or running
         self.article_left: dict[tuple[int, str], int] = {}  # (source, article) -> candidates left
         self.claimed: set[str] = set()  # canonical addresses taken by a candidate of this run
@@ -98,7 +99,7 @@ class Watch:
             state = sources.page_state(self.store, source.id, source.url) or {}
             self._queue("index", source, source.url, True, state.get("etag"), state.get("last_modified"))
             for article in sources.pending_articles(self.store, source.id):
-                self._queue("article", source, article)
+                self._queue_article(source, article)
         workers = max(1, self.settings.global_concurrency)
         pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="watch")
         running: dict = {}
@@ -183,7 +184,7 @@ class Watch:
             report.articles_found += len(found.articles)
             report.new_articles += len(new)
             for article in new:
-                self._queue("article", source, article)
+                self._queue_article(source, article)
             for following in found.next_pages:
                 # A listing page with nothing new: older pages hold nothing new either (but a source
                 # never read to the end, as after an interrupted first run, is read to the end).
@@ -201,6 +202,15 @@ class Watch:
         )
 
     # -- articles ---------------------------------------------------------------
+
+    def _queue_article(self, source, url) -> None:
+        """Read an article in this run, or leave it pending for the next one past the per-run budget."""
+        queued = self.articles_queued.get(source.id, 0)
+        if queued >= self.settings.watch_max_articles:
+            self.reports[source.id].articles_deferred += 1
+            return
+        self.articles_queued[source.id] = queued + 1
+        self._queue("article", source, url)
 
     def _work_article(self, source, url):
         result = self.fetcher.fetch(url)

@@ -28,6 +28,7 @@ class SourceReport:
     articles_found: int = 0
     new_articles: int = 0
     articles_read: int = 0
+    articles_deferred: int = 0  # found, left for the next run (past `watch_max_articles`)
     proposed: int = 0
     alternates: int = 0
     known: int = 0

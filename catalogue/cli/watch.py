@@ -31,6 +31,8 @@ def report_lines(report: dict) -> list[str]:
         f"{report['alternates']} adresse(s) alternative(s), {report['known']} déjà connue(s), "
         f"{report['skipped']} lien(s) écarté(s)"
     ]
+    if report.get("articles_deferred"):
+        lines.append(f"  {report['articles_deferred']} article(s) de plus seront lus au prochain passage")
     if report["failed_links"]:
         lines.append(f"  {report['failed_links']} lien(s) proposé(s) en échec à la lecture")
     for error in report["errors"][:5]:
@@ -211,15 +213,17 @@ def register(group) -> None:
         """La file de relecture : lister, accepter ou refuser les ressources proposées par la veille."""
         actor = _actor()
         with Store.open(ctx.settings) as store:
-            if accept_all:
-                accept_ids = [p.id for p in proposals.listing(store)] + list(accept_ids)
+            if accept_all:  # every pending one, but those this same command rejects
+                accept_ids = [p.id for p in proposals.listing(store) if p.id not in reject_ids] + list(
+                    accept_ids
+                )
             overlap = set(accept_ids) & set(reject_ids)
             if overlap:
                 fail(
                     f"proposition(s) à la fois acceptée(s) et refusée(s) : {', '.join(map(str, sorted(overlap)))}"
                 )
-            for pid in [*accept_ids, *reject_ids]:
-                proposals.get(store, pid)  # unknown id: a clean error before anything changes
+            for pid in dict.fromkeys([*accept_ids, *reject_ids]):
+                _check_decidable(store, pid, pid in accept_ids)  # all checked before anything changes
             changes = open_changes(store, ctx.settings)
             with changes.batch():  # the accepted resources reach the index together
                 for pid in dict.fromkeys(accept_ids):
@@ -241,6 +245,15 @@ def register(group) -> None:
         for p in listed:
             level = p.level or "-"
             click.echo(f"{p.id}\t[{level}]\t{p.title[:80]}\t<{p.url}>\t{p.source}\t{p.level_reason}")
+
+
+def _check_decidable(store, pid: int, accepting: bool) -> None:
+    """Fail (exit 2, nothing changed) on an unknown proposal, one already decided, or one already catalogued."""
+    proposal = proposals.get(store, pid)
+    if proposal.status != proposals.Status.PROPOSED:
+        fail(f"la proposition {pid} est déjà {proposals.STATUS_LABELS[proposals.Status(proposal.status)]}")
+    if accepting and store.find_by_url(proposal.url) is not None:
+        fail(f"la proposition {pid} : {proposal.url} est déjà au catalogue ; refusez-la")
 
 
 def _merge_command(group) -> None:

@@ -248,3 +248,40 @@ def test_a_source_is_read_again_only_when_its_turn_comes(data, site):
 
     tomorrow = datetime.fromisoformat(listing.last_run_at) + timedelta(days=1)
     assert listing.is_due(tomorrow) and not listing.is_due(tomorrow - timedelta(hours=2))
+
+
+def test_a_decision_on_several_proposals_changes_nothing_if_one_of_them_cannot_be_decided(data, site):
+    run(data, "watch")
+    first, second = pending(data)[:2]
+    run(data, "proposals", "--reject", str(second["id"]))
+    result = run(data, "proposals", "--accept", str(first["id"]), "--accept", str(second["id"]))
+    assert 2 == result.exit_code and f"la proposition {second['id']} est déjà refusée" in result.output
+    assert first["id"] in {p["id"] for p in pending(data)}
+    with open_store(data) as store:
+        assert 0 == store.count()
+
+
+def test_accept_all_with_a_rejection_accepts_the_others(data, site):
+    run(data, "watch")
+    found = pending(data)
+    result = run(data, "proposals", "--accept-all", "--reject", str(found[0]["id"]))
+    assert 0 == result.exit_code, result.output
+    assert [] == pending(data)
+    with open_store(data) as store:
+        assert len(found) - 1 == store.count()
+
+
+def test_articles_past_the_per_run_budget_are_read_by_the_next_run(data, site):
+    budget = {**CLI_ENV, "USER": "camille", "CATALOGUE_WATCH_MAX_ARTICLES": "4"}
+    first = CliRunner().invoke(cli, ["--data-dir", str(data), "watch", "--source", "1", "--json"], env=budget)
+    (report,) = json.loads(first.output)["sources"]
+    assert (4, 5) == (report["articles_read"], report["articles_deferred"])
+    second = CliRunner().invoke(
+        cli, ["--data-dir", str(data), "watch", "--source", "1", "--json"], env=budget
+    )
+    (again,) = json.loads(second.output)["sources"]
+    assert ("not_modified", 4, 1) == (
+        again["entry_outcome"],
+        again["articles_read"],
+        again["articles_deferred"],
+    )
