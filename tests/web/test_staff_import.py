@@ -47,6 +47,7 @@ def test_preview_lists_new_and_known_resources_and_writes_nothing(tmp_path, serv
     assert "Déjà au catalogue" in html
     assert 'name="etape" value="importer"' in html and "Importer la nouvelle ressource</button>" in html
     assert "<td>National</td>" in html
+    assert "<td>niveau d&#39;après « Niveau national »</td>" in html  # the heading that decided
     with Store.open(settings) as store:
         assert (1, 0) == (store.count(), audit.count(store))
 

@@ -44,6 +44,8 @@ def _outcome_view(outcome) -> dict:
                 "title": candidate.title,
                 "url": candidate.url,
                 "level": candidate.level or "",
+                # Which heading of the page decided the level (« » Cadrage national : »).
+                "reason": f"niveau d'après « {candidate.heading} »" if candidate.heading else "",
             }
         )
     skipped = [{"url": s.href, "title": s.text, "reason": s.reason} for s in outcome.page.skipped]
