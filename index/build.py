@@ -51,6 +51,7 @@ from index.generations import (
     point_to,
     record_applied,
 )
+from index.postingpool import use_term_pool
 from index.schema import build_schema, document_fields
 
 __all__ = [
@@ -206,6 +207,7 @@ def _write_generation(store, folder: Path, procs: int, merge: bool, progress) ->
     writer = ix.writer(**options)
     if procs == 1:
         _preload_lengths(writer)
+        use_term_pool(writer)
     try:
         for doc in _all_documents(store):
             writer.add_document(**document_fields(doc, vocabularies))

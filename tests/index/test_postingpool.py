@@ -1,0 +1,85 @@
+"""The term-grouped posting pool of rebuilds writes the index Whoosh's own pool writes, byte for byte."""
+
+import random
+
+import pytest
+from whoosh import index as whoosh_index
+
+from catalogue.documents import Document
+from catalogue.models import Resource
+from catalogue.vocabularies import load_vocabularies
+from index.postingpool import TermPool, use_term_pool
+from index.schema import build_schema, document_fields
+
+WORDS = (
+    "évaluation parentalité collège lycée élèves réussite décrochage mentorat lecture "
+    "langage crèche enfance insertion 16-25 formation apprentissage gouvernance préfet"
+).split()
+
+
+def documents(count: int) -> list[dict]:
+    rng = random.Random(5)
+    vocabularies = load_vocabularies()
+    out = []
+    for n in range(count):
+        text = " ".join(
+            rng.choice(WORDS) + rng.choice(["", "s", "ment", "ité"]) for _ in range(rng.randint(50, 400))
+        )
+        resource = Resource(
+            url=f"https://pool.test/{n}",
+            title=" ".join(rng.sample(WORDS, 4)),
+            description=" ".join(rng.sample(WORDS, 8)),
+            themes=rng.sample(["evaluation", "parentalite", "mentorat"], rng.randint(0, 2)),
+            level="national",
+            publisher=f"Éditeur {n % 7}",
+            date=f"{2015 + n % 9}-0{1 + n % 9}",
+            text=text,
+        )
+        out.append(document_fields(Document(resource=resource), vocabularies))
+    return out
+
+
+def write(folder, docs, *, term_pool: bool, limitmb: int) -> dict[str, bytes]:
+    """Index `docs` in a new index in `folder`; its files by extension (segment names are random)."""
+    folder.mkdir()
+    ix = whoosh_index.create_in(str(folder), build_schema())
+    writer = ix.writer(limitmb=limitmb, compound=False)
+    if term_pool:
+        use_term_pool(writer)
+    for fields in docs:
+        writer.add_document(**fields)
+    runs = len(writer.pool.runs)
+    writer.commit()
+    (segment,) = ix._segments()
+    ix.close()
+    files = {
+        f.name.replace(segment.segid, "SEG"): f.read_bytes()
+        for f in folder.iterdir()
+        if f.suffix not in {".toc", ".lock"}
+    }
+    return {"runs": runs, "files": files}
+
+
+@pytest.mark.parametrize(("count", "limitmb"), [(40, 64), (300, 1)])
+def test_the_term_pool_writes_the_segment_files_whooshs_pool_writes(tmp_path, count, limitmb):
+    docs = documents(count)
+    plain = write(tmp_path / "plain", docs, term_pool=False, limitmb=limitmb)
+    ours = write(tmp_path / "ours", docs, term_pool=True, limitmb=limitmb)
+    assert {"MAIN_SEG.pst", "MAIN_SEG.trm"} <= set(plain["files"])
+    assert plain["files"] == ours["files"]
+    if limitmb == 1:
+        assert ours["runs"] > 2  # the merge of several run files was exercised
+    else:
+        assert ours["runs"] == 0  # sorted in memory
+
+
+def test_the_term_pool_refuses_a_posting_of_an_earlier_document(tmp_path):
+    ix = whoosh_index.create_in(str(tmp_path), build_schema())
+    writer = ix.writer()
+    use_term_pool(writer)
+    assert isinstance(writer.pool, TermPool)
+    writer.pool.add(("title", b"a", 3, 1.0, b""))
+    with pytest.raises(ValueError, match="document order"):
+        writer.pool.add(("title", b"b", 2, 1.0, b""))
+    writer.cancel()
+    ix.close()
