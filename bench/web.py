@@ -1,8 +1,12 @@
 """Site benchmark: the real server (`catalogue serve`, waitress) on the seed plus 10,000 generated resources,
-driven by 16 concurrent clients for 60 s over searches with facets and resource pages.
+driven by 16 concurrent clients for 60 s over searches with facets and resource pages, then
+the same load on a minimal reference app (bench/reference_app.py: SQLite FTS5, facets by SQL
+GROUP BY, a plain Jinja template) under the same waitress settings, in the same run.
 
-Prints requests/s, median and p95 latency per kind of page, and errors. Target on a 2-core
-machine: p95 <= 150 ms for a search page, no error. Everything runs on 127.0.0.1.
+Prints requests/s, median and p95 latency per kind of page, and errors, for both, and ours as
+ratios to the reference ("ratio_to_reference"). Targets, as ratios that hold on any machine:
+search-page p95 <= 1.5x the reference's, resource pages <= 1.2x, no error. Everything runs
+on 127.0.0.1.
 
     python bench/web.py [--size 10000] [--clients 16] [--seconds 60] [--threads 8] [--workers 1]
                         [--think 0] [--keep DIR]
@@ -31,6 +35,7 @@ import requests
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench import reference_app  # noqa: E402
 from catalogue import suggest  # noqa: E402
 from catalogue.models import Resource  # noqa: E402
 from catalogue.seed import load_seed  # noqa: E402
@@ -166,23 +171,29 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(data_dir: Path, port: int, threads: int, workers: int = 1) -> subprocess.Popen:
-    """`catalogue serve` in its own process (its own GIL), waiting until it answers."""
+def prepare_reference(settings: Settings) -> Path:
+    """The reference app's FTS5 database of the same resources (rebuilt when the store changed)."""
+    path = Path(settings.data_path) / "reference.sqlite3"
+    with Store.open(settings) as store:
+        if not path.exists() or store.get_meta("bench_reference") != str(store.count()):
+            started = time.monotonic()
+            count = reference_app.build(store, path)
+            store.set_meta("bench_reference", str(store.count()))
+            print(f"reference: {count} resources in FTS5 in {time.monotonic() - started:.1f} s", flush=True)
+    return path
+
+
+def start_server(
+    data_dir: Path, port: int, threads: int, workers: int = 1, reference: Path | None = None
+) -> subprocess.Popen:
+    """`catalogue serve` (or, given its database, the reference app) in its own process, waiting until it answers."""
     env = {**os.environ, "CATALOGUE_DATA_DIR": str(data_dir), "CATALOGUE_SECRET_KEY": "bench"}
+    if reference is None:
+        command = ["-c", "from catalogue.cli import main; main()", "-q", "serve"]
+    else:
+        command = [str(ROOT / "bench" / "reference_app.py"), "--db", str(reference)]
     process = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            "from catalogue.cli import main; main()",
-            "-q",
-            "serve",
-            "--port",
-            str(port),
-            "--threads",
-            str(threads),
-            "--workers",
-            str(workers),
-        ],
+        [sys.executable, *command, "--port", str(port), "--threads", str(threads), "--workers", str(workers)],
         env=env,
         cwd=ROOT,
     )
@@ -295,6 +306,44 @@ def summarise(samples: list, seconds: float) -> dict:
     return report
 
 
+def run_load(args, data_dir: Path, ids: list[str], reference: Path | None = None) -> dict:
+    """Start one server, warm it, drive it with the load, stop it; its figures."""
+    port = free_port()
+    server = start_server(data_dir, port, args.threads, args.workers, reference)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(20):  # warm the searcher's caches (and the reference's page cache)
+            requests.get(f"{base}/recherche", params={"q": "évaluation"}, timeout=30)
+        cpu_before = time.process_time()
+        samples, errors, seconds = asyncio.run(
+            drive("127.0.0.1", port, ids, args.seconds, args.clients, args.think)
+        )
+        load_cpu = time.process_time() - cpu_before
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    return {
+        "seconds": round(seconds, 1),
+        "load_generator_cpu_seconds": round(load_cpu, 1),
+        "errors": len(errors),
+        "first_errors": errors[:5],
+        **summarise(samples, seconds),
+    }
+
+
+def ratios(ours: dict, reference: dict) -> dict:
+    """Our p95 per kind of page and our throughput, as ratios to the reference's."""
+
+    def ratio(a, b):
+        return round(a / b, 2) if b else None
+
+    return {
+        "search_p95": ratio(ours["search"]["p95_ms"], reference["search"]["p95_ms"]),
+        "resource_p95": ratio(ours["resource"]["p95_ms"], reference["resource"]["p95_ms"]),
+        "per_second": ratio(ours["all"]["per_second"], reference["all"]["per_second"]),
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", type=int, default=10_000)
@@ -307,27 +356,19 @@ def main() -> None:
     parser.add_argument(
         "--reindex", action="store_true", help="rebuild the kept index (after a change of index code)"
     )
+    parser.add_argument("--no-reference", action="store_true", help="drive only our site")
     args = parser.parse_args()
 
     tmp = None if args.keep else tempfile.TemporaryDirectory(prefix="bench-web-")
     data_dir = Path(args.keep or tmp.name)
-    settings = prepare(data_dir, args.size, args.reindex)
-    with Store.open(settings) as store:
-        ids = store.ids()
-    port = free_port()
-    server = start_server(data_dir, port, args.threads, args.workers)
-    base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(20):  # warm the searcher's caches
-            requests.get(f"{base}/recherche", params={"q": "évaluation"}, timeout=30)
-        cpu_before = time.process_time()
-        samples, errors, seconds = asyncio.run(
-            drive("127.0.0.1", port, ids, args.seconds, args.clients, args.think)
-        )
-        load_cpu = time.process_time() - cpu_before
+        settings = prepare(data_dir, args.size, args.reindex)
+        reference_db = None if args.no_reference else prepare_reference(settings)
+        with Store.open(settings) as store:
+            ids = store.ids()
+        ours = run_load(args, data_dir, ids)
+        reference = None if reference_db is None else run_load(args, data_dir, ids, reference_db)
     finally:
-        server.terminate()
-        server.wait(timeout=30)
         if tmp:
             tmp.cleanup()
     report = {
@@ -336,12 +377,11 @@ def main() -> None:
         "waitress_threads": args.threads,
         "server_processes": args.workers,
         "think_seconds": args.think,
-        "seconds": round(seconds, 1),
-        "load_generator_cpu_seconds": round(load_cpu, 1),
-        "errors": len(errors),
-        "first_errors": errors[:5],
-        **summarise(samples, seconds),
+        **ours,
     }
+    if reference is not None:
+        report["reference"] = reference
+        report["ratio_to_reference"] = ratios(ours, reference)
     print(json.dumps(report, indent=2, ensure_ascii=False))
     out = ROOT / "bench" / "out"
     out.mkdir(exist_ok=True)
