@@ -50,8 +50,9 @@ PER_PAGE = 20
 STOP = frozenset("a au aux d de des du en et l la le les pour qu que un une sur dans par".split())
 SCHEMA = """
 CREATE VIRTUAL TABLE docs USING fts5(title, description, body, tokenize = 'unicode61 remove_diacritics 2');
-CREATE TABLE resources (rowid INTEGER PRIMARY KEY, id TEXT UNIQUE, url, title, description, type, level,
-                        publisher, year, date, territory, status, excerpt);
+CREATE TABLE resources (rowid INTEGER PRIMARY KEY, id TEXT UNIQUE, url, title, type, level,
+                        publisher, year, date, territory, status);
+CREATE TABLE details (rowid INTEGER PRIMARY KEY, description, excerpt);
 CREATE TABLE themes (rowid INTEGER, theme TEXT);
 """
 
@@ -71,22 +72,13 @@ def build(store, path: Path) -> int:
                 (n, doc.title or r.url, doc.description, text),
             )
             conn.execute(
-                "INSERT INTO resources VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    n,
-                    r.id,
-                    r.url,
-                    doc.title or r.url,
-                    doc.description,
-                    r.type or "",
-                    r.level or "",
-                    r.publisher,
-                    r.date[:4],
-                    r.date,
-                    r.territory,
-                    doc.link_status or "",
-                    " ".join(text.split())[:1200],
-                ),
+                "INSERT INTO resources VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (n, r.id, r.url, doc.title or r.url, r.type or "", r.level or "", r.publisher)
+                + (r.date[:4], r.date, r.territory, doc.link_status or ""),
+            )
+            # The long columns apart: the facet columns stay a narrow table, quick to scan.
+            conn.execute(
+                "INSERT INTO details VALUES (?, ?, ?)", (n, doc.description, " ".join(text.split())[:1200])
             )
             themes = r.themes or r.suggested_themes
             conn.executemany("INSERT INTO themes VALUES (?, ?)", [(n, t) for t in themes])
@@ -109,12 +101,19 @@ def match_expression(q: str) -> str:
     return " ".join(f'"{w}"' for w in words)
 
 
+def find_matches(conn, match: str) -> None:
+    """The documents matching the words, once per page, in the connection's temporary table `matched`."""
+    conn.execute("CREATE TEMP TABLE IF NOT EXISTS matched (rowid INTEGER PRIMARY KEY)")
+    conn.execute("DELETE FROM matched")
+    if match:
+        conn.execute("INSERT INTO matched SELECT rowid FROM docs WHERE docs MATCH ?", (match,))
+
+
 def where_clause(match: str, filters: dict, skip: str | None = None) -> tuple[str, list]:
-    """SQL conditions on `r` (resources) for the words and every filter but `skip`."""
+    """SQL conditions on `r` (resources) for the words (see find_matches) and every filter but `skip`."""
     where, params = [], []
     if match:
-        where.append("r.rowid IN (SELECT rowid FROM docs WHERE docs MATCH ?)")
-        params.append(match)
+        where.append("r.rowid IN (SELECT rowid FROM matched)")
     for name, values in filters.items():
         if name == skip:
             continue
@@ -150,6 +149,7 @@ def facet_counts(conn, match: str, filters: dict) -> list[dict]:
 
 def search_page(conn, q: str, filters: dict, sort: str, page: int) -> dict:
     match = match_expression(q)
+    find_matches(conn, match)
     where, params = where_clause(match, filters)
     offset = (page - 1) * PER_PAGE
     total = conn.execute(f"SELECT count(*) FROM resources r{where}", params).fetchone()[0]
@@ -157,15 +157,15 @@ def search_page(conn, q: str, filters: dict, sort: str, page: int) -> dict:
         hits = conn.execute(
             "SELECT r.id, r.url, r.title, r.type, r.level, r.publisher, r.date, r.status, "
             "snippet(docs, 2, '<mark>', '</mark>', '…', 24) FROM docs JOIN resources r ON r.rowid = docs.rowid"
-            f"{where.replace(' WHERE ', ' WHERE docs MATCH ? AND ', 1)} "
+            f" WHERE docs MATCH ?{where.replace(' WHERE ', ' AND ', 1)} "
             f"ORDER BY bm25(docs, 5.0, 2.0, 1.0) LIMIT {PER_PAGE} OFFSET {offset}",
             [match, *params],
         ).fetchall()
     else:
         order = "r.title" if sort == "title" else "r.date DESC"
         hits = conn.execute(
-            "SELECT r.id, r.url, r.title, r.type, r.level, r.publisher, r.date, r.status, r.description "
-            f"FROM resources r{where} ORDER BY {order} LIMIT {PER_PAGE} OFFSET {offset}",
+            "SELECT r.id, r.url, r.title, r.type, r.level, r.publisher, r.date, r.status, d.description "
+            f"FROM resources r JOIN details d ON d.rowid = r.rowid{where} ORDER BY {order} LIMIT {PER_PAGE} OFFSET {offset}",
             params,
         ).fetchall()
     themes = {}
@@ -221,7 +221,7 @@ def create_app(db_path: str) -> Flask:
 
     def db() -> sqlite3.Connection:
         if not hasattr(local, "conn"):
-            local.conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, check_same_thread=False)
+            local.conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, isolation_level=None)
         return local.conn
 
     @app.get("/")
@@ -249,7 +249,9 @@ def create_app(db_path: str) -> Flask:
         conn = db()
         conn.row_factory = sqlite3.Row
         try:
-            row = conn.execute("SELECT * FROM resources WHERE id = ?", (rid,)).fetchone()
+            row = conn.execute(
+                "SELECT * FROM resources r JOIN details d ON d.rowid = r.rowid WHERE r.id = ?", (rid,)
+            ).fetchone()
             if row is None:
                 abort(404)
             themes = [t for (t,) in conn.execute("SELECT theme FROM themes WHERE rowid = ?", (row["rowid"],))]
