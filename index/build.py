@@ -30,6 +30,7 @@ from whoosh.index import LockError
 from whoosh.util.numeric import byte_to_length
 
 from catalogue.documents import iter_documents
+from index import fastfields
 from index.analysis import clear_caches
 from index.generations import (
     CURRENT,
@@ -205,9 +206,11 @@ def _write_generation(store, folder: Path, procs: int, merge: bool, progress) ->
     if procs > 1:
         options.update(procs=procs, multisegment=True)
     writer = ix.writer(**options)
+    uninstall = lambda: None  # noqa: E731
     if procs == 1:
         _preload_lengths(writer)
         use_term_pool(writer)
+        uninstall = fastfields.install(writer.schema)
     try:
         for doc in _all_documents(store):
             writer.add_document(**document_fields(doc, vocabularies))
@@ -217,6 +220,8 @@ def _write_generation(store, folder: Path, procs: int, merge: bool, progress) ->
     except BaseException:
         writer.cancel()
         raise
+    finally:
+        uninstall()  # the schema pickled at commit is Whoosh's own
     writer.commit()
     if procs > 1 and merge:
         # Two segments make queries ~1.35x slower; a huge catalogue may merge off-hours instead.

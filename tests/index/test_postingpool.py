@@ -1,4 +1,4 @@
-"""The term-grouped posting pool of rebuilds writes the index Whoosh's own pool writes, byte for byte."""
+"""A rebuild's writer (term-grouped posting pool, one-pass terms) writes the index Whoosh's own writer writes, byte for byte."""
 
 import random
 
@@ -8,6 +8,7 @@ from whoosh import index as whoosh_index
 from catalogue.documents import Document
 from catalogue.models import Resource
 from catalogue.vocabularies import load_vocabularies
+from index import fastfields
 from index.postingpool import TermPool, use_term_pool
 from index.schema import build_schema, document_fields
 
@@ -44,10 +45,13 @@ def write(folder, docs, *, term_pool: bool, limitmb: int) -> dict[str, bytes]:
     folder.mkdir()
     ix = whoosh_index.create_in(str(folder), build_schema())
     writer = ix.writer(limitmb=limitmb, compound=False)
+    uninstall = lambda: None  # noqa: E731
     if term_pool:
         use_term_pool(writer)
+        uninstall = fastfields.install(writer.schema)  # and the one-pass terms of a rebuild
     for fields in docs:
         writer.add_document(**fields)
+    uninstall()
     runs = len(writer.pool.runs)
     writer.commit()
     (segment,) = ix._segments()

@@ -1,0 +1,62 @@
+"""The one-pass terms of the French text fields equal Whoosh's, field by field, and leave the schema as it was."""
+
+import pickle
+import random
+
+import pytest
+
+from index import fastfields
+from index.schema import build_schema
+
+SAMPLES = [
+    "",
+    "le la les",
+    "Évaluation de l'impact : les élèves évalués, l'évaluation évaluée.",
+    "Jeunes de 16-25 ans, année 2021/2022 ; 16–25 et 3-4-5.",
+    "PARENTALITÉ Parentalité parentalité parentalite, cœur œuvre Ægis straße",
+    "Les lycéens du lycée ; la lycéenne d’Amiens qu’on voit jusqu’à l’été.",
+    "a b c de du un 12 345 x",
+]
+WORDS = (
+    "évaluation parentalité collège lycée élèves réussite décrochage mentorat lecture le la les "
+    "des de d' l' qu' 16-25 2021/2022 été même plus pas Québec coéducation à où ça"
+).split()
+
+
+def random_texts(count: int) -> list[str]:
+    rng = random.Random(3)
+    texts = []
+    for _ in range(count):
+        words = [rng.choice(WORDS) for _ in range(rng.randint(1, 120))]
+        words = [w.upper() if rng.random() < 0.1 else w for w in words]
+        texts.append(rng.choice([" ", "  ", "\n", ", "]).join(words))
+    return texts
+
+
+@pytest.mark.parametrize("field_name", ["title", "body", "spell"])
+@pytest.mark.parametrize("text", SAMPLES + random_texts(40))
+def test_one_pass_terms_are_whooshs_terms(field_name, text):
+    field = build_schema()[field_name]
+    whoosh = sorted(field.index(text))
+    index = fastfields._terms_function(field)
+    assert index is not None
+    assert sorted(index(text)) == whoosh
+
+
+def test_install_covers_the_french_fields_and_uninstall_leaves_the_schema_pickle_unchanged():
+    schema = build_schema()
+    before = pickle.dumps(schema)
+    uninstall = fastfields.install(schema)
+    assert sorted(name for name, field in schema.items() if "index" in vars(field)) == [
+        "body",
+        "spell",
+        "title",
+    ]
+    uninstall()
+    assert pickle.dumps(schema) == before
+
+
+def test_other_calls_keep_whooshs_path():
+    field = build_schema()["title"]
+    index = fastfields._terms_function(field)
+    assert sorted(index(["évaluation", "lycée"])) == sorted(field.index(["évaluation", "lycée"]))
