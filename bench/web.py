@@ -202,7 +202,7 @@ def start_server(
         try:
             requests.get(f"http://127.0.0.1:{port}/", timeout=5)
             return process
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):  # not listening yet, or busy starting
             if process.poll() is not None:
                 raise SystemExit("the server stopped before answering") from None
             time.sleep(0.2)
