@@ -49,6 +49,7 @@ DECLARED: tuple[Setting, ...] = (
         "Contact address of the catalogue's team: sent in the User-Agent, shown on the accessibility and "
         "resource pages (« Signaler un lien cassé »).",
     ),
+    Setting("oai_page_size", int, 100, "Records per page of an OAI-PMH list (ListRecords, ListIdentifiers)."),
     Setting("connect_timeout", float, 5.0, "Seconds to wait for a connection."),
     Setting("read_timeout", float, 10.0, "Seconds to wait between two reads of an answer."),
     Setting(

@@ -101,7 +101,7 @@ def build_data_dir(settings: Settings) -> None:
         rebuild(store, settings.index_path)
 
 
-def make_settings(data_dir: Path) -> Settings:
+def make_settings(data_dir: Path, **overrides) -> Settings:
     """Settings of a test site in this data directory (nothing read from the environment)."""
     return Settings(
         {
@@ -110,6 +110,7 @@ def make_settings(data_dir: Path) -> Settings:
             "per_host_delay": 0.0,
             "secret_key": "test",
             "password_scrypt_n": 2**14,  # the default 2^17 costs 128 MiB and ~0.5 s per login
+            **overrides,
         },
         environ={},
     )

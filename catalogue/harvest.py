@@ -1,0 +1,121 @@
+"""What harvesters read: the resources changed in a time window, in a stable order, page by page.
+
+A datestamp is the resource's last change (`updated_at`, else `added_at`) in UTC, to the
+second, as OAI-PMH writes it (`2025-01-31T10:00:00Z`). Pages are ordered by id, the one key
+that never changes: paging by "the ids after the last one seen" never skips nor repeats a
+resource, even when resources are edited between two pages (an edited resource keeps its
+place and shows its new datestamp; one already delivered reappears in the next incremental
+harvest, which asks from the first page's date).
+
+Sets are `theme`, `level`, `type` and their values (`theme:evaluation`, `level:regional`,
+`type:guide`); a resource's curated themes count, not the suggested ones.
+"""
+
+from dataclasses import dataclass
+
+from catalogue.models import Resource
+from catalogue.store import _row_to_resource
+
+SET_KINDS = ("theme", "level", "type")
+EPOCH = "1970-01-01T00:00:00Z"
+_DATESTAMP = (
+    "COALESCE(strftime('%Y-%m-%dT%H:%M:%SZ', updated_at), strftime('%Y-%m-%dT%H:%M:%SZ', added_at), "
+    f"'{EPOCH}')"
+)
+
+
+@dataclass(frozen=True)
+class Window:
+    """Which records a harvest asks for: datestamps in [since, until] (inclusive), one set or all."""
+
+    since: str = ""
+    until: str = ""
+    set_spec: str = ""
+
+
+@dataclass
+class Record:
+    """One harvested record: the resource (None once deleted), its datestamp and its sets."""
+
+    id: str
+    datestamp: str
+    resource: Resource | None
+    sets: list[str]
+
+    @property
+    def deleted(self) -> bool:
+        return self.resource is None
+
+
+def sets_of(level: str | None, type_: str | None, themes: list[str]) -> list[str]:
+    """The setSpecs a record belongs to (the most specific ones)."""
+    specs = [f"theme:{t}" for t in themes]
+    if level:
+        specs.append(f"level:{level}")
+    if type_:
+        specs.append(f"type:{type_}")
+    return specs
+
+
+def _set_condition(set_spec: str) -> tuple[str, list]:
+    if not set_spec:
+        return "", []
+    kind, _, value = set_spec.partition(":")
+    if kind == "theme":
+        if not value:
+            return " AND themes <> '[]'", []
+        return " AND EXISTS (SELECT 1 FROM json_each(themes) WHERE json_each.value = ?)", [value]
+    column = {"level": "level", "type": "type"}[kind]
+    if not value:
+        return f" AND {column} IS NOT NULL", []
+    return f" AND {column} = ?", [value]
+
+
+def _where(window: Window, after_id: str) -> tuple[str, list]:
+    sql, params = " WHERE id > ?", [after_id]
+    if window.since:
+        sql += " AND datestamp >= ?"
+        params.append(window.since)
+    if window.until:
+        sql += " AND datestamp <= ?"
+        params.append(window.until)
+    condition, extra = _set_condition(window.set_spec)
+    return sql + condition, params + extra
+
+
+def _record(row) -> Record:
+    resource = _row_to_resource({k: row[k] for k in row.keys() if k != "datestamp"})
+    return Record(
+        row["id"], row["datestamp"], resource, sets_of(resource.level, resource.type, resource.themes)
+    )
+
+
+def _source() -> str:
+    return f"(SELECT *, {_DATESTAMP} AS datestamp FROM resources)"
+
+
+def page(store, window: Window, after_id: str, limit: int) -> tuple[list[Record], bool]:
+    """Up to `limit` records of the window with an id after `after_id`, and whether more follow."""
+    where, params = _where(window, after_id)
+    rows = store.conn.execute(
+        f"SELECT * FROM {_source()}{where} ORDER BY id LIMIT ?", [*params, limit + 1]
+    ).fetchall()
+    return [_record(row) for row in rows[:limit]], len(rows) > limit
+
+
+def count(store, window: Window) -> int:
+    """How many records the window holds."""
+    where, params = _where(window, "")
+    return store.conn.execute(f"SELECT count(*) FROM {_source()}{where}", params).fetchone()[0]
+
+
+def record(store, rid: str) -> Record | None:
+    """The record of one resource id, or None if the catalogue never had it."""
+    row = store.conn.execute(f"SELECT * FROM {_source()} WHERE id = ?", (rid,)).fetchone()
+    return None if row is None else _record(row)
+
+
+def earliest_datestamp(store) -> str:
+    """The oldest datestamp of the catalogue (the epoch when it is empty)."""
+    row = store.conn.execute(f"SELECT min(datestamp) FROM {_source()}").fetchone()
+    return row[0] or EPOCH
