@@ -2,6 +2,7 @@
 
 from flask import g, url_for
 
+from catalogue.citations import coins
 from catalogue.frenchdates import french_date
 from catalogue.links import status_colour, status_label
 
@@ -55,4 +56,5 @@ def hit_view(hit, vocabularies) -> dict:
         "description": hit.description,
         "snippet": hit.snippet,
         "status": status_badge(hit.status),
+        "coins": coins(hit, vocabularies),
     }

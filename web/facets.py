@@ -20,6 +20,8 @@ FORMATS = (
     ("jsonl", "JSON Lines"),
     ("json", "JSON"),
     ("atom", "Flux Atom"),
+    ("ris", "RIS (Zotero)"),
+    ("bib", "BibTeX"),
 )
 MAX_PAGE = 500
 # Every chosen value's toggle and remove links carry all the others: a page grows with the

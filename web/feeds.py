@@ -2,6 +2,7 @@
 
 import io
 from datetime import UTC, datetime
+from functools import partial
 
 from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
 
@@ -11,6 +12,8 @@ from catalogue.models import PUBLIC_FIELDS
 from catalogue.spreadsheet import write_spreadsheet
 from catalogue.store import Store
 from index.query import SearchQuery
+from web.citations import FORMATS as CITATION_FORMATS
+from web.citations import citation_text, page_prefix
 from web.context import get_searcher, get_settings, get_store, get_vocabularies
 from web.display import french_date
 from web.facets import query_from_args, state_params
@@ -23,6 +26,7 @@ MEDIA_TYPES = {
     "import.csv": "text/csv; charset=utf-8",  # the exact form, for `catalogue import`
     "jsonl": "application/jsonl; charset=utf-8",
     "atom": "application/atom+xml; charset=utf-8",
+    **{fmt: media_type for fmt, (media_type, _label) in CITATION_FORMATS.items()},
 }
 
 
@@ -49,16 +53,16 @@ def _own_store_resources(settings, ids):
         store.close()
 
 
-def _stream(fmt: str, resources, vocabularies):
+def _stream(fmt: str, resources, render):
     """The export in chunks of BATCH resources (one CSV header)."""
     chunk, first = [], True
     for resource in resources:
         chunk.append(resource)
         if len(chunk) == BATCH:
-            yield _render(fmt, chunk, first, vocabularies)
+            yield render(fmt, chunk, first)
             chunk, first = [], False
     if chunk or first:
-        yield _render(fmt, chunk, first, vocabularies)
+        yield render(fmt, chunk, first)
 
 
 def _render(fmt: str, chunk, first: bool, vocabularies) -> str:
@@ -73,6 +77,10 @@ def _render(fmt: str, chunk, first: bool, vocabularies) -> str:
     write_csv(chunk, buffer, spreadsheet=True, fields=PUBLIC_FIELDS)
     text = buffer.getvalue()
     return text if first else text.split("\n", 1)[1]  # the header line has no embedded newline
+
+
+def _render_citations(vocabularies, prefix: str, fmt: str, chunk, first: bool) -> str:
+    return citation_text(fmt, chunk, vocabularies, prefix)
 
 
 def export_name(query: SearchQuery, fmt: str) -> str:
@@ -91,8 +99,11 @@ def search_format(fmt: str):
     if fmt == "atom":
         return atom(query)
     ids = result_ids(query)
+    render = partial(_render, vocabularies=get_vocabularies())
+    if fmt in CITATION_FORMATS:  # page URLs built now: the stream outlives the request
+        render = partial(_render_citations, get_vocabularies(), page_prefix())
     response = Response(
-        _stream(fmt, _own_store_resources(get_settings(), ids), get_vocabularies()),
+        _stream(fmt, _own_store_resources(get_settings(), ids), render),
         content_type=MEDIA_TYPES[fmt],
     )
     response.headers["Content-Disposition"] = f'attachment; filename="{export_name(query, fmt)}"'

@@ -5,7 +5,7 @@ import re
 from flask import Blueprint, Response, abort, jsonify, redirect, render_template, request, send_file, url_for
 from markupsafe import escape
 
-from catalogue import merge, proposals
+from catalogue import citations, merge, proposals
 from catalogue.archive import archived_copy
 from catalogue.errors import NotFound
 from catalogue.models import http_link
@@ -101,6 +101,15 @@ def show(rid: str):
         related_url=see_also_url,
         jsonld=view.json_ld(resource, vocabularies, page_url),
         dublin_core=view.dublin_core(resource, vocabularies),
+        highwire=citations.highwire(resource, vocabularies, page_url),
+        coins=citations.coins(resource, vocabularies),
+        cite_links=[
+            {
+                "label": "RIS (Zotero, EndNote, Mendeley)",
+                "url": url_for("citations.resource_citation", rid=rid, fmt="ris"),
+            },
+            {"label": "BibTeX", "url": url_for("citations.resource_citation", rid=rid, fmt="bib")},
+        ],
         back_url=request.referrer if (request.referrer or "").startswith(request.host_url) else None,
     )
 
