@@ -119,3 +119,11 @@ def earliest_datestamp(store) -> str:
     """The oldest datestamp of the catalogue (the epoch when it is empty)."""
     row = store.conn.execute(f"SELECT min(datestamp) FROM {_source()}").fetchone()
     return row[0] or EPOCH
+
+
+def datestamps(store, offset: int, limit: int) -> list[tuple[str, str]]:
+    """(id, datestamp) of `limit` resources from `offset`, by id: what a sitemap lists."""
+    rows = store.conn.execute(
+        f"SELECT id, datestamp FROM {_source()} ORDER BY id LIMIT ? OFFSET ?", (limit, offset)
+    ).fetchall()
+    return [(row[0], row[1]) for row in rows]

@@ -96,14 +96,27 @@ def create_app(test_config: dict | None = None, *, services=None) -> Flask:
     app.json.sort_keys = False
     app.extensions["catalogue.services"] = services
 
-    from web import api, citations, context, errors, feeds, home, oai, resources, search, security
+    from web import (
+        api,
+        citations,
+        context,
+        errors,
+        feeds,
+        home,
+        oai,
+        resources,
+        search,
+        security,
+        sitemap,
+        themes,
+    )
     from web.staff import bp as staff_bp
     from web.staff import init_app as staff_init_app
 
     context.init_app(app)
     security.init_app(app)
     errors.init_app(app)
-    for module in (home, search, resources, api, feeds, oai, citations):
+    for module in (home, search, resources, api, feeds, oai, citations, sitemap, themes):
         app.register_blueprint(module.bp)
     app.register_blueprint(staff_bp)
     staff_init_app(app)

@@ -3,6 +3,7 @@
 from flask import Blueprint, render_template, url_for
 
 from index.query import SearchQuery
+from web import sharing
 from web.context import get_searcher, get_store, get_vocabularies
 from web.display import french_date
 
@@ -54,6 +55,12 @@ def index():
         levels=entry_points(results.facets.get("level"), "level"),
         types=entry_points(results.facets.get("type"), "type"),
         latest=latest,
+        card=sharing.card(
+            sharing.SITE_NAME,
+            "Guides, rapports, vidéos, podcasts et retours d'expérience pour les équipes des Cités éducatives.",
+            url_for("home.index", _external=True),
+            kind="website",
+        ),
     )
 
 

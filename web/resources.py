@@ -11,6 +11,7 @@ from catalogue.errors import NotFound
 from catalogue.models import http_link
 from index.query import SearchQuery
 from web import resourceview as view
+from web import sharing
 from web.archivepage import safe_archive_html
 from web.context import get_searcher, get_settings, get_store, get_vocabularies
 from web.display import french_date, hit_view
@@ -100,8 +101,10 @@ def show(rid: str):
         related=see_also,
         related_url=see_also_url,
         jsonld=view.json_ld(resource, vocabularies, page_url),
-        dublin_core=view.dublin_core(resource, vocabularies),
+        dublin_core=view.dublin_core(resource, vocabularies, page_url),
         highwire=citations.highwire(resource, vocabularies, page_url),
+        page_url=page_url,
+        card=sharing.card(resource.title, resource.description, page_url),
         coins=citations.coins(resource, vocabularies),
         cite_links=[
             {

@@ -10,23 +10,13 @@ from urllib.parse import quote
 
 from flask import url_for
 
-from catalogue import archive, extractions, linkhealth
+from catalogue import archive, crosswalk, extractions, linkhealth
 from catalogue.models import Resource, http_link
 from web.display import french_date, status_badge, theme_list
+from web.themes import defined_term
 
 log = logging.getLogger(__name__)
 
-SCHEMA_TYPES = {
-    "video": "VideoObject",
-    "podcast": "PodcastSeries",
-    "webinaire": "VideoObject",
-    "guide": "Book",
-    "rapport": "Report",
-    "synthese": "Report",
-    "compte-rendu": "Report",
-    "article": "Article",
-    "recueil": "Collection",
-}
 EXCERPT_CHARS = 1200
 HISTORY = 10
 
@@ -97,15 +87,17 @@ def broken_link_mailto(contact: str | None, resource: Resource, page_url: str) -
 
 
 def json_ld(resource: Resource, vocabularies, page_url: str) -> dict:
-    """The schema.org description of a resource (JSON-LD)."""
+    """The schema.org description of a resource (JSON-LD): a LearningResource, plus its specific type."""
+    specific = crosswalk.schema_type(resource)
     data = {
         "@context": "https://schema.org",
-        "@type": SCHEMA_TYPES.get(resource.type or "", "CreativeWork"),
+        "@type": ["LearningResource", specific] if specific else "LearningResource",
         "@id": page_url,
         "name": resource.title,
         "url": resource.url,
         "mainEntityOfPage": page_url,
         "inLanguage": resource.language or "fr",
+        "learningResourceType": crosswalk.mapping(resource).learning,
     }
     if resource.description:
         data["description"] = resource.description
@@ -115,37 +107,21 @@ def json_ld(resource: Resource, vocabularies, page_url: str) -> dict:
         data["publisher"] = {"@type": "Organization", "name": resource.publisher}
     if resource.themes:
         data["keywords"] = [vocabularies.themes.label(t) for t in resource.themes]
+        data["about"] = [defined_term(t, vocabularies) for t in resource.themes]
     if resource.territory:
         data["spatialCoverage"] = {"@type": "Place", "name": resource.territory}
     if resource.audience:
         data["audience"] = [{"@type": "Audience", "audienceType": a} for a in resource.audience]
     if resource.type:
         data["genre"] = vocabularies.types.label(resource.type)
+    if crosswalk.media_type(resource) != "text/html":
+        data["encodingFormat"] = crosswalk.media_type(resource)
     return data
 
 
-def dublin_core(resource: Resource, vocabularies) -> list[tuple[str, str]]:
-    """The Dublin Core meta tags of a resource as (name, content) pairs."""
-    pairs = [
-        ("DC.title", resource.title),
-        ("DC.identifier", resource.url),
-        ("DC.language", resource.language or "fr"),
-    ]
-    if resource.description:
-        pairs.append(("DC.description", resource.description))
-    if resource.type:
-        pairs.append(("DC.type", vocabularies.types.label(resource.type)))
-    if resource.date:
-        pairs.append(("DC.date", resource.date))
-    if resource.publisher:
-        pairs.append(("DC.publisher", resource.publisher))
-    for theme in resource.themes:
-        pairs.append(("DC.subject", vocabularies.themes.label(theme)))
-    if resource.territory:
-        pairs.append(("DC.coverage", resource.territory))
-    if resource.source_url:
-        pairs.append(("DC.source", resource.source_url))
-    return pairs
+def dublin_core(resource: Resource, vocabularies, page_url: str) -> list[tuple[str, str]]:
+    """The Dublin Core meta tags of a resource as (name, content) pairs (the mapping of the README)."""
+    return [("DC." + name, value) for name, value in crosswalk.dublin_core(resource, vocabularies, page_url)]
 
 
 def resource_fields(resource: Resource, vocabularies) -> list[dict]:

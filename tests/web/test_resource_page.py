@@ -8,6 +8,7 @@ from bs4 import BeautifulSoup
 from catalogue import archive, extractions, linkhealth
 from catalogue.store import Store
 from catalogue.urls import resource_id
+from catalogue.vocabularies import load_vocabularies
 from index.build import update
 from tests.web.conftest import HOSTILE_TITLE
 
@@ -189,16 +190,28 @@ def test_json_ld_and_dublin_core_describe_the_resource_and_data_is_escaped(clien
     data = json.loads(soup.select_one("script[type='application/ld+json']").string)
     assert {
         "@context": "https://schema.org",
-        "@type": "Article",
+        "@type": ["LearningResource", "Article"],
         "@id": f"http://localhost/ressources/{HOSTILE}",
         "name": HOSTILE_TITLE,
         "url": "https://exemple.test/hostile",
         "mainEntityOfPage": f"http://localhost/ressources/{HOSTILE}",
         "inLanguage": "fr",
+        "learningResourceType": "article",
         "description": 'Une description avec <img src=x onerror=alert(1)> et "guillemets".',
         "datePublished": "2024-03-05",
         "publisher": {"@type": "Organization", "name": "<i>Éditeur</i>"},
         "keywords": ["Évaluation"],
+        "about": [
+            {
+                "@type": "DefinedTerm",
+                "@id": "http://localhost/themes/evaluation",
+                "name": "Évaluation",
+                "termCode": "evaluation",
+                "url": "http://localhost/themes/evaluation",
+                "inDefinedTermSet": "http://localhost/themes",
+                "description": load_vocabularies().themes.get("evaluation").definition,
+            }
+        ],
         "genre": "Article",
     } == data
     dc = [(m["name"], m["content"]) for m in soup.select("meta[name^='DC.']")]
@@ -206,6 +219,9 @@ def test_json_ld_and_dublin_core_describe_the_resource_and_data_is_escaped(clien
         ("DC.title", HOSTILE_TITLE) in dc
         and ("DC.subject", "Évaluation") in dc
         and ("DC.date", "2024-03-05") in dc
+        and ("DC.creator", "<i>Éditeur</i>") in dc
+        and ("DC.type", "Text") in dc
+        and ("DC.format", "text/html") in dc
     )
     assert soup.select_one("link[rel='schema.DC']") is not None
     assert HOSTILE_TITLE == soup.h1.get_text()
