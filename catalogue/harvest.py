@@ -127,3 +127,15 @@ def datestamps(store, offset: int, limit: int) -> list[tuple[str, str]]:
         f"SELECT id, datestamp FROM {_source()} ORDER BY id LIMIT ? OFFSET ?", (limit, offset)
     ).fetchall()
     return [(row[0], row[1]) for row in rows]
+
+
+def changed_ids(store, since: str) -> set[str]:
+    """The ids of the resources whose datestamp is `since` or later (a UTC datestamp)."""
+    rows = store.conn.execute(f"SELECT id FROM {_source()} WHERE datestamp >= ?", (since,))
+    return {row[0] for row in rows}
+
+
+def last_change(store) -> str:
+    """The newest datestamp of the catalogue (the epoch when it is empty)."""
+    row = store.conn.execute(f"SELECT max(datestamp) FROM {_source()}").fetchone()
+    return row[0] or EPOCH

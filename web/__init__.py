@@ -99,6 +99,7 @@ def create_app(test_config: dict | None = None, *, services=None) -> Flask:
     from web import (
         api,
         citations,
+        conditional,
         context,
         errors,
         feeds,
@@ -108,6 +109,7 @@ def create_app(test_config: dict | None = None, *, services=None) -> Flask:
         search,
         security,
         sitemap,
+        suggest,
         themes,
     )
     from web.staff import bp as staff_bp
@@ -116,7 +118,8 @@ def create_app(test_config: dict | None = None, *, services=None) -> Flask:
     context.init_app(app)
     security.init_app(app)
     errors.init_app(app)
-    for module in (home, search, resources, api, feeds, oai, citations, sitemap, themes):
+    conditional.init_app(app)
+    for module in (home, search, resources, api, suggest, feeds, oai, citations, sitemap, themes):
         app.register_blueprint(module.bp)
     app.register_blueprint(staff_bp)
     staff_init_app(app)

@@ -4,9 +4,10 @@ The search's own RIS and BibTeX (/recherche.ris, /recherche.bib) are streamed by
 with `citation_text`; the texts themselves are written by catalogue.citations.
 """
 
-from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, jsonify, redirect, render_template, request, url_for
 
 from catalogue import citations
+from web.api import public_record
 from web.context import get_vocabularies
 from web.resources import RESOURCE_ID, load_resource
 
@@ -34,8 +35,10 @@ def citation_text(fmt: str, resources, vocabularies, prefix: str) -> str:
 
 
 @bp.get("/ressources/<rid>.<fmt>")
-def resource_citation(rid: str, fmt: str):
-    """One resource as RIS or BibTeX, to import into a reference manager."""
+def resource_format(rid: str, fmt: str):
+    """One resource as RIS or BibTeX, to import into a reference manager, or as JSON (the API's record)."""
+    if fmt == "json":
+        return jsonify(public_record(rid))
     if fmt not in FORMATS:
         abort(404)
     resource = load_resource(rid)
@@ -56,6 +59,6 @@ def unapi():
     if rid and fmt:
         if fmt not in UNAPI_FORMATS:
             abort(406)
-        return redirect(url_for("citations.resource_citation", rid=rid, fmt=UNAPI_FORMATS[fmt][1]), 302)
+        return redirect(url_for("citations.resource_format", rid=rid, fmt=UNAPI_FORMATS[fmt][1]), 302)
     body = render_template("unapi.xml", rid=rid, formats=UNAPI_FORMATS)
     return Response(body, status=300 if rid else 200, content_type="application/xml; charset=utf-8")

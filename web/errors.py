@@ -2,7 +2,7 @@
 
 import logging
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, jsonify, make_response, render_template, request
 from werkzeug.exceptions import BadRequest, HTTPException, InternalServerError
 
 from index.search import IndexMissing
@@ -42,7 +42,11 @@ def handle_http(exc: HTTPException):
     """A French page (or JSON) for an HTTP error."""
     if exc.code is None or exc.code < 400:
         return exc
-    return _render(exc.code, exc.description if isinstance(exc, Refused) else None)
+    response = make_response(_render(exc.code, exc.description if isinstance(exc, Refused) else None))
+    for name, value in exc.get_headers():  # a 405 keeps its Allow header
+        if name.lower() != "content-type":
+            response.headers[name] = value
+    return response
 
 
 def handle_index_missing(exc: IndexMissing):

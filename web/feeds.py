@@ -6,12 +6,14 @@ from functools import partial
 
 from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
 
+from catalogue import harvest
 from catalogue.errors import NotFound
 from catalogue.io import write_csv, write_jsonl
 from catalogue.models import PUBLIC_FIELDS
 from catalogue.spreadsheet import write_spreadsheet
 from catalogue.store import Store
 from index.query import SearchQuery
+from web.apiparams import updated_since
 from web.citations import FORMATS as CITATION_FORMATS
 from web.citations import citation_text, page_prefix
 from web.context import get_searcher, get_settings, get_store, get_vocabularies
@@ -96,9 +98,13 @@ def search_format(fmt: str):
     if fmt not in MEDIA_TYPES:
         abort(404)
     query = query_from_args(request.args, current_app.config["PER_PAGE"])
-    if fmt == "atom":
-        return atom(query)
+    since = updated_since(request.args)
     ids = result_ids(query)
+    if since:
+        changed = harvest.changed_ids(get_store(), since)
+        ids = [rid for rid in ids if rid in changed]
+    if fmt == "atom":
+        return atom(query, ids)
     render = partial(_render, vocabularies=get_vocabularies())
     if fmt in CITATION_FORMATS:  # page URLs built now: the stream outlives the request
         render = partial(_render_citations, get_vocabularies(), page_prefix())
@@ -110,12 +116,16 @@ def search_format(fmt: str):
     return response
 
 
-def atom(query: SearchQuery) -> Response:
-    """The Atom feed of a search: its newest additions first, for watching a theme."""
-    ids = result_ids(query)
+def atom(query: SearchQuery, ids: list[str]) -> Response:
+    """The Atom feed of a search: its newest additions first, for watching a theme; pages of FEED_ENTRIES."""
     store = get_store()
     newest = sorted(((added, rid) for rid, added in store.added_at_of(ids).items()), reverse=True)
-    resources = list(resources_of(store, [rid for _, rid in newest[:FEED_ENTRIES]]))
+    offset = (query.page - 1) * FEED_ENTRIES
+    resources = list(resources_of(store, [rid for _, rid in newest[offset : offset + FEED_ENTRIES]]))
+    next_url = None
+    if offset + FEED_ENTRIES < len(newest):
+        following = _multi(state_params(query, page=query.page + 1))
+        next_url = url_for("feeds.search_format", fmt="atom", _external=True, **following)
     params = state_params(query, page=1)
     vocabularies = get_vocabularies()
     body = render_template(
@@ -127,6 +137,10 @@ def atom(query: SearchQuery) -> Response:
         html_url=url_for("search.search", _external=True, **_multi(params)),
         self_url=request.url,
         french_date=french_date,
+        next_url=next_url,
+        total=len(newest),
+        start_index=offset + 1,
+        per_page=FEED_ENTRIES,
     )
     return Response(body, content_type=MEDIA_TYPES["atom"])
 

@@ -31,10 +31,21 @@ def test_more_than_twenty_values_in_one_facet_are_refused_naming_the_facet(clien
     assert "Trop de valeurs pour le filtre « Thème » : 21 (au plus 20)." in _reason(response)
 
 
-@pytest.mark.parametrize("route", SEARCH_ROUTES)
+@pytest.mark.parametrize("route", SEARCH_ROUTES[:-1])
 def test_twenty_values_in_one_facet_are_served(client, route):
     response = client.get(f"{route}?" + urlencode([("theme", f"theme-{i}") for i in range(20)]))
     assert 200 == response.status_code
+
+
+def test_twenty_years_are_served_by_the_api_which_refuses_unknown_themes(client):
+    assert (
+        200
+        == client.get("/api/search?" + urlencode([("year", str(2000 + i)) for i in range(20)])).status_code
+    )
+    assert (
+        400
+        == client.get("/api/search?" + urlencode([("theme", f"theme-{i}") for i in range(20)])).status_code
+    )
 
 
 def test_a_value_repeated_counts_once(client):
@@ -66,7 +77,7 @@ def test_the_refusal_is_a_french_page_of_the_site(client):
 def test_the_api_refusal_is_json(client):
     response = client.get("/api/search?" + urlencode([("year", str(y)) for y in range(1990, 2020)]))
     assert 400 == response.status_code
-    assert {"status": 400, "title": "Requête invalide"} == {
+    assert {"code": "parametre_invalide", "parameter": "year", "allowed": "au plus 20 valeurs"} == {
         k: v for k, v in response.get_json()["error"].items() if k != "message"
     }
 
@@ -80,8 +91,8 @@ def test_a_long_query_string_is_refused_on_every_route_not_only_searches(client)
     [{"per_page": "100000"}, {"per_page": "-3"}, {"per_page": "1e9"}, {"page": str(10**30)}, {"page": "-1"}],
 )
 def test_the_page_size_is_bounded_whatever_the_input(client, args):
-    data = client.get("/api/search?" + urlencode({"q": PAGED_WORD, **args})).get_json()
-    assert 1 <= data["per_page"] <= 100 and len(data["results"]) <= 100
+    refused = client.get("/api/search?" + urlencode({"q": PAGED_WORD, **args}))  # the API says why
+    assert (400, next(iter(args))) == (refused.status_code, refused.get_json()["error"]["parameter"])
     html_hits = client.get("/recherche?" + urlencode({"q": PAGED_WORD, **args})).get_data(as_text=True)
     assert html_hits.count('class="hit"') <= 20
     atom = client.get("/recherche.atom?" + urlencode({"q": PAGED_WORD, **args})).get_data(as_text=True)

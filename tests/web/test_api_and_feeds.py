@@ -41,9 +41,9 @@ def test_api_search_gives_the_same_json_as_the_index_contract(client, site_setti
     assert expected == response.get_json()
 
 
-def test_api_search_caps_per_page_and_ignores_a_bad_one(client):
-    assert 45 == len(client.get(f"/api/search?q={PAGED_WORD}&per_page=5000").get_json()["results"])
-    assert 20 == client.get(f"/api/search?q={PAGED_WORD}&per_page=lots").get_json()["per_page"]
+def test_api_search_takes_per_page_up_to_100_and_refuses_more(client):
+    assert 45 == len(client.get(f"/api/search?q={PAGED_WORD}&per_page=100").get_json()["results"])
+    assert 400 == client.get(f"/api/search?q={PAGED_WORD}&per_page=5000").status_code
 
 
 def test_api_resource_returns_every_public_field_and_a_json_404(client):
@@ -68,11 +68,20 @@ def test_api_resource_returns_every_public_field_and_a_json_404(client):
 def test_openapi_describes_both_paths_and_every_facet_parameter(client):
     doc = client.get("/api/openapi.json").get_json()
     assert "3.1.0" == doc["openapi"] and "http://localhost/api" == doc["servers"][0]["url"]
-    assert {"/search", "/resources/{id}"} == set(doc["paths"])
+    assert {"/search", "/resources/{id}", "/suggest"} == set(doc["paths"])
     names = [p["name"] for p in doc["paths"]["/search"]["get"]["parameters"]]
-    assert ["q", *FACETS, "sort", "page", "per_page"] == names
+    assert [
+        "q",
+        *FACETS,
+        "sort",
+        "page",
+        "per_page",
+        "updated_since",
+        "If-None-Match",
+        "If-Modified-Since",
+    ] == names
     api_keys = set(client.get("/api/search?q=evaluation").get_json())
-    assert api_keys == set(doc["components"]["schemas"]["SearchResults"]["properties"])
+    assert api_keys | {"updated_since"} == set(doc["components"]["schemas"]["SearchResults"]["properties"])
 
 
 def test_exact_csv_holds_the_whole_result_set_not_the_page_and_imports_back(client):

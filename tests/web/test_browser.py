@@ -146,6 +146,9 @@ def _pages() -> dict:
         "ressource-cassee": f"/ressources/{JARDIN}",
         "archive": f"/ressources/{JARDIN}/archive",
         "accessibilite": "/accessibilite",
+        "themes": "/themes",
+        "theme": "/themes/evaluation",
+        "niveau": "/niveaux/local",
         "erreur-404": "/ressources/000000000000",
     }
 
