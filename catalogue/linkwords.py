@@ -36,6 +36,11 @@ def _since(first_failure_at: str | None) -> str:
     return f" depuis le {when}" if when else ""
 
 
+def plural(count: int, noun: str, nouns: str | None = None) -> str:
+    """« 1 nuit », « 2 nuits », « 0 lien » (French: the singular up to 1)."""
+    return f"{count} {noun if abs(count) <= 1 else (nouns or noun + 's')}"
+
+
 def describe(
     verdict: str,
     http_status: int | None = None,
@@ -88,5 +93,5 @@ def describe(
     else:
         text = f"Vérification impossible{detail}."
     if status == LinkStatus.BROKEN and nights:
-        text = text[:-1] + f" — en échec {nights} nuits de suite."
+        text = text[:-1] + f" — en échec {plural(nights, 'nuit')} de suite."
     return text

@@ -173,19 +173,48 @@ def to_text(report: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
-def to_html(report: dict) -> str:
-    """A standalone HTML page (no external files) with the same groups as the text report."""
+# The site's frame (header, main, footer) in a file that needs nothing else: its colours and
+# widths are the site's (web/static/site.css), written inline.
+_STYLE = (
+    "body{margin:0;font-family:system-ui,sans-serif;color:#1b1b1b;line-height:1.5}"
+    ".wrap{max-width:60rem;margin:0 auto;padding:0 1rem}"
+    ".site-header{background:#000091;color:#fff;padding:.75rem 0}.site-header a{color:#fff}"
+    ".site-name{margin:0;font-weight:700}.site-sub{display:block;font-weight:400;font-size:.9rem}"
+    ".skip-link{position:absolute;left:-999px}.skip-link:focus{left:1rem;top:1rem;background:#fff;color:#000091}"
+    "main{padding:1rem 0 2rem}.site-footer{border-top:1px solid #ccc;padding:1rem 0;color:#3a3a3a}"
+    "table{border-collapse:collapse;width:100%}th,td{border-bottom:1px solid #ccc;padding:.4rem;text-align:left;"
+    "vertical-align:top}.casse{color:#a00}.a-verifier{color:#8a5a00}.ok{color:#060}main a{color:#004b9b}"
+    "td.url{word-break:break-all}"
+)
+
+
+def edit_url(site_url: str, rid: str) -> str:
+    """The staff page that edits a resource (relative to the site when its address is not known)."""
+    return f"{site_url.rstrip('/')}/equipe/ressources/{rid}/modifier"
+
+
+def to_html(report: dict, site_url: str = "") -> str:
+    """A standalone HTML page in the site's frame, with the same groups as the text report.
+
+    Each title links to the resource's edit page in the staff pages (`site_url` is the site's
+    address, e.g. https://catalogue.example.org; without it the links are relative to the site).
+    """
     esc = html.escape
     rows = {row["id"]: row for row in report["results"]}
+    title = f"Vérification des liens du {esc(french_date(report['started_at']))}"
+    home = esc(site_url.rstrip("/") + "/")
     parts = [
         '<!doctype html><html lang="fr"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>Vérification des liens du {esc(french_date(report['started_at']))}</title>",
-        "<style>body{font-family:system-ui,sans-serif;max-width:60rem;margin:1rem auto;padding:0 1rem;color:#1b1b1b}"
-        "table{border-collapse:collapse;width:100%}th,td{border-bottom:1px solid #ccc;padding:.4rem;text-align:left;"
-        "vertical-align:top}.casse{color:#a00}.a-verifier{color:#8a5a00}.ok{color:#060}a{color:#004b9b}"
-        "td.url{word-break:break-all}</style></head><body>",
-        f"<h1>Vérification des liens du {esc(french_date(report['started_at']))}</h1>",
+        f"<title>{title} — Cités éducatives</title>",
+        f"<style>{_STYLE}</style></head><body>",
+        '<a class="skip-link" href="#contenu">Aller au contenu</a>',
+        '<header class="site-header"><div class="wrap">',
+        f'<p class="site-name"><a href="{home}">Catalogue des ressources'
+        '<span class="site-sub">Réseau des Cités éducatives</span></a></p>',
+        "</div></header>",
+        '<main id="contenu" class="wrap">',
+        f"<h1>{title}</h1>",
         f"<p><strong>{esc(_headline(report))}</strong></p>",
     ]
     for name, label in GROUPS:
@@ -194,7 +223,7 @@ def to_html(report: dict) -> str:
             continue
         parts.append(f'<h2 id="{name}">{esc(label)} ({len(ids)})</h2>')
         parts.append(
-            '<table><thead><tr><th scope="col">Ressource</th><th scope="col">Adresse</th>'
+            f'<table aria-labelledby="{name}"><thead><tr><th scope="col">Ressource</th><th scope="col">Adresse</th>'
             '<th scope="col">Problème</th><th scope="col">État</th></tr></thead><tbody>'
         )
         for rid in ids:
@@ -208,7 +237,8 @@ def to_html(report: dict) -> str:
             message = row["message"] if name != "fixed" else "Le lien fonctionne de nouveau."
             status = row["status"]
             parts.append(
-                f"<tr><td>{esc(row['title'] or rid)}<br><small>{esc(row['publisher'])}</small></td>"
+                f'<tr><td><a href="{esc(edit_url(site_url, rid))}">{esc(row["title"] or rid)}</a>'
+                f"<br><small>{esc(row['publisher'])}</small></td>"
                 f'<td class="url"><a href="{url}">{url}</a>{target}</td><td>{esc(message)}</td>'
                 f'<td class="{esc(status)}">{esc(status_label(status))}</td></tr>'
             )
@@ -219,13 +249,19 @@ def to_html(report: dict) -> str:
         parts.append("</ul>")
     parts.append("<h2>Par verdict</h2><ul>")
     parts.extend(f"<li>{esc(verdict_label(v))} : {n}</li>" for v, n in sorted(report["summary"].items()))
-    parts.append("</ul></body></html>")
+    parts.append("</ul></main>")
+    parts.append(
+        '<footer class="site-footer"><div class="wrap"><p>Catalogue des ressources du réseau des Cités '
+        "éducatives : rapport de la vérification nocturne des liens.</p></div></footer></body></html>"
+    )
     return "\n".join(parts) + "\n"
 
 
-def render(report: dict, fmt: str) -> str:
-    """The report in one of FORMATS."""
-    renderers = {"json": to_json, "csv": to_csv, "text": to_text, "html": to_html}
+def render(report: dict, fmt: str, site_url: str = "") -> str:
+    """The report in one of FORMATS (`site_url` makes the HTML report's edit links absolute)."""
+    renderers = {"json": to_json, "csv": to_csv, "text": to_text}
+    if fmt == "html":
+        return to_html(report, site_url)
     if fmt not in renderers:
         raise ValueError(f"format de rapport inconnu {fmt!r} ; formats connus : {', '.join(FORMATS)}")
     return renderers[fmt](report)

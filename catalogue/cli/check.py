@@ -143,9 +143,10 @@ def register(group) -> None:
         if run is None:
             return
         report = build(run)
+        site_url = getattr(settings, "base_url", "") or ""  # the edit links of the HTML report
         if report_file:
             chosen = fmt or _format_from_name(report_file)
-            text = render(report, chosen)
+            text = render(report, chosen, site_url)
             if report_file == "-":
                 click.echo(text, nl=False)
             else:
@@ -154,12 +155,12 @@ def register(group) -> None:
                 except OSError as exc:
                     fail(f"le rapport n'a pas pu être écrit dans {report_file} : {exc.strerror or exc}")
         elif fmt:
-            click.echo(render(report, fmt), nl=False)
+            click.echo(render(report, fmt, site_url), nl=False)
         elif not run.outage and (run.confirmed_broken or (not ctx.quiet and sys.stdout.isatty())):
             # On a terminal, or when links are confirmed broken (the cron mail): the text report.
             click.echo(render(report, "text"), nl=False)
         if mail_to:
-            _mail(settings, mail_to, _subject(report), render(report, "text"), render(report, "html"))
+            _mail(settings, mail_to, _subject(report), render(report, "text"), render(report, "html", site_url))
         if run.outage:
             # Whatever --quiet and --report say: one line on stderr, exit 2 (cron mails it).
             fail(f"{run.reason} ; aucun état modifié, nouvel essai la nuit prochaine")
