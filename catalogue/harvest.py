@@ -11,6 +11,7 @@ Sets are `theme`, `level`, `type` and their values (`theme:evaluation`, `level:r
 `type:guide`); a resource's curated themes count, not the suggested ones.
 """
 
+import json
 from dataclasses import dataclass
 
 from catalogue.models import Resource
@@ -21,6 +22,12 @@ EPOCH = "1970-01-01T00:00:00Z"
 _DATESTAMP = (
     "COALESCE(strftime('%Y-%m-%dT%H:%M:%SZ', updated_at), strftime('%Y-%m-%dT%H:%M:%SZ', added_at), "
     f"'{EPOCH}')"
+)
+# Live resources and the ones that left (catalogue/migrations/0010): one list for harvesters.
+_SOURCE = (
+    f"(SELECT id, {_DATESTAMP} AS datestamp, 0 AS deleted, level, type, themes FROM resources "
+    "UNION ALL SELECT id, strftime('%Y-%m-%dT%H:%M:%SZ', deleted_at), 1, level, type, themes "
+    "FROM deleted_resources)"
 )
 
 
@@ -83,15 +90,29 @@ def _where(window: Window, after_id: str) -> tuple[str, list]:
     return sql + condition, params + extra
 
 
-def _record(row) -> Record:
-    resource = _row_to_resource({k: row[k] for k in row.keys() if k != "datestamp"})
-    return Record(
-        row["id"], row["datestamp"], resource, sets_of(resource.level, resource.type, resource.themes)
-    )
+def _records(store, rows) -> list[Record]:
+    """The records of rows of _SOURCE: live resources read whole, deleted ones as headers only."""
+    live = [row["id"] for row in rows if not row["deleted"]]
+    resources = {}
+    for start in range(0, len(live), 500):
+        part = live[start : start + 500]
+        marks = ", ".join("?" * len(part))
+        for row in store.conn.execute(f"SELECT * FROM resources WHERE id IN ({marks})", part):
+            resources[row["id"]] = _row_to_resource(row)
+    records = []
+    for row in rows:
+        resource = None if row["deleted"] else resources.get(row["id"])
+        if resource is None and not row["deleted"]:
+            continue  # deleted between the two reads: its tombstone comes in a later harvest
+        themes = json.loads(row["themes"] or "[]")
+        records.append(
+            Record(row["id"], row["datestamp"], resource, sets_of(row["level"], row["type"], themes))
+        )
+    return records
 
 
 def _source() -> str:
-    return f"(SELECT *, {_DATESTAMP} AS datestamp FROM resources)"
+    return _SOURCE
 
 
 def page(store, window: Window, after_id: str, limit: int) -> tuple[list[Record], bool]:
@@ -100,7 +121,7 @@ def page(store, window: Window, after_id: str, limit: int) -> tuple[list[Record]
     rows = store.conn.execute(
         f"SELECT * FROM {_source()}{where} ORDER BY id LIMIT ?", [*params, limit + 1]
     ).fetchall()
-    return [_record(row) for row in rows[:limit]], len(rows) > limit
+    return _records(store, rows[:limit]), len(rows) > limit
 
 
 def count(store, window: Window) -> int:
@@ -110,9 +131,10 @@ def count(store, window: Window) -> int:
 
 
 def record(store, rid: str) -> Record | None:
-    """The record of one resource id, or None if the catalogue never had it."""
-    row = store.conn.execute(f"SELECT * FROM {_source()} WHERE id = ?", (rid,)).fetchone()
-    return None if row is None else _record(row)
+    """The record of one resource id (a deleted one too), or None if the catalogue never had it."""
+    rows = store.conn.execute(f"SELECT * FROM {_source()} WHERE id = ?", (rid,)).fetchall()
+    found = _records(store, rows)
+    return found[0] if found else None
 
 
 def earliest_datestamp(store) -> str:
@@ -124,7 +146,8 @@ def earliest_datestamp(store) -> str:
 def datestamps(store, offset: int, limit: int) -> list[tuple[str, str]]:
     """(id, datestamp) of `limit` resources from `offset`, by id: what a sitemap lists."""
     rows = store.conn.execute(
-        f"SELECT id, datestamp FROM {_source()} ORDER BY id LIMIT ? OFFSET ?", (limit, offset)
+        f"SELECT id, datestamp FROM {_source()} WHERE NOT deleted ORDER BY id LIMIT ? OFFSET ?",
+        (limit, offset),
     ).fetchall()
     return [(row[0], row[1]) for row in rows]
 

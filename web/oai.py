@@ -26,7 +26,7 @@ METADATA_FORMATS = {
     )
 }
 IDENTIFIER_PREFIX = "oai:cites-catalogue:"
-DELETED_RECORD = "no"
+DELETED_RECORD = "persistent"  # deletions are remembered (catalogue/migrations/0010)
 # The arguments each verb accepts: (required, optional, exclusive).
 VERBS = {
     "Identify": ((), (), None),

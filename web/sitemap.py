@@ -47,7 +47,7 @@ def _resource_pages(offset: int, limit: int) -> list[tuple[str, str]]:
 
 
 def _file_count(fixed: int) -> int:
-    total = fixed + harvest.count(get_store(), harvest.Window())
+    total = fixed + get_store().count()
     return max(1, -(-total // SITEMAP_LIMIT))
 
 

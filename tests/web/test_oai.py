@@ -239,3 +239,24 @@ def test_sickle_harvests_every_record_once_while_resources_change_between_pages(
     assert {already, later} == set(changed)
     assert "Titre corrigé entre deux pages" == changed[already].metadata["title"][0]
     assert changed[already].header.datestamp >= started
+
+
+def test_a_deleted_resource_stays_harvestable_as_a_deleted_record_until_it_comes_back(client, site_settings):
+    with Store.open(site_settings) as store:
+        podcast = store.get(PODCAST)
+        store.delete(PODCAST)
+    assert "persistent" == oai_get(client, "verb=Identify").findtext(f"{OAI}Identify/{OAI}deletedRecord")
+    root = oai_get(client, f"verb=GetRecord&identifier=oai:cites-catalogue:{PODCAST}&metadataPrefix=oai_dc")
+    header = root.find(f"{OAI}GetRecord/{OAI}record/{OAI}header")
+    assert "deleted" == header.get("status")
+    assert ["level:local", "type:podcast"] == [e.text for e in header.iter(OAI + "setSpec")]
+    assert root.find(f".//{OAI}metadata") is None
+    stamp = header.findtext(OAI + "datestamp")
+    listed = oai_get(client, f"verb=ListRecords&metadataPrefix=oai_dc&set=type:podcast&from={stamp}")
+    assert [("deleted", f"oai:cites-catalogue:{PODCAST}")] == [
+        (h.get("status"), h.findtext(OAI + "identifier")) for h in listed.iter(OAI + "header")
+    ]
+    with Store.open(site_settings) as store:
+        store.upsert(podcast)
+    back = oai_get(client, f"verb=GetRecord&identifier=oai:cites-catalogue:{PODCAST}&metadataPrefix=oai_dc")
+    assert back.find(f"{OAI}GetRecord/{OAI}record/{OAI}header").get("status") is None
