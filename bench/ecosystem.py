@@ -60,18 +60,26 @@ def main() -> None:
     records, pages, seconds = harvest(client)
     print(f"oai: {records} records in {pages} pages in {seconds:.1f} s ({records / seconds:.0f} records/s)")
     response, seconds = timed(lambda: client.get("/sitemap.xml"))
-    print(f"sitemap: {response.data.count(b'<url>')} addresses, {len(response.data) // 1024} KiB in {seconds:.2f} s")
+    print(
+        f"sitemap: {response.data.count(b'<url>')} addresses, {len(response.data) // 1024} KiB in {seconds:.2f} s"
+    )
     samples = []
     for typed in ("e", "ev", "eva", "evalu", "par", "parent", "cpo", "mento", "lecture", "zzz") * 3:
         samples.append(timed(lambda t=typed: client.get("/api/suggest?q=" + t))[1] * 1000)
-    print(f"suggest: median {statistics.median(samples):.1f} ms, max {max(samples):.1f} ms over {len(samples)}")
+    print(
+        f"suggest: median {statistics.median(samples):.1f} ms, max {max(samples):.1f} ms over {len(samples)}"
+    )
     for fmt in ("ris", "bib", "csv"):
         response, seconds = timed(lambda f=fmt: client.get(f"/recherche.{f}?theme=evaluation").data)
         print(f"export {fmt}: {len(response) // 1024} KiB in {seconds:.2f} s")
     full, seconds_full = timed(lambda: client.get("/api/search?q=evaluation&per_page=100"))
     etag = full.headers["ETag"]
-    _, seconds_304 = timed(lambda: client.get("/api/search?q=evaluation&per_page=100", headers={"If-None-Match": etag}))
-    print(f"api search per_page=100: {seconds_full * 1000:.0f} ms, 304 for the same: {seconds_304 * 1000:.0f} ms")
+    _, seconds_304 = timed(
+        lambda: client.get("/api/search?q=evaluation&per_page=100", headers={"If-None-Match": etag})
+    )
+    print(
+        f"api search per_page=100: {seconds_full * 1000:.0f} ms, 304 for the same: {seconds_304 * 1000:.0f} ms"
+    )
     searcher = app.extensions.get("catalogue.searcher")
     if searcher is not None:
         searcher.close()

@@ -1,48 +1,49 @@
 """Completions of a search box: vocabulary labels, thesaurus terms and titles that start like the typed words.
 
-A candidate matches when one of its words starts with what was typed (case and accents
-ignored), so « evalu » finds « Évaluation » and « protocole d'évaluation ». Labels and
-thesaurus terms come first (they are the field's words), then titles, shortest first.
+A candidate matches when one of its words starts with what was typed (case, accents and
+punctuation ignored), so « evalu » finds « Évaluation » and « protocole d'évaluation ». Labels
+and thesaurus terms come first (they are the field's words), then titles, shortest first.
+Candidates are folded once (`Candidates`), so a keystroke costs one substring scan.
 """
 
 import re
 import unicodedata
 
-WORD = re.compile(r"\w+")
+NOT_WORD = re.compile(r"\W+")
 
 
 def fold(text: str) -> str:
-    """Lowercase text without accents."""
+    """Lowercase words without accents, separated by one space, with a space before each."""
     decomposed = unicodedata.normalize("NFKD", text.lower())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " " + " ".join(NOT_WORD.sub(" ", bare).split())
 
 
-def _starts_a_word(prefix: str, candidate: str) -> bool:
-    folded = fold(candidate)
-    if folded.startswith(prefix):
-        return True
-    return any(folded[m.start() :].startswith(prefix) for m in WORD.finditer(folded))
+class Candidates:
+    """Texts offered as completions, in order of preference, each folded once."""
+
+    def __init__(self, texts: list[str]):
+        seen, self.entries = set(), []
+        for text in texts:
+            folded = fold(text)
+            if text and folded.strip() and folded not in seen:
+                seen.add(folded)
+                self.entries.append((folded, text))
+
+    def complete(self, typed: str, limit: int = 10) -> list[str]:
+        """Up to `limit` texts with a word starting like `typed`."""
+        prefix = fold(typed)
+        if not prefix.strip():
+            return []
+        found = []
+        for folded, text in self.entries:
+            if prefix in folded:
+                found.append(text)
+                if len(found) == limit:
+                    break
+        return found
 
 
 def titles(store) -> list[str]:
-    """Every title of the catalogue."""
-    return [row[0] for row in store.conn.execute("SELECT title FROM resources ORDER BY title")]
-
-
-def complete(typed: str, terms: list[str], titles_: list[str], limit: int = 10) -> list[str]:
-    """Up to `limit` distinct completions of `typed`: terms first, then titles (shortest first)."""
-    prefix = " ".join(fold(typed).split())
-    if not prefix:
-        return []
-    found: dict[str, None] = {}
-    for group in (terms, sorted(titles_, key=len)):
-        for candidate in group:
-            if len(found) >= limit:
-                return list(found)
-            if (
-                candidate
-                and fold(candidate) not in {fold(f) for f in found}
-                and _starts_a_word(prefix, candidate)
-            ):
-                found[candidate] = None
-    return list(found)
+    """Every title of the catalogue, shortest first."""
+    return [row[0] for row in store.conn.execute("SELECT title FROM resources ORDER BY length(title), title")]

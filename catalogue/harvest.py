@@ -159,6 +159,14 @@ def changed_ids(store, since: str) -> set[str]:
 
 
 def last_change(store) -> str:
-    """The newest datestamp of the catalogue (the epoch when it is empty)."""
-    row = store.conn.execute(f"SELECT max(datestamp) FROM {_source()}").fetchone()
-    return row[0] or EPOCH
+    """The catalogue's last change, as a datestamp (the epoch when it is empty).
+
+    Read from the newest stamps as stored (cheap: no conversion per row); stamps are UTC as
+    the store writes them, and the site pairs this with the index's own write time.
+    """
+    row = store.conn.execute(
+        "SELECT strftime('%Y-%m-%dT%H:%M:%SZ', (SELECT max(updated_at) FROM resources)), "
+        "strftime('%Y-%m-%dT%H:%M:%SZ', (SELECT max(added_at) FROM resources)), "
+        "strftime('%Y-%m-%dT%H:%M:%SZ', (SELECT max(deleted_at) FROM deleted_resources))"
+    ).fetchone()
+    return max((stamp for stamp in row if stamp), default=EPOCH)
