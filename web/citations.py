@@ -34,9 +34,10 @@ def citation_text(fmt: str, resources, vocabularies, prefix: str) -> str:
     return "".join(citations.bibtex_entry(r, vocabularies, prefix + r.id) + "\n" for r in resources)
 
 
-@bp.get("/ressources/<rid>.<fmt>")
-def resource_format(rid: str, fmt: str):
+@bp.get("/ressources/<rid>.<resource_format>")
+def resource_format(rid: str, resource_format: str):
     """One resource as RIS or BibTeX, to import into a reference manager, or as JSON (the API's record)."""
+    fmt = resource_format
     if fmt == "json":
         return jsonify(public_record(rid))
     if fmt not in FORMATS:
@@ -59,6 +60,8 @@ def unapi():
     if rid and fmt:
         if fmt not in UNAPI_FORMATS:
             abort(406)
-        return redirect(url_for("citations.resource_format", rid=rid, fmt=UNAPI_FORMATS[fmt][1]), 302)
+        return redirect(
+            url_for("citations.resource_format", rid=rid, resource_format=UNAPI_FORMATS[fmt][1]), 302
+        )
     body = render_template("unapi.xml", rid=rid, formats=UNAPI_FORMATS)
     return Response(body, status=300 if rid else 200, content_type="application/xml; charset=utf-8")

@@ -225,7 +225,7 @@ def _answer(args: dict) -> dict:
 
 def _dublin_core(resource) -> list[tuple[str, str]]:
     page_url = url_for("resources.show", rid=resource.id, _external=True)
-    return crosswalk.dublin_core(resource, get_vocabularies(), page_url)
+    return crosswalk.dublin_core(resource.public_copy(), get_vocabularies(), page_url)
 
 
 @bp.route("/oai", methods=["GET", "POST"])

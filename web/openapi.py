@@ -297,7 +297,7 @@ def openapi_document(base_url: str, vocabularies) -> dict:
                         {
                             "name": "q",
                             "in": "query",
-                            "required": True,
+                            "required": False,
                             "schema": {"type": "string", "maxLength": MAX_QUERY_CHARS},
                             "description": "Début de recherche saisi.",
                         },

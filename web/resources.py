@@ -109,9 +109,9 @@ def show(rid: str):
         cite_links=[
             {
                 "label": "RIS (Zotero, EndNote, Mendeley)",
-                "url": url_for("citations.resource_format", rid=rid, fmt="ris"),
+                "url": url_for("citations.resource_format", rid=rid, resource_format="ris"),
             },
-            {"label": "BibTeX", "url": url_for("citations.resource_format", rid=rid, fmt="bib")},
+            {"label": "BibTeX", "url": url_for("citations.resource_format", rid=rid, resource_format="bib")},
         ],
         back_url=request.referrer if (request.referrer or "").startswith(request.host_url) else None,
     )

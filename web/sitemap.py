@@ -36,8 +36,8 @@ def _fixed_pages() -> list[tuple[str, str]]:
     """The home, theme and level pages as (URL, lastmod: '' for none)."""
     vocabularies = get_vocabularies()
     pages = [(url_for("home.index", _external=True), ""), (url_for("themes.theme_set", _external=True), "")]
-    pages += [(url_for("themes.theme", value=v, _external=True), "") for v in vocabularies.themes.values()]
-    pages += [(url_for("themes.level", value=v, _external=True), "") for v in vocabularies.levels.values()]
+    pages += [(url_for("themes.theme", theme=v, _external=True), "") for v in vocabularies.themes.values()]
+    pages += [(url_for("themes.level", level=v, _external=True), "") for v in vocabularies.levels.values()]
     return pages
 
 
@@ -67,7 +67,7 @@ def sitemap():
 def sitemap_part(number: int):
     """One file of a sitemap index: the fixed pages first, then resources by id."""
     fixed = _fixed_pages()
-    if not 1 <= number <= _file_count(len(fixed)) or _file_count(len(fixed)) == 1:
+    if not 1 <= number <= _file_count(len(fixed)):  # with one file, /sitemap-1.xml is /sitemap.xml
         abort(404)
     start = (number - 1) * SITEMAP_LIMIT
     urls = fixed[start : start + SITEMAP_LIMIT]

@@ -44,9 +44,7 @@ def candidates() -> completions.Candidates:
 @bp.get("/suggest")
 def suggest():
     """["typed", [completions], [descriptions], [search URLs]] (OpenSearch suggestions 1.0)."""
-    if "q" not in request.args:
-        raise ParameterError("q", "Le paramètre q (début de recherche) est obligatoire.", "texte")
-    typed = request.args["q"]
+    typed = request.args.get("q", "")
     if len(typed) > MAX_QUERY_CHARS:
         raise ParameterError(
             "q", f"Recherche trop longue : {len(typed)} caractères.", f"au plus {MAX_QUERY_CHARS} caractères"

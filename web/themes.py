@@ -24,7 +24,7 @@ def term_set_url() -> str:
 
 def term_url(value: str) -> str:
     """The stable URL of one theme (a schema.org DefinedTerm)."""
-    return url_for("themes.theme", value=value, _external=True)
+    return url_for("themes.theme", theme=value, _external=True)
 
 
 def defined_term(value: str, vocabularies) -> dict:
@@ -61,7 +61,7 @@ def _term_page(kind: str, value: str):
         total=results.total,
         hits=[hit_view(h, vocabularies) for h in results.hits],
         search_url=url_for("search.search", **{kind: value}),
-        canonical=url_for(f"themes.{kind}", value=value, _external=True),
+        canonical=url_for(f"themes.{kind}", **{kind: value}, _external=True),
         jsonld=jsonld,
     )
 
@@ -74,7 +74,7 @@ def theme_set():
         {
             "label": vocabularies.themes.label(v),
             "definition": vocabularies.themes.get(v).definition,
-            "url": url_for("themes.theme", value=v),
+            "url": url_for("themes.theme", theme=v),
         }
         for v in vocabularies.themes.values()
     ]
@@ -89,13 +89,13 @@ def theme_set():
     return render_template("themes.html", themes=themes, jsonld=jsonld, canonical=term_set_url())
 
 
-@bp.get("/themes/<value>")
-def theme(value: str):
+@bp.get("/themes/<theme>")
+def theme(theme: str):
     """One theme: its definition, its latest resources, the link to all of them."""
-    return _term_page("theme", value)
+    return _term_page("theme", theme)
 
 
-@bp.get("/niveaux/<value>")
-def level(value: str):
+@bp.get("/niveaux/<level>")
+def level(level: str):
     """One level (national, régional, local): its definition and latest resources."""
-    return _term_page("level", value)
+    return _term_page("level", level)

@@ -20,7 +20,12 @@ from index.build import rebuild
 
 MARK = "ZQXSTAFFONLY"
 # Values to put in a route's variable parts when walking every public route.
-SAMPLES = {"fmt": ["csv", "import.csv", "jsonl", "atom"]}
+SAMPLES = {
+    "fmt": ["csv", "import.csv", "jsonl", "atom", "ris", "bib"],
+    "resource_format": ["ris", "bib", "json"],
+    "theme": ["evaluation"],
+    "level": ["local"],
+}
 # Query strings tried on every route (searches, sorts, pages, the API's page size).
 QUERIES = ["", "?q=guide", "?sort=date", "?q=&sort=title&page=2", "?per_page=100", "?theme=evaluation"]
 

@@ -183,6 +183,7 @@ def test_suggestions_follow_the_opensearch_format_and_are_announced(client):
     assert "http://localhost/recherche?q=%C3%89valuation" == urls[0]
     assert ["CPO"] == client.get("/api/suggest?q=cp").get_json()[1][:1]
     assert [] == client.get("/api/suggest?q=zzzz").get_json()[1]
+    assert ["", [], [], []] == client.get("/api/suggest").get_json()
     description = etree.fromstring(client.get("/opensearch.xml").data)
     templates = {
         u.get("type"): u.get("template")

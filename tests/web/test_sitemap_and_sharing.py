@@ -71,6 +71,10 @@ def test_past_the_limit_the_sitemap_becomes_an_index_of_files_that_hold_every_pa
         seen.extend(u.findtext(SM + "loc") for u in root.iter(SM + "url"))
     assert sorted(every) == sorted(seen)
     assert 404 == client.get(f"/sitemap-{len(parts) + 1}.xml").status_code
+    monkeypatch.setattr(sitemap, "SITEMAP_LIMIT", 50_000)
+    alone = assert_valid(client.get("/sitemap-1.xml").data, "sitemap.xsd")  # one file: the same list
+    assert sorted(every) == sorted(u.findtext(SM + "loc") for u in alone.iter(SM + "url"))
+    assert 404 == client.get("/sitemap-2.xml").status_code
 
 
 def head_tags(html: bytes) -> dict:
