@@ -23,9 +23,15 @@ _DATESTAMP = (
     "COALESCE(strftime('%Y-%m-%dT%H:%M:%SZ', updated_at), strftime('%Y-%m-%dT%H:%M:%SZ', added_at), "
     f"'{EPOCH}')"
 )
-# Live resources and the ones that left (catalogue/migrations/0010): one list for harvesters.
+# Listed resources, and the ones that left: withdrawn (catalogue/migrations/0007) or deleted
+# (0010), one list for harvesters. A restored resource is dated by its restoration (the change
+# log, 0006), so harvesters who saw it deleted see it come back.
+_RESTORED = "(SELECT max(c.at) FROM changes c WHERE c.resource_id = resources.id AND c.kind = 'restored')"
 _SOURCE = (
-    f"(SELECT id, {_DATESTAMP} AS datestamp, 0 AS deleted, level, type, themes FROM resources "
+    f"(SELECT id, max({_DATESTAMP}, COALESCE({_RESTORED}, '')) AS datestamp, 0 AS deleted, level, type, "
+    "themes FROM resources WHERE id NOT IN (SELECT resource_id FROM withdrawals) "
+    "UNION ALL SELECT r.id, strftime('%Y-%m-%dT%H:%M:%SZ', w.withdrawn_at), 1, r.level, r.type, r.themes "
+    "FROM withdrawals w JOIN resources r ON r.id = w.resource_id "
     "UNION ALL SELECT id, strftime('%Y-%m-%dT%H:%M:%SZ', deleted_at), 1, level, type, themes "
     "FROM deleted_resources)"
 )
@@ -170,3 +176,8 @@ def last_change(store) -> str:
         "strftime('%Y-%m-%dT%H:%M:%SZ', (SELECT max(deleted_at) FROM deleted_resources))"
     ).fetchone()
     return max((stamp for stamp in row if stamp), default=EPOCH)
+
+
+def listed_count(store) -> int:
+    """How many resources the public sees (neither withdrawn nor deleted)."""
+    return store.conn.execute(f"SELECT count(*) FROM {_source()} WHERE NOT deleted").fetchone()[0]

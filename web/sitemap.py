@@ -47,7 +47,7 @@ def _resource_pages(offset: int, limit: int) -> list[tuple[str, str]]:
 
 
 def _file_count(fixed: int) -> int:
-    total = fixed + get_store().count()
+    total = fixed + harvest.listed_count(get_store())
     return max(1, -(-total // SITEMAP_LIMIT))
 
 

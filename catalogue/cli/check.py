@@ -160,7 +160,9 @@ def register(group) -> None:
             # On a terminal, or when links are confirmed broken (the cron mail): the text report.
             click.echo(render(report, "text"), nl=False)
         if mail_to:
-            _mail(settings, mail_to, _subject(report), render(report, "text"), render(report, "html", site_url))
+            _mail(
+                settings, mail_to, _subject(report), render(report, "text"), render(report, "html", site_url)
+            )
         if run.outage:
             # Whatever --quiet and --report say: one line on stderr, exit 2 (cron mails it).
             fail(f"{run.reason} ; aucun état modifié, nouvel essai la nuit prochaine")

@@ -260,3 +260,26 @@ def test_a_deleted_resource_stays_harvestable_as_a_deleted_record_until_it_comes
         store.upsert(podcast)
     back = oai_get(client, f"verb=GetRecord&identifier=oai:cites-catalogue:{PODCAST}&metadataPrefix=oai_dc")
     assert back.find(f"{OAI}GetRecord/{OAI}record/{OAI}header").get("status") is None
+
+
+def test_a_withdrawn_resource_is_a_deleted_record_and_comes_back_dated_by_its_restoration(
+    client, site_settings
+):
+    from catalogue import withdrawal
+
+    with Store.open(site_settings) as store:
+        withdrawal.withdraw(store, PODCAST, "doublon", "test")
+    identifier = f"oai:cites-catalogue:{PODCAST}"
+    gone = oai_get(client, f"verb=GetRecord&identifier={identifier}&metadataPrefix=oai_dc")
+    header = gone.find(f"{OAI}GetRecord/{OAI}record/{OAI}header")
+    assert ("deleted", ["level:local", "type:podcast"]) == (
+        header.get("status"),
+        [e.text for e in header.iter(OAI + "setSpec")],
+    )
+    withdrawn_at = header.findtext(OAI + "datestamp")
+    with Store.open(site_settings) as store:
+        withdrawal.restore(store, PODCAST)
+    back = oai_get(client, f"verb=ListIdentifiers&metadataPrefix=oai_dc&from={withdrawn_at}")
+    assert [(None, identifier)] == [
+        (h.get("status"), h.findtext(OAI + "identifier")) for h in back.iter(OAI + "header")
+    ]
