@@ -285,6 +285,9 @@ def openapi_document(base_url: str, vocabularies) -> dict:
                         "304": {"description": "Rien n'a changé depuis la réponse désignée."},
                         "400": _bad_request(),
                         "404": _json("Error", "Aucune ressource avec cet identifiant."),
+                        "410": _json(
+                            "Error", "Ressource retirée du catalogue (le corps dit quand et pourquoi)."
+                        ),
                     },
                 }
             },

@@ -236,3 +236,15 @@ def test_schemathesis_finds_nothing_with_every_check_against_the_live_server(liv
     assert 0 == result.returncode, result.stdout[-6000:] + result.stderr[-2000:]
     assert "No issues found" in result.stdout
     assert 200 == requests.get(f"{live_server.url}/api/search?q=x", timeout=10).status_code
+
+
+def test_a_withdrawn_resource_is_a_410_declared_in_the_openapi_document(client, site_settings):
+    from catalogue import withdrawal
+
+    with Store.open(site_settings) as store:
+        withdrawal.withdraw(store, PODCAST, "doublon", "test")
+    assert 410 == client.get(f"/api/resources/{PODCAST}").status_code
+    assert 410 == client.get(f"/ressources/{PODCAST}.json").status_code
+    assert 410 == client.get(f"/ressources/{PODCAST}.ris").status_code
+    responses = client.get("/api/openapi.json").get_json()["paths"]["/resources/{id}"]["get"]["responses"]
+    assert {"200", "304", "400", "404", "410"} == set(responses)
