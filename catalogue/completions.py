@@ -9,6 +9,8 @@ Candidates are folded once (`Candidates`), so a keystroke costs one substring sc
 import re
 import unicodedata
 
+from catalogue.store import LISTED
+
 NOT_WORD = re.compile(r"\W+")
 
 
@@ -45,5 +47,6 @@ class Candidates:
 
 
 def titles(store) -> list[str]:
-    """Every title of the catalogue, shortest first."""
-    return [row[0] for row in store.conn.execute("SELECT title FROM resources ORDER BY length(title), title")]
+    """Every title the public sees (withdrawn resources left out), shortest first."""
+    rows = store.conn.execute(f"SELECT title FROM resources WHERE {LISTED} ORDER BY length(title), title")
+    return [row[0] for row in rows]

@@ -219,6 +219,13 @@ class Searcher:
         """Every match of a query with its score (shared with the evaluator's cache: not to be changed)."""
         return snap.evaluator.scores(q)
 
+    def thesaurus(self) -> list[str]:
+        """Every word and phrase of the synonym groups, as written (read again when staff edited them)."""
+        with self._lock:
+            if self._synonyms_given is None:
+                self._load_synonyms()
+            return [variant.text for group in self.synonyms.groups for variant in group]
+
     def ids(self, sq: SearchQuery) -> list[str]:
         """The ids of every result of a search, in its order: no page, snippet, facet or suggestion is
         computed (feeds and exports need only the ids)."""

@@ -59,6 +59,10 @@ class CachedSearcher:
         """The ids of every result of a query, in order (not cached: feeds and exports are rare)."""
         return self.searcher.ids(query)
 
+    def thesaurus(self) -> list[str]:
+        """The synonym groups' words and phrases (never cached: staff edits apply at once)."""
+        return self.searcher.thesaurus()
+
     def close(self) -> None:
         """Close the underlying searcher and forget the cached results."""
         with self._lock:

@@ -5,7 +5,6 @@ import threading
 from flask import Blueprint, Response, current_app, json, request, url_for
 
 from catalogue import completions
-from index.synonyms import default_path as synonyms_path
 from web.apiparams import ParameterError
 from web.context import get_searcher, get_settings, get_store, get_vocabularies
 from web.facets import MAX_QUERY_CHARS
@@ -17,26 +16,25 @@ MEDIA_TYPE = "application/x-suggestions+json; charset=utf-8"
 _CACHE = "catalogue.completions"
 
 
-def _terms() -> list[str]:
-    """Vocabulary labels, then the thesaurus's words and phrases."""
+def _labels() -> list[str]:
+    """The vocabularies' labels: themes, types, levels."""
     labels = []
     for kind in ("themes", "types", "levels"):
         vocabulary = get_vocabularies().of(kind)
         labels += [vocabulary.label(value) for value in vocabulary.values()]
-    synonyms = getattr(get_searcher().searcher, "synonyms", None)
-    thesaurus = [variant.text for group in (synonyms.groups if synonyms else []) for variant in group]
-    return labels + thesaurus
+    return labels
 
 
 def candidates() -> completions.Candidates:
     """The app's completion candidates, built again when the index changed (an edit reindexes)."""
-    version = (index_version(get_settings().index_path), synonyms_path().stat().st_mtime_ns)
+    thesaurus = get_searcher().thesaurus()
+    version = (index_version(get_settings().index_path), tuple(thesaurus))
     cached = current_app.extensions.get(_CACHE)
     if cached is None or cached[0] != version:
         with current_app.extensions.setdefault(_CACHE + ".lock", threading.Lock()):
             cached = current_app.extensions.get(_CACHE)
             if cached is None or cached[0] != version:
-                built = completions.Candidates(_terms() + completions.titles(get_store()))
+                built = completions.Candidates(_labels() + thesaurus + completions.titles(get_store()))
                 cached = current_app.extensions[_CACHE] = (version, built)
     return cached[1]
 
