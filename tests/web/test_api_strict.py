@@ -10,8 +10,10 @@ import pytest
 import requests
 from lxml import etree
 
+from catalogue import withdrawal
 from catalogue.store import Store
 from catalogue.urls import resource_id
+from index.build import rebuild
 from tests.web.conftest import PAGED_WORD
 
 PODCAST = resource_id("https://exemple.test/podcast-familles")
@@ -239,8 +241,6 @@ def test_schemathesis_finds_nothing_with_every_check_against_the_live_server(liv
 
 
 def test_a_withdrawn_resource_is_a_410_declared_in_the_openapi_document(client, site_settings):
-    from catalogue import withdrawal
-
     with Store.open(site_settings) as store:
         withdrawal.withdraw(store, PODCAST, "doublon", "test")
     assert 410 == client.get(f"/api/resources/{PODCAST}").status_code
@@ -248,3 +248,13 @@ def test_a_withdrawn_resource_is_a_410_declared_in_the_openapi_document(client, 
     assert 410 == client.get(f"/ressources/{PODCAST}.ris").status_code
     responses = client.get("/api/openapi.json").get_json()["paths"]["/resources/{id}"]["get"]["responses"]
     assert {"200", "304", "400", "404", "410"} == set(responses)
+
+
+def test_a_withdrawn_title_is_no_longer_suggested(client, site_settings):
+    assert ["Podcast Paroles de familles"] == client.get("/api/suggest?q=paroles").get_json()[1]
+    with Store.open(site_settings) as store:
+        withdrawal.withdraw(store, PODCAST, "doublon", "test")
+        store.update_fields(FICHE, title="Paroles de jardiniers")  # a change the index sees
+    with Store.open(site_settings) as store:
+        rebuild(store, site_settings.index_path)
+    assert ["Paroles de jardiniers"] == client.get("/api/suggest?q=paroles").get_json()[1]
