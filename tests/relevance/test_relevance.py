@@ -29,3 +29,10 @@ def test_product_ndcg_stays_at_the_reached_level_and_ahead_of_plain_whoosh():
     figures = load_bench().evaluate()
     assert figures["product"]["ndcg"] >= REACHED_NDCG - MARGIN
     assert figures["product"]["ndcg"] >= figures["baseline"]["ndcg"] + 0.15
+
+
+def test_every_judged_query_belongs_to_the_tuning_or_the_test_half_and_the_halves_are_balanced():
+    queries = json.loads((ROOT / "tests" / "relevance" / "queries.json").read_text(encoding="utf-8"))
+    halves = [e.get("half") for e in queries]
+    assert set(halves) == {"tuning", "test"}
+    assert abs(halves.count("tuning") - halves.count("test")) <= len(queries) // 5
