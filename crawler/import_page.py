@@ -7,7 +7,6 @@ reason. `import_page(store, fetcher, url)` fetches the page and adds the new can
 
 import logging
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from urllib.parse import unquote, urljoin, urlsplit
 
@@ -15,6 +14,7 @@ from bs4 import BeautifulSoup, NavigableString, Tag
 
 from catalogue.errors import CatalogueError, ValidationError
 from catalogue.models import Resource, check_url, joined_address, url_problem
+from catalogue.text import fold
 from catalogue.urls import canonical_url
 from crawler.extract.encoding import decode
 
@@ -148,10 +148,9 @@ class PageImport:
     skipped: list[Skipped] = field(default_factory=list)
 
 
-def fold(text: str) -> str:
-    """Lower case, no accents, single spaces, straight apostrophes: for comparing phrases."""
-    text = unicodedata.normalize("NFKD", text or "").encode("ascii", "ignore").decode("ascii")
-    return " ".join(text.replace("\u2019", "'").lower().split())
+def comparable(text: str) -> str:
+    """Folded text (catalogue.text.fold) with single spaces: for comparing phrases."""
+    return " ".join(fold(text or "").split())
 
 
 def _clean(text: str) -> str:
@@ -177,7 +176,7 @@ def heading_level(text: str) -> str | None:
     « Au niveau régional », « Cadrage national », « Exemples nationaux », « Ressources régionales »,
     « Dans les territoires », « Observatoires départementaux » each state one.
     """
-    folded = fold(text)
+    folded = comparable(text)
     explicit = LEVEL_HEADING.search(folded)
     if explicit:
         return explicit.group(1)
@@ -187,7 +186,7 @@ def heading_level(text: str) -> str | None:
 
 def own_level(label: str) -> str | None:
     """ "local" when a resource's own label names a département's or a town's work, else None."""
-    return "local" if OWN_LOCAL.search(fold(label)) else None
+    return "local" if OWN_LOCAL.search(comparable(label)) else None
 
 
 def heading_rank(element: Tag) -> int | None:
@@ -236,11 +235,12 @@ class LevelTracker:
 
 def says_nothing(text: str, href: str = "") -> bool:
     """True when a link text does not name its target ("ici", "Téléchargement", the bare address...)."""
-    folded = fold(text).strip(" .:;,!()[]>»«-")
+    folded = comparable(text).strip(" .:;,!()[]>»«-")
     if not folded or folded in EMPTY_LINK_TEXTS:
         return True
     return bool(href) and (
-        folded.rstrip("/") == fold(href).rstrip("/") or folded.startswith(("http://", "https://", "www."))
+        folded.rstrip("/") == comparable(href).rstrip("/")
+        or folded.startswith(("http://", "https://", "www."))
     )
 
 
@@ -273,14 +273,16 @@ def skip_reason(href: str, text: str, page_url: str, context: str = "") -> str |
         return "ancre dans la même page"
     if canonical_url(absolute) == canonical_url(page_url):
         return "la page elle-même"
-    if fold(text).startswith(("favoris", "ajouter aux favoris")):
+    if comparable(text).startswith(("favoris", "ajouter aux favoris")):
         return "bouton « Favoris »"
     host_and_path = (parts.netloc + parts.path).lower()
-    if any(s.lower() in host_and_path for s in SHARING_HOSTS) or fold(text).startswith(("partager", "share")):
+    if any(s.lower() in host_and_path for s in SHARING_HOSTS) or comparable(text).startswith(
+        ("partager", "share")
+    ):
         return "partage sur les réseaux sociaux"
     if LOGIN_PATH.search(parts.path + ("?" + parts.query if parts.query else "")):
         return "page de connexion ou d'inscription"
-    if says_nothing(text, raw) and REGISTRATION_CONTEXT.search(fold(context)):
+    if says_nothing(text, raw) and REGISTRATION_CONTEXT.search(comparable(context)):
         return "page de connexion ou d'inscription"
     return None
 

@@ -9,11 +9,12 @@ of accented suffixes: évaluée, parentalité). Both forms of a query word are s
 """
 
 import re
-import unicodedata
 from functools import lru_cache
 
 from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer, StopFilter, Token, Tokenizer
 from whoosh.lang.snowball.french import FrenchStemmer
+
+from catalogue.text import fold
 
 # Words, and number ranges such as 16-25 or 2021/2022 kept as one token.
 TOKEN_PATTERN = r"\d+(?:[-–/]\d+)+|\w+"
@@ -33,15 +34,29 @@ STOP_WORDS = frozenset(
     """.split()
 )
 
-_SPECIAL_FOLDS = str.maketrans({"œ": "oe", "æ": "ae", "ß": "ss", "’": "'"})
+# Words of asking: not what a question is about, so not matched (kept inside quoted phrases).
+QUESTION_WORDS = frozenset(
+    """
+    comment quel quels quelle quelles pourquoi quand combien lequel laquelle lesquels lesquelles
+    existe existent existe-t-il faut peut peuvent pouvons puis peux doit doivent dois
+    t est-ce
+    """.split()
+)
 
+# Stems of one family that the Snowball stemmer leaves apart (verb and noun of the field's
+# key words): a query for one also searches the others. Accompagner/accompagnement,
+# évaluer/évaluation and orienter/orientation already share their stem.
+FAMILIES = (
+    ("suivr", "suiv", "suivent"),
+    ("inser", "insert"),
+    ("form", "format"),
+    ("parent", "parental", "parentalit"),
+)
+_FAMILY_OF = {stem: family for family in FAMILIES for stem in family}
 
-@lru_cache(maxsize=200_000)
-def fold(text: str) -> str:
-    """Lowercase text without accents: "Évaluée" -> "evaluee"."""
-    text = text.lower().translate(_SPECIAL_FOLDS)
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+# A range of numbers however it is written (16-25, 16–25, 16/25, 16 à 25, with or without
+# "ans"): searched as one token, "16-25".
+_QUERY_RANGE = re.compile(r"(?<![\w-])(\d+)\s*(?:[-–/]|\s(?:à|a|au)\s)\s*(\d+)(?:\s*ans\b)?", re.IGNORECASE)
 
 
 _STEMMER = FrenchStemmer()
@@ -74,6 +89,7 @@ class FrenchFormsFilter(Filter):
         for t in tokens:
             text = t.text
             if RANGE.match(text):
+                t.text = _dashed(text)
                 yield t
                 if t.mode != "query":
                     for part in re.split(r"[-–/]", text):
@@ -226,16 +242,21 @@ _TOKEN = re.compile(TOKEN_PATTERN)
 _WHOLE = re.compile(r".+", re.S)  # tokenize=False: the value is one word
 
 
+def _dashed(word: str) -> str:
+    """A range with hyphens only: 16/25 and 16–25 are 16-25."""
+    return word.replace("–", "-").replace("/", "-")
+
+
 @lru_cache(maxsize=200_000)
 def _index_forms(word: str) -> tuple[str, ...]:
     if RANGE.match(word):
-        return (word, *re.split(r"[-–/]", word))
+        return (_dashed(word), *re.split(r"[-–/]", word))
     return tuple(word_forms(word))
 
 
 @lru_cache(maxsize=50_000)
 def _query_forms(word: str) -> tuple[str, ...]:
-    return (word,) if RANGE.match(word) else tuple(word_forms(word))
+    return (_dashed(word),) if RANGE.match(word) else tuple(word_forms(word))
 
 
 @lru_cache(maxsize=200_000)
@@ -281,9 +302,30 @@ def composed_spelling_analyzer():
     )
 
 
-def query_words(text: str) -> list[tuple[str, list[str]]]:
-    """The words of a query, each with its searched forms; stop words dropped."""
+def normalise_ranges(text: str) -> str:
+    """Number ranges written as one token: "de 16 à 25 ans" -> "de 16-25"."""
+    return _QUERY_RANGE.sub(_range, text)
+
+
+def _range(m: re.Match) -> str:
+    low, high = m.group(1), m.group(2)
+    # "en 2022 à 10 h" is a year and an hour, not a range.
+    return f"{low}-{high}" if int(high) > int(low) else m.group(0)
+
+
+def related_forms(forms: list[str]) -> list[str]:
+    """A word's searched forms and the other stems of its family (suivre -> suivi)."""
+    out = list(forms)
+    for form in forms:
+        out.extend(f for f in _FAMILY_OF.get(form, ()) if f not in out)
+    return out
+
+
+def query_words(text: str, questions: bool = True) -> list[tuple[str, list[str]]]:
+    """The words of a query, each with its searched forms; stop words dropped, and the words
+    of asking too unless `questions` (or unless every word is one); ranges as one token."""
     analyzer = french_analyzer()
+    text = normalise_ranges(text)
     out: list[tuple[str, list[str]]] = []
     last_pos = None
     for token in analyzer(text, mode="query", positions=True, chars=True, removestops=True):
@@ -293,4 +335,7 @@ def query_words(text: str) -> list[tuple[str, list[str]]]:
         else:
             out.append((original, [token.text]))
             last_pos = token.pos
+    if not questions:
+        kept = [w for w in out if w[0].lower() not in QUESTION_WORDS]
+        return kept or out
     return out

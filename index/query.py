@@ -82,14 +82,15 @@ class Hit:
 
 @dataclass
 class SearchResults:
-    """A page of results, the total over all pages, facet counts and a spelling suggestion."""
+    """A page of results, the total over all pages, facet counts and the spelling correction searched."""
 
     query: SearchQuery
     total: int
     hits: list[Hit] = field(default_factory=list)
     facets: dict[str, Facet] = field(default_factory=dict)
-    suggestion: str | None = None
-    fallback: str | None = None  # set when a looser search replaced an empty one: says how
+    suggestion: str | None = None  # the query with unknown words corrected: what was searched
+    fallback: str | None = None  # set when the results do not contain every word: says how
+    as_typed: str | None = None  # with a suggestion: the query that searches the words as typed
 
 
 def results_to_json(results: SearchResults) -> dict:
@@ -130,6 +131,7 @@ def results_to_json(results: SearchResults) -> dict:
         },
         "facets_truncated": {name: f.truncated for name, f in results.facets.items()},
         "suggestion": results.suggestion,
+        "as_typed": results.as_typed,
         "fallback": results.fallback,
     }
 

@@ -18,9 +18,11 @@ FACET_FIELDS = {
 }
 # Text fields searched, with their weight: title above the rest. Each field searched costs
 # about as much as the first (Whoosh matches in Python), so the body field also indexes,
-# after the text, the description twice (it weighs more) and the labels of the curated
-# themes, the publisher and the territory; its stored `text` keeps the offsets of snippets right.
-FIELD_WEIGHTS = {"title": 5.0, "body": 1.0}
+# after the text, the description twice (it weighs more), the publisher and the territory;
+# its stored `text` keeps the offsets of snippets right. The topics field holds the labels
+# and keywords of the resource's themes (those a person chose, else the suggested ones):
+# a low-weight bridge from the field's words to resources that use other words.
+FIELD_WEIGHTS = {"title": 5.0, "body": 1.0, "topics": 0.3}
 DESCRIPTION_REPEAT = 2
 # Only the first part of a very long body feeds the spelling dictionary ("did you mean").
 SPELLING_TEXT_CHARS = 20_000
@@ -36,6 +38,7 @@ def build_schema() -> fields.Schema:
         title=fields.TEXT(analyzer=text, stored=True, phrase=True),
         body=fields.TEXT(analyzer=text, phrase=True, chars=True),
         text=fields.STORED(),
+        topics=fields.TEXT(analyzer=text, phrase=True),
         spell=fields.TEXT(analyzer=spelling_analyzer(), phrase=False),
         meta=fields.STORED(),
         date_sort=fields.ID(sortable=True),
@@ -52,8 +55,8 @@ def document_fields(doc: Document, vocabularies: Vocabularies) -> dict:
     title = doc.title or r.url
     description = doc.description
     body = doc.full_text
-    # Curated theme labels, publisher and territory: searched with the description.
-    extra = [description] * DESCRIPTION_REPEAT + [vocabularies.themes.label(t) for t in themes]
+    # Publisher and territory: searched with the description.
+    extra = [description] * DESCRIPTION_REPEAT
     searched_body = "\n\n".join([body] + extra + [r.publisher, r.territory])
     meta = {
         "url": r.url,
@@ -72,6 +75,7 @@ def document_fields(doc: Document, vocabularies: Vocabularies) -> dict:
         "title": title,
         "body": searched_body,
         "text": body,
+        "topics": topics_text(themes or suggested, vocabularies),
         "spell": f"{title}\n{description}\n{body[:SPELLING_TEXT_CHARS]}",
         "meta": meta,
         "date_sort": r.date or "0000",
@@ -90,3 +94,13 @@ def document_fields(doc: Document, vocabularies: Vocabularies) -> dict:
     if not values["f_theme"]:
         del values["f_theme"]
     return {k: v for k, v in values.items() if v != ""}
+
+
+def topics_text(themes: list[str], vocabularies: Vocabularies) -> str:
+    """The labels and keywords of these themes, one theme a paragraph."""
+    parts = []
+    for value in themes:
+        term = vocabularies.themes.get(value)
+        if term is not None:
+            parts.append(" ; ".join([term.label, *term.keywords]))
+    return "\n\n".join(parts)

@@ -16,6 +16,7 @@ import re
 import threading
 from pathlib import Path
 
+from whoosh import query as wq
 from whoosh.query import FuzzyTerm
 
 from catalogue import staffdata
@@ -23,13 +24,13 @@ from catalogue.links import status_label
 from catalogue.staffdata import SYNONYMS
 from catalogue.vocabularies import Vocabularies
 from index import querybuild
-from index.analysis import fold, word_forms
+from index.analysis import fold, related_forms, word_forms
 from index.build import IndexMissing, current_generation, open_current
 from index.evaluate import Evaluator, WordList
 from index.facets import count_facets, restrict, selection_sets
 from index.postings import LRU
 from index.query import Hit, SearchQuery, SearchResults
-from index.ranking import CANDIDATES, proximity_factors
+from index.ranking import CANDIDATES, coordinate, proximity_factors
 from index.schema import FACET_FIELDS, FIELD_WEIGHTS
 from index.scoring import CachedBM25F
 from index.snippets import analysed_spans, body_spans, make_snippet
@@ -246,6 +247,11 @@ class Searcher:
     def _counted(self, snap: _Snapshot, sq: SearchQuery):
         """The parsed query, and its matches and counts: (found, executed, fallback, facets, final)."""
         parsed = querybuild.parse(sq.q, self.synonyms)
+        # Unknown words with a confident correction are searched as corrected.
+        corrections = self._corrections(snap, parsed) if not parsed.empty else {}
+        suggestion = _replaced(sq.q, corrections) if corrections else None
+        if suggestion is not None:
+            parsed = querybuild.parse(suggestion, self.synonyms)
         value_sets = snap.value_sets()
         chosen = selection_sets(value_sets, sq.filters)
         # Other pages and sorts of a search share its matches and counts.
@@ -262,35 +268,37 @@ class Searcher:
     def _search(self, snap: _Snapshot, sq: SearchQuery) -> SearchResults:
         parsed, (found, executed, fallback, facets, final) = self._counted(snap, sq)
         found = dict(found)  # the proximity reward changes it
-        words = querybuild.proximity_words(parsed) if fallback is None else []
+        words = querybuild.proximity_words(parsed) if fallback != FALLBACK_FUZZY else []
         page = self._page(snap, sq, found, final, words)
         hits = self._hits(snap, page, found, executed)
-        suggestion = self._suggestion(snap, parsed, sq.q) if not parsed.empty else None
         return SearchResults(
-            query=sq, total=len(final), hits=hits, facets=facets, suggestion=suggestion, fallback=fallback
+            query=sq,
+            total=len(final),
+            hits=hits,
+            facets=facets,
+            suggestion=suggestion,
+            fallback=fallback,
+            as_typed=_replaced(sq.q, {w: f'"{w}"' for w in corrections}) if suggestion else None,
         )
 
     def _matches(self, snap: _Snapshot, parsed, chosen: dict[str, set]):
-        """Every match with its score, the query run and the fallback message (a looser query if none passes the filters)."""
-        fallback = None
-        executed = None
+        """Every candidate with its score, the query run and the fallback message.
+
+        Candidates match any concept of the query (index.ranking.coordinate scores them);
+        when none passes the filters, words within a typo or two of the unknown words are tried.
+        """
         if parsed.empty:
-            found = dict.fromkeys(snap.live(), 0.0)
-        else:
-            executed = querybuild.strict_query(parsed)
-            found = self._run(snap, executed)
-            attempts = [(querybuild.loose_query(parsed) if len(parsed.clauses) > 1 else None, FALLBACK_ANY)]
-            attempts.append(
-                (
-                    querybuild.fuzzy_query(parsed, lambda forms: self._known(snap.reader, forms)),
-                    FALLBACK_FUZZY,
-                )
-            )
-            for looser, message in attempts:
-                if looser is None or restrict(set(found), chosen):
-                    continue
-                found = self._run(snap, looser)
-                executed, fallback = looser, message
+            return dict.fromkeys(snap.live(), 0.0), None, None
+        concepts = [querybuild.clause_query(c) for c in parsed.clauses]
+        found, complete = coordinate(
+            [self._run(snap, q) for q in concepts], [c.required for c in parsed.clauses]
+        )
+        executed = concepts[0] if len(concepts) == 1 else wq.Or(concepts)
+        fallback = None if complete or len(concepts) == 1 else FALLBACK_ANY
+        if not restrict(set(found), chosen):
+            fuzzy = querybuild.fuzzy_query(parsed, lambda forms: self._known(snap.reader, forms))
+            if fuzzy is not None:
+                found, executed, fallback = self._run(snap, fuzzy), fuzzy, FALLBACK_FUZZY
         return found, executed, fallback
 
     def _page(self, snap, sq: SearchQuery, found: dict[int, float], final: set, words) -> list[int]:
@@ -379,8 +387,12 @@ class Searcher:
     def _known(self, reader, forms: list[str]) -> bool:
         return any(reader.doc_frequency(name, form) for name in FIELD_WEIGHTS for form in forms)
 
-    def _suggestion(self, snap, parsed, typed: str) -> str | None:
-        """The query with unknown words corrected (accents restored), or None if every word is known."""
+    def _corrections(self, snap, parsed) -> dict[str, str]:
+        """Unknown words (in no resource) and their confident corrections, accents restored.
+
+        A word found in the catalogue, however rare (a place, a name), is never corrected;
+        nor a quoted or `+`required word, nor a number.
+        """
         reader = snap.reader
         corrector = snap.searcher.corrector("spell")
         replacements = {}
@@ -388,17 +400,18 @@ class Searcher:
         synonym_words = {w for c in parsed.clauses if c.variants for w in c.text.split()}
         for original, forms in parsed.plain:
             folded = fold(original)
-            if len(folded) < 3 or folded.isdigit() or original in synonym_words or self._known(reader, forms):
+            if (
+                len(folded) < 3
+                or any(c.isdigit() for c in folded)
+                or original in synonym_words
+                or original in parsed.literal
+                or self._known(reader, related_forms(forms))
+            ):
                 continue
             found = corrector.suggest(folded, limit=1, maxdist=1 if len(folded) < 6 else 2, prefix=1)
             if found:
                 replacements[original] = self._display_form(reader, found[0])
-        if not replacements:
-            return None
-        text = typed
-        for original, fixed in replacements.items():
-            text = re.sub(rf"(?<!\w){re.escape(original)}(?!\w)", fixed, text)
-        return text if text != typed else None
+        return replacements
 
     def _display_form(self, reader, folded: str) -> str:
         """The most frequent accented spelling of a folded word (the word itself if none)."""
@@ -409,3 +422,11 @@ class Searcher:
             if count > best_count:
                 best, best_count = accented, count
         return best
+
+
+def _replaced(typed: str, replacements: dict[str, str]) -> str | None:
+    """The typed query with words replaced (None if nothing changed)."""
+    text = typed
+    for original, fixed in replacements.items():
+        text = re.sub(rf"(?<![\w+\"]){re.escape(original)}(?![\w\"])", fixed, text)
+    return text if text != typed else None

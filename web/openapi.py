@@ -106,6 +106,7 @@ _SEARCH_RESULTS = {
         "facets",
         "facets_truncated",
         "suggestion",
+        "as_typed",
         "fallback",
     ],
     "properties": {
@@ -122,7 +123,14 @@ _SEARCH_RESULTS = {
             "properties": {n: {"type": "array", "items": _FACET_VALUE} for n in FACETS},
         },
         "facets_truncated": {"type": "object", "additionalProperties": {"type": "boolean"}},
-        "suggestion": {"type": ["string", "null"], "description": "« Vouliez-vous dire … »"},
+        "suggestion": {
+            "type": ["string", "null"],
+            "description": "La requête corrigée, celle qui a été cherchée (« Résultats pour … »)",
+        },
+        "as_typed": {
+            "type": ["string", "null"],
+            "description": "Avec une correction : la requête qui cherche les mots tels que tapés",
+        },
         "fallback": {"type": ["string", "null"]},
         "updated_since": {"type": "string", "description": "La borne updated_since appliquée (UTC)."},
     },

@@ -42,7 +42,9 @@ def search():
         results = get_searcher().search(query)
     suggestion_url = None
     if results.suggestion:
-        suggestion_url = state_url(type(query)(q=results.suggestion, filters=query.filters, sort=query.sort))
+        # The corrected words were searched: the link searches the words as typed instead.
+        wanted = results.as_typed or results.suggestion
+        suggestion_url = state_url(type(query)(q=wanted, filters=query.filters, sort=query.sort))
     return render_template(
         "search.html",
         query=query,

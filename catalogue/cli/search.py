@@ -72,7 +72,9 @@ def _print_results(results, vocabularies) -> None:
     if results.total:
         heading += f" Page {q.page} sur {pages}."
     click.echo(heading)
-    if results.suggestion:
+    if results.suggestion and results.as_typed:
+        click.echo(f"Résultats pour « {results.suggestion} » — rechercher plutôt : {results.as_typed}")
+    elif results.suggestion:
         click.echo(f"Vouliez-vous dire « {results.suggestion} » ?")
     if results.fallback and results.hits:
         click.echo(results.fallback)

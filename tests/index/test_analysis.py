@@ -96,3 +96,51 @@ def test_one_pass_analyzer_on_a_long_seed_text_matches_the_composed_chain():
     text = "\n".join(f"{r.title} {r.description}" for r in seed_resources())
     assert len(text) > 2000
     assert _stream(french_analyzer(), text) == _stream(composed_french_analyzer(), text)
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["16-25", "16-25 ans", "16 à 25 ans", "16 a 25 ans", "16/25", "16/25 ans", "16–25", "16 au 25"],
+)
+def test_an_age_range_is_one_query_token_however_it_is_written(typed):
+    assert [f for _, f in query_words(typed)] == [["16-25"]]
+
+
+@pytest.mark.parametrize("written", ["les 16-25 ans", "les 16/25 ans", "les 16–25 ans"])
+def test_a_written_range_is_indexed_as_the_same_token_as_its_query(written):
+    assert "16-25" in indexed_forms(written)
+
+
+def test_a_year_followed_by_an_hour_is_not_a_range():
+    assert [f for _, f in query_words("2022 à 10 h")][:2] == [["2022"], ["10"]]
+
+
+def test_question_words_are_not_matched_unless_the_query_is_only_question_words():
+    assert [
+        w for w, _ in query_words("comment aider les parents ? existe-t-il un guide", questions=False)
+    ] == [
+        "aider",
+        "parents",
+        "guide",
+    ]
+    assert [w for w, _ in query_words("comment", questions=False)] == ["comment"]
+    assert [w for w, _ in query_words("comment aider")] == ["comment", "aider"]
+
+
+@pytest.mark.parametrize(
+    "verb, noun",
+    [
+        ("suivre", "suivi"),
+        ("suivre", "suivis"),
+        ("accompagner", "accompagnement"),
+        ("évaluer", "évaluation"),
+        ("orienter", "orientation"),
+        ("insérer", "insertion"),
+        ("former", "formation"),
+    ],
+)
+def test_verb_and_noun_of_the_fields_key_words_meet(verb, noun):
+    from index.analysis import related_forms
+
+    assert set(related_forms(next(iter(query_words(verb)))[1])) & indexed_forms(noun)
+    assert set(related_forms(next(iter(query_words(noun)))[1])) & indexed_forms(verb)

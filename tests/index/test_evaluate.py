@@ -1,6 +1,7 @@
 """The fast paths (whole posting lists, block reads, in-memory word list) give exactly Whoosh's own answers."""
 
 import pytest
+from whoosh import query as wq
 
 from index import build, querybuild
 from index.evaluate import Evaluator, WordList
@@ -14,6 +15,8 @@ QUERIES = [
     "PRE",
     "CPO",
     "programme de réussite éducative",
+    "jeunes de 16 à 25 ans",
+    "16-25",
     '"protocole d\'évaluation"',
     "cordées réussite lycéens",
     "outil familles",
@@ -38,8 +41,10 @@ def queries(searcher):
     reader = searcher.reader()
     for text in QUERIES + TYPOS:
         parsed = querybuild.parse(text, synonyms)
-        yield querybuild.strict_query(parsed)
-        yield querybuild.loose_query(parsed)
+        concepts = [querybuild.clause_query(c) for c in parsed.clauses]
+        yield from concepts
+        yield wq.And(concepts)
+        yield wq.Or(concepts)
         fuzzy = querybuild.fuzzy_query(
             parsed, lambda forms: any(reader.doc_frequency(f, w) for f in ("title", "body") for w in forms)
         )

@@ -71,7 +71,8 @@ def test_facet_labels_come_from_the_vocabularies(searcher):
 
 def test_a_word_found_only_80_kb_into_a_text_gets_a_highlighted_snippet(searcher):
     results = searcher.search(SearchQuery(q="cordées"))
-    assert ids(results) == ["rapport-long"]
+    # "pre" follows through its theme's keywords (« cordées de la réussite »), not its text.
+    assert ids(results) == ["rapport-long", "pre"]
     assert "<mark>cordées</mark>" in results.hits[0].snippet
 
 
@@ -80,11 +81,16 @@ def test_snippets_are_html_escaped(searcher):
     assert "<" not in snippet.replace("<mark>", "").replace("</mark>", "")
 
 
-def test_a_misspelt_word_suggests_the_accented_correction_and_falls_back(searcher):
+def test_a_misspelt_word_is_searched_as_its_accented_correction_and_the_word_as_typed_stays_one_click_away(
+    searcher,
+):
     results = searcher.search(SearchQuery(q="evaluasion"))
     assert results.suggestion == "évaluation"
-    assert results.fallback == FALLBACK_FUZZY
-    assert "guide-memo" in ids(results)
+    assert results.fallback is None
+    assert ids(results) == ids(searcher.search(SearchQuery(q="évaluation")))
+    assert results.as_typed == '"evaluasion"'
+    as_typed = searcher.search(SearchQuery(q=results.as_typed))
+    assert as_typed.suggestion is None and as_typed.fallback == FALLBACK_FUZZY
 
 
 def test_a_query_with_one_unknown_word_falls_back_to_any_word(searcher):
@@ -210,3 +216,92 @@ def test_ids_only_gives_every_result_in_the_order_of_the_pages(searcher, q, sort
     for page in (1, 2, 3):
         paged += [h.id for h in searcher.search(SearchQuery(q=q, sort=sort, page=page, per_page=2)).hits]
     assert paged == searcher.ids(SearchQuery(q=q, sort=sort))
+
+
+def test_a_resource_answering_more_of_the_query_ranks_above_one_repeating_a_single_word(store, settings):
+    from index.build import rebuild
+
+    store.upsert_many(
+        [
+            Resource(
+                url="https://ex.fr/repeat",
+                title="Les parents, les parents, les parents",
+                text="Parents. " * 40,
+            ),
+            Resource(
+                url="https://ex.fr/answer",
+                title="Guide",
+                text="Aider les parents à suivre la scolarité de leurs enfants au collège.",
+            ),
+        ]
+    )
+    rebuild(store, settings.index_path)
+    with_searcher = Searcher(settings.index_path, store.vocabularies)
+    try:
+        results = with_searcher.search(SearchQuery(q="parents scolarité collège"))
+        assert ids(results) == ["answer", "repeat"]
+        assert results.fallback is None
+    finally:
+        with_searcher.close()
+
+
+def test_every_resource_matching_any_concept_is_listed_those_with_all_first(searcher):
+    results = searcher.search(SearchQuery(q="protocole évaluation Maubeuge"))
+    found = ids(results)
+    assert set(found) >= {"guide-memo", "injep", "pre"}
+    assert found.index("guide-memo") < found.index("pre")
+
+
+@pytest.mark.parametrize(
+    "query", ["+protocole évaluation", '"protocole" évaluation', "évaluation +protocole"]
+)
+def test_a_plus_or_quoted_word_is_required(searcher, query):
+    assert set(ids(searcher.search(SearchQuery(q=query)))) == {"guide-memo", "injep"}
+
+
+def test_a_plus_word_is_never_corrected(searcher):
+    results = searcher.search(SearchQuery(q="+evaluasion"))
+    assert results.suggestion is None
+
+
+def test_question_words_do_not_count_as_words_to_match(searcher):
+    question = ids(searcher.search(SearchQuery(q="comment faut-il rédiger un protocole ?")))
+    assert question[:2] == ids(searcher.search(SearchQuery(q="rédiger protocole")))[:2]
+    assert question[0] == "guide-memo"
+
+
+def test_a_rare_word_of_the_catalogue_is_not_corrected(searcher):
+    # "Maubeuge" appears once: a place, not a typo of another word.
+    results = searcher.search(SearchQuery(q="maubeuge"))
+    assert results.suggestion is None and ids(results) == ["pre"]
+
+
+def test_an_untagged_resource_is_found_through_its_suggested_themes_and_a_persons_themes_replace_them(
+    store, settings
+):
+    from catalogue import suggest
+    from index.build import rebuild
+
+    minutes = (
+        "Le comité de pilotage a réuni la troïka. La labellisation et le comité de pilotage sont confirmés."
+    )
+    store.upsert_many(
+        [
+            Resource(url="https://ex.fr/untagged", title="Relevé de décisions", text=minutes),
+            Resource(
+                url="https://ex.fr/tagged", title="Relevé de décisions", text=minutes, themes=["evaluation"]
+            ),
+            Resource(url="https://ex.fr/other", title="Autre document", text="Les acteurs du quartier."),
+        ]
+    )
+    suggest.apply(store)
+    rebuild(store, settings.index_path)
+    s = Searcher(settings.index_path, store.vocabularies)
+    try:
+        # No text says « mobilisation des acteurs »: a keyword of the suggested theme (gouvernance) does.
+        # ("other" follows: it has « acteurs », one of the two words.)
+        assert ids(s.search(SearchQuery(q="mobilisation des acteurs"))) == ["untagged", "other"]
+        # The person's theme (évaluation) replaces the suggestion.
+        assert ids(s.search(SearchQuery(q="indicateurs"))) == ["tagged"]
+    finally:
+        s.close()

@@ -5,9 +5,10 @@ import json
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-# Reached on 2026-12-05 with 92 queries over 80 documents and the seed (before the one-ranking change):
-# product 0.801, French fold + stem baseline 0.847, StandardAnalyzer baseline 0.677.
-REACHED_NDCG = 0.801
+# Reached on 2026-12-05 with 92 queries over 80 documents and the seed, after the one-ranking
+# change: product 0.933 (themes removed 0.932); on the test half 0.915 / 0.916 against the
+# French fold + stem baseline 0.852 and the StandardAnalyzer baseline 0.693.
+REACHED_NDCG = 0.93
 MARGIN = 0.02
 
 
@@ -28,11 +29,14 @@ def test_the_judged_set_has_at_least_90_queries_of_known_kinds_whose_judged_reso
     assert {(e["kind"], e["half"]) for e in queries} == {(k, h) for k in bench.KINDS for h in bench.HALVES}
 
 
-def test_product_ndcg_stays_at_the_reached_level_and_ahead_of_plain_whoosh():
+def test_product_ndcg_stays_at_the_reached_level_and_ahead_of_both_baselines_on_the_test_half():
     bench = load_bench()
     figures = bench.evaluate()
     assert bench.mean(figures, "product", "ndcg") >= REACHED_NDCG - MARGIN
-    assert bench.mean(figures, "product", "ndcg") >= bench.mean(figures, "standard", "ndcg") + 0.1
+    for system in ("product", "untagged"):
+        ndcg = bench.mean(figures, system, "ndcg", "test")
+        assert ndcg >= bench.mean(figures, "french", "ndcg", "test") + 0.03, system
+        assert ndcg >= bench.mean(figures, "standard", "ndcg", "test") + 0.15, system
 
 
 def test_every_judged_query_belongs_to_the_tuning_or_the_test_half_and_the_halves_are_balanced():

@@ -109,12 +109,16 @@ def test_sort_by_title_orders_the_hits_and_stays_in_the_page_links(client):
     assert {"q": [PAGED_WORD], "sort": ["title"], "page": ["2"]} == query_of(next_link["href"])
 
 
-def test_a_misspelling_offers_did_you_mean_with_a_link(client):
+def test_a_misspelling_is_searched_corrected_with_a_link_to_search_the_word_as_typed(client):
     soup = page(client, "/recherche?q=jardinnage")
     suggestion = soup.select_one(".suggestion")
-    assert "Vouliez-vous dire jardinage ?" == suggestion.get_text(" ", strip=True).replace(" ?", " ?")
-    assert {"q": ["jardinage"]} == query_of(suggestion.a["href"])
-    assert "mots proches" in soup.select_one(".fallback").get_text()
+    assert "Résultats pour jardinage — rechercher plutôt jardinnage" == suggestion.get_text(" ", strip=True)
+    assert {"q": ['"jardinnage"']} == query_of(suggestion.a["href"])
+    assert soup.select_one(".fallback") is None
+    assert hit_titles(soup), "the corrected word's resources are listed at once"
+    as_typed = page(client, suggestion.a["href"])
+    assert as_typed.select_one(".suggestion") is None
+    assert "mots proches" in as_typed.select_one(".fallback").get_text()
 
 
 def test_an_empty_result_proposes_to_remove_each_filter(client):
