@@ -12,3 +12,8 @@ def fold(text: str) -> str:
     text = text.lower().translate(_SPECIAL_FOLDS)
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def comparable(text: str | None) -> str:
+    """Folded text with single spaces: for comparing phrases (link labels, titles)."""
+    return " ".join(fold(text or "").split())

@@ -5,7 +5,6 @@ files. `detect_kind` tells what an address is when staff did not say.
 """
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, urlsplit
 
@@ -14,6 +13,7 @@ import lxml.html
 from lxml import etree
 
 from catalogue.models import http_link
+from catalogue.text import comparable
 from catalogue.urls import canonical_url
 from crawler.extract import sniff
 from crawler.extract.encoding import decode
@@ -36,11 +36,6 @@ class IndexPage:
 
     articles: list[str] = field(default_factory=list)
     next_pages: list[str] = field(default_factory=list)  # pagination, or a sitemap index's children
-
-
-def _fold(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text or "").encode("ascii", "ignore").decode("ascii")
-    return " ".join(text.lower().split())
 
 
 def _tree(body: bytes, content_type: str = ""):
@@ -92,8 +87,8 @@ def next_pages(tree, page_url: str) -> list[str]:
         found.append(http_link(href, page_url))
     for a in tree.xpath("//a[@href]"):
         rel = f" {a.get('rel') or ''} "
-        text = _fold(a.text_content() or a.get("aria-label") or a.get("title") or "")
-        label = _fold(a.get("aria-label") or a.get("title") or "")
+        text = comparable(a.text_content() or a.get("aria-label") or a.get("title") or "")
+        label = comparable(a.get("aria-label") or a.get("title") or "")
         if " next " in rel or NEXT_TEXTS.match(text) or label in ("page suivante", "suivant", "next page"):
             found.append(http_link(a.get("href"), page_url))
     if not found:

@@ -14,7 +14,7 @@ from bs4 import BeautifulSoup, NavigableString, Tag
 
 from catalogue.errors import CatalogueError, ValidationError
 from catalogue.models import Resource, check_url, joined_address, url_problem
-from catalogue.text import fold
+from catalogue.text import comparable
 from catalogue.urls import canonical_url
 from crawler.extract.encoding import decode
 
@@ -146,11 +146,6 @@ class PageImport:
     page_url: str
     candidates: list[Candidate] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
-
-
-def comparable(text: str) -> str:
-    """Folded text (catalogue.text.fold) with single spaces: for comparing phrases."""
-    return " ".join(fold(text or "").split())
 
 
 def _clean(text: str) -> str:

@@ -20,11 +20,12 @@ from urllib.parse import urlsplit
 from catalogue import fingerprint, proposals, sources, watchruns
 from catalogue.models import PARTIAL_DATE, now_iso
 from catalogue.suggest import ThemeSuggester
+from catalogue.text import comparable
 from catalogue.urls import canonical_url
 from crawler.crawl import process
 from crawler.discover import detect_kind, is_sitemap, parse_feed, parse_listing, parse_sitemap
 from crawler.fetch import Fetcher
-from crawler.import_page import fold, parse_page
+from crawler.import_page import parse_page
 from crawler.watchhealth import HostLines, SourceReport, judge
 
 log = logging.getLogger(__name__)
@@ -51,7 +52,7 @@ def guess_type(kind: str, title: str) -> str | None:
         return "podcast"
     if kind == "video":
         return "video"
-    folded = fold(title)
+    folded = comparable(title)
     return next((value for word, value in TYPE_WORDS if word in folded), None)
 
 
