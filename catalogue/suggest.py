@@ -7,12 +7,12 @@ suggestions go to `resources.suggested_themes`; the trigger words to the
 
 import json
 import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from catalogue.documents import iter_documents
 from catalogue.models import now_iso
+from catalogue.text import fold
 from catalogue.vocabularies import Vocabulary
 
 # Points for one keyword occurrence: in the title, in the description, in the text.
@@ -37,16 +37,49 @@ class Suggestion:
     words: tuple[str, ...]
 
 
-def _fold(text: str) -> str:
-    text = text.lower().replace("œ", "oe").replace("’", "'")
-    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+# A keyword written "-phrase" excludes that phrase: its words trigger nothing there
+# (« -comité national d'orientation » keeps « orientation » from firing inside the name).
+EXCLUDED_PREFIX = "-"
+# Endings of an inflected word: plural, feminine ("chefs de projet opérationnels", "labellisées").
+_INFLECTION = r"(?:e?s|x|e)?"
+# Range separators in a text: "16 à 25 ans", "16/25 ans" and "16–25 ans" are "16-25 ans".
+_RANGE = re.compile(r"(\d+)\s*(?:[-–/]|\s(?:à|a|au)\s)\s*(\d+)")
 
 
-def _alternation(forms: list[str]) -> str:
+def _inflectable(word: str) -> bool:
+    # Short words (de, la, 3e) and numbers are matched as written.
+    return len(word) > 3 and word[-1].isalpha()
+
+
+def _root(word: str) -> str:
+    """What every inflection of a folded word shares: "familles", "famille" -> "famill"."""
+    if not _inflectable(word):
+        return word
+    if word[-1] in "sx" and word[-2:] != "ss":
+        word = word[:-1]
+    return word.removesuffix("e")
+
+
+def _key(phrase: str) -> str:
+    """The roots of a folded phrase's words: a keyword and any inflection of it share it."""
+    return " ".join(_root(w) for w in phrase.split())
+
+
+def _word_pattern(word: str) -> str:
+    if not _inflectable(word):
+        return re.escape(word)
+    return re.escape(_root(word)) + r"e?" + _INFLECTION
+
+
+def _alternation(forms: list[str], inflected: bool) -> str:
     # Longest first, so that "décrochage scolaire" wins over "décrochage" at the same place.
-    return "|".join(
-        r"\s+".join(re.escape(w) for w in f.split()) for f in sorted(forms, key=len, reverse=True)
-    )
+    word = _word_pattern if inflected else re.escape
+    return "|".join(r"\s+".join(word(w) for w in f.split()) for f in sorted(forms, key=len, reverse=True))
+
+
+def _prepared(text: str) -> str:
+    """Folded text with number ranges written one way."""
+    return _RANGE.sub(r"\1-\2", fold(text))
 
 
 class ThemeSuggester:
@@ -56,26 +89,44 @@ class ThemeSuggester:
         # Acronyms (CPO, PRE, E2C) must appear in capitals, or "pre" would match "pré-" everywhere.
         self.words: dict[str, list[tuple[str, str]]] = {}
         self.acronyms: dict[str, list[tuple[str, str]]] = {}
+        excluded, written = [], []
         for term in themes.terms:
             for keyword in term.keywords:
-                if keyword.isupper() and len(keyword) <= 6:
+                if keyword.startswith(EXCLUDED_PREFIX):
+                    excluded.append(_prepared(keyword[len(EXCLUDED_PREFIX) :]))
+                elif keyword.isupper() and len(keyword) <= 6:
                     self.acronyms.setdefault(keyword, []).append((term.value, keyword))
                 else:
-                    self.words.setdefault(" ".join(_fold(keyword).split()), []).append((term.value, keyword))
-        # Plurals (s, x) of the last word are accepted; a lookahead lets matches overlap.
-        self.word_pattern = re.compile(rf"(?<!\w)(?=({_alternation(list(self.words))})(?:s|x)?(?!\w))")
-        self.acronym_pattern = re.compile(rf"(?<!\w)(?=({_alternation(list(self.acronyms))})(?!\w))")
+                    written.append(_prepared(keyword))
+                    pairs = self.words.setdefault(_key(written[-1]), [])
+                    # Two inflections of one keyword (« famille », « familles ») count once.
+                    if all(theme != term.value for theme, _ in pairs):
+                        pairs.append((term.value, keyword))
+        # Every word of a keyword in all its inflections; a lookahead lets matches overlap.
+        self.word_pattern = re.compile(
+            rf"(?<!\w)(?=({_alternation(sorted(set(written)), inflected=True)})(?!\w))"
+        )
+        self.acronym_pattern = re.compile(
+            rf"(?<!\w)(?=({_alternation(list(self.acronyms), inflected=False)})(?!\w))"
+        )
+        self.excluded_pattern = (
+            re.compile(rf"(?<!\w)(?:{_alternation(excluded, inflected=True)})(?!\w)") if excluded else None
+        )
 
     def _count(self, text: str) -> dict[tuple[str, str], int]:
         counts: dict[tuple[str, str], int] = {}
-        for pattern, table, source in (
-            (self.word_pattern, self.words, _fold(text)),
-            (self.acronym_pattern, self.acronyms, text),
+        folded = _prepared(text)
+        if self.excluded_pattern is not None:
+            # Same length, so that offsets stay comparable (the acronyms are matched on `text`).
+            folded = self.excluded_pattern.sub(lambda m: " " * len(m.group()), folded)
+        for pattern, table, source, key in (
+            (self.word_pattern, self.words, folded, _key),
+            (self.acronym_pattern, self.acronyms, text, str),
         ):
             if not table:
                 continue
             for m in pattern.finditer(source):
-                for pair in table.get(" ".join(m.group(1).split()), ()):
+                for pair in table.get(key(" ".join(m.group(1).split())), ()):
                     counts[pair] = counts.get(pair, 0) + 1
         return counts
 

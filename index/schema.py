@@ -3,6 +3,7 @@
 from whoosh import fields
 
 from catalogue.documents import Document
+from catalogue.suggest import EXCLUDED_PREFIX
 from catalogue.vocabularies import Vocabularies
 from index.analysis import fold, french_analyzer, spelling_analyzer
 
@@ -24,6 +25,8 @@ FACET_FIELDS = {
 # a low-weight bridge from the field's words to resources that use other words.
 FIELD_WEIGHTS = {"title": 5.0, "body": 1.0, "topics": 0.3}
 DESCRIPTION_REPEAT = 2
+# Between two keywords of the topics field: a word of its own, so that no phrase spans two keywords.
+KEYWORD_GAP = " _ "
 # Only the first part of a very long body feeds the spelling dictionary ("did you mean").
 SPELLING_TEXT_CHARS = 20_000
 
@@ -102,5 +105,6 @@ def topics_text(themes: list[str], vocabularies: Vocabularies) -> str:
     for value in themes:
         term = vocabularies.themes.get(value)
         if term is not None:
-            parts.append(" ; ".join([term.label, *term.keywords]))
-    return "\n\n".join(parts)
+            words = [k for k in term.keywords if not k.startswith(EXCLUDED_PREFIX)]
+            parts.append(KEYWORD_GAP.join([term.label, *words]))
+    return KEYWORD_GAP.join(parts)

@@ -79,7 +79,7 @@ def test_an_unknown_level_is_refused_with_the_allowed_values(seeded):
 def test_text_output_is_in_french_with_facets(seeded):
     result = run(seeded, "search", "evaluasion")
     assert result.exit_code == 0
-    assert "Résultats pour « évaluation » — rechercher plutôt : \"evaluasion\"" in result.output
+    assert 'Résultats pour « évaluation » — rechercher plutôt : "evaluasion"' in result.output
     assert "Niveau :" in result.output
 
 
