@@ -47,7 +47,7 @@ class Evaluator:
             if isinstance(q, wq.And):
                 out = _intersect(subs)
             elif isinstance(q, wq.Or):
-                out = _union(subs)
+                out = add_up(subs)
             else:
                 out = _maximum(subs)
             if q.boost != 1.0:
@@ -252,13 +252,17 @@ def _intersect(subs: list[dict]) -> dict[int, float]:
     )
 
 
-def _union(subs: list[dict]) -> dict[int, float]:
+def add_up(subs: list[dict]) -> dict[int, float]:
+    """The sum of score dicts, key by key (the first itself if alone)."""
     if len(subs) == 1:
         return subs[0]
     out = dict(subs[0])
     for sub in subs[1:]:
-        get = out.get
-        out.update({d: get(d, 0.0) + s for d, s in sub.items()})
+        # Merge in C, then add up in Python only the documents both have.
+        common = out.keys() & sub.keys()
+        both = {d: out[d] + sub[d] for d in common}
+        out.update(sub)
+        out.update(both)
     return out
 
 

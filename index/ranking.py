@@ -11,6 +11,7 @@ third of a search.
 
 import math
 
+from index.evaluate import add_up
 from index.postings import values_at
 
 # Results re-ranked, and the factor applied to the score when the words are close in a field.
@@ -55,33 +56,43 @@ def proximity_factors(reader, words: list[list[str]], docnums: list[int], cache=
     return factors
 
 
-def coordinate(per_concept: list[dict[int, float]], required: list[bool]) -> tuple[dict[int, float], bool]:
-    """Every candidate with its coordinated score, and whether any candidate covers every concept."""
+def coordinate(
+    per_concept: list[dict[int, float]], required: list[bool]
+) -> tuple[dict[int, float], set[int]]:
+    """Every candidate with its coordinated score, and the candidates that cover every concept."""
     total = len(per_concept)
     if total == 1:
-        return dict(per_concept[0]), bool(per_concept[0])
-    sums: dict[int, float] = {}
-    counts: dict[int, int] = {}
-    for scores in per_concept:
-        get_sum, get_count = sums.get, counts.get
-        for d, s in scores.items():
-            sums[d] = get_sum(d, 0.0) + s
-            counts[d] = get_count(d, 0) + 1
-    musts = [scores for scores, must in zip(per_concept, required, strict=True) if must]
-    if musts:
-        kept = set(sums).intersection(*musts)
-        sums = {d: s for d, s in sums.items() if d in kept}
-    complete = any(counts[d] == total for d in sums)
-    if not IDF_COORDINATION:
-        shares = [(n / total) ** COORDINATION_POWER for n in range(total + 1)]
-        return {d: s * shares[counts[d]] for d, s in sums.items()}, complete
+        return dict(per_concept[0]), set(per_concept[0])
+    sums = add_up(per_concept)
+    candidates = set(sums)
+    for scores, must in zip(per_concept, required, strict=True):
+        if must:
+            candidates.intersection_update(scores.keys())
     # Each concept counts by its rarity among the candidates: covering the rare concept of a
     # question matters more than covering a word found everywhere.
-    weights = [math.log(1 + len(sums) / (1 + len(scores))) for scores in per_concept]
+    if IDF_COORDINATION:
+        weights = [math.log(1 + len(sums) / (1 + len(scores))) for scores in per_concept]
+    else:
+        weights = [1.0] * total
     whole = sum(weights) or 1.0
-    covered = dict.fromkeys(sums, 0.0)
+    # The candidates grouped by the concepts they cover (set operations, at most 2^concepts groups).
+    groups = [(candidates, 0.0, 0)]
     for scores, w in zip(per_concept, weights, strict=True):
-        for d in scores:
-            if d in covered:
-                covered[d] += w
-    return {d: s * (covered[d] / whole) ** COORDINATION_POWER for d, s in sums.items()}, complete
+        keys = scores.keys()
+        split = []
+        for docs, covered, n in groups:
+            inside = docs & keys
+            if inside:
+                split.append((inside, covered + w, n + 1))
+            if len(inside) < len(docs):
+                split.append((docs - inside, covered, n))
+        groups = split
+    out: dict[int, float] = {}
+    complete: set[int] = set()
+    for docs, covered, n in groups:
+        factor = (covered / whole) ** COORDINATION_POWER
+        out.update({d: sums[d] * factor for d in docs})
+        if n == total:
+            complete = docs
+    return out, complete
+

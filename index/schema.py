@@ -60,7 +60,7 @@ def document_fields(doc: Document, vocabularies: Vocabularies) -> dict:
     body = doc.full_text
     # Publisher and territory: searched with the description.
     extra = [description] * DESCRIPTION_REPEAT
-    searched_body = "\n\n".join([body] + extra + [r.publisher, r.territory])
+    searched_body = "\n\n".join([body] + extra + [r.publisher, r.territory, (r.date or "")[:4]])
     meta = {
         "url": r.url,
         "description": description,

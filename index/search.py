@@ -234,9 +234,9 @@ class Searcher:
             if self._synonyms_given is None:
                 self._load_synonyms()
             snap = self._current()
-            parsed, (found, _executed, fallback, _facets, final) = self._counted(snap, sq)
-            words = querybuild.proximity_words(parsed) if fallback is None else []
-            order = self._order(snap, sq.sort, dict(found), final, words, len(final))
+            parsed, _, _, (found, _executed, fallback, complete, _facets, final) = self._counted(snap, sq)
+            words = querybuild.proximity_words(parsed) if fallback != FALLBACK_FUZZY else []
+            order = self._order(snap, sq.sort, dict(found), final, words, complete, len(final))
             stored = snap.stored
             ids = []
             for docnum in order:
@@ -245,7 +245,8 @@ class Searcher:
             return ids
 
     def _counted(self, snap: _Snapshot, sq: SearchQuery):
-        """The parsed query, and its matches and counts: (found, executed, fallback, facets, final)."""
+        """The parsed query (corrected), the corrections, the corrected text, and the matches and
+        counts: (found, executed, fallback, complete, facets, final)."""
         parsed = querybuild.parse(sq.q, self.synonyms)
         # Unknown words with a confident correction are searched as corrected.
         corrections = self._corrections(snap, parsed) if not parsed.empty else {}
@@ -258,18 +259,19 @@ class Searcher:
         key = (sq.q, tuple(sorted((k, tuple(v)) for k, v in sq.filters.items())), self.synonyms)
         counted = snap.counted.get(key)
         if counted is None:
-            found, executed, fallback = self._matches(snap, parsed, chosen)
+            found, executed, fallback, complete = self._matches(snap, parsed, chosen)
             matches = set(found)
             facets = count_facets(matches, value_sets, sq.filters, chosen, self.label)
             final = restrict(matches, chosen)
-            counted = snap.counted[key] = (found, executed, fallback, facets, final)
-        return parsed, counted
+            counted = snap.counted[key] = (found, executed, fallback, complete, facets, final)
+        return parsed, corrections, suggestion, counted
 
     def _search(self, snap: _Snapshot, sq: SearchQuery) -> SearchResults:
-        parsed, (found, executed, fallback, facets, final) = self._counted(snap, sq)
+        parsed, corrections, suggestion, counted = self._counted(snap, sq)
+        found, executed, fallback, complete, facets, final = counted
         found = dict(found)  # the proximity reward changes it
         words = querybuild.proximity_words(parsed) if fallback != FALLBACK_FUZZY else []
-        page = self._page(snap, sq, found, final, words)
+        page = self._page(snap, sq, found, final, words, complete)
         hits = self._hits(snap, page, found, executed)
         return SearchResults(
             query=sq,
@@ -282,13 +284,13 @@ class Searcher:
         )
 
     def _matches(self, snap: _Snapshot, parsed, chosen: dict[str, set]):
-        """Every candidate with its score, the query run and the fallback message.
+        """Every candidate with its score, the query run, the fallback message and the candidates with every concept.
 
         Candidates match any concept of the query (index.ranking.coordinate scores them);
         when none passes the filters, words within a typo or two of the unknown words are tried.
         """
         if parsed.empty:
-            return dict.fromkeys(snap.live(), 0.0), None, None
+            return dict.fromkeys(snap.live(), 0.0), None, None, set()
         concepts = [querybuild.clause_query(c) for c in parsed.clauses]
         found, complete = coordinate(
             [self._run(snap, q) for q in concepts], [c.required for c in parsed.clauses]
@@ -299,13 +301,15 @@ class Searcher:
             fuzzy = querybuild.fuzzy_query(parsed, lambda forms: self._known(snap.reader, forms))
             if fuzzy is not None:
                 found, executed, fallback = self._run(snap, fuzzy), fuzzy, FALLBACK_FUZZY
-        return found, executed, fallback
+        return found, executed, fallback, complete
 
-    def _page(self, snap, sq: SearchQuery, found: dict[int, float], final: set, words) -> list[int]:
-        ordered = self._order(snap, sq.sort, found, final, words, sq.page * sq.per_page)
+    def _page(self, snap, sq: SearchQuery, found: dict[int, float], final: set, words, complete) -> list[int]:
+        ordered = self._order(snap, sq.sort, found, final, words, complete, sq.page * sq.per_page)
         return ordered[(sq.page - 1) * sq.per_page :]
 
-    def _order(self, snap, sort: str, found: dict[int, float], final: set, words, wanted: int) -> list[int]:
+    def _order(
+        self, snap, sort: str, found: dict[int, float], final: set, words, complete, wanted: int
+    ) -> list[int]:
         """The first `wanted` matches in the order of `sort` (relevance with a proximity reward, date, title)."""
         dates = snap.sort_key("date_sort")
         if sort == "title":
@@ -317,9 +321,12 @@ class Searcher:
             ordered = heapq.nlargest(max(wanted, CANDIDATES), final, key=lambda d: (found[d], dates[d], -d))
             if len(words) > 1:
                 head = ordered[:CANDIDATES]
-                factors = proximity_factors(snap.reader, words, head, snap.values)
-                for d in head:
-                    found[d] *= factors[d]
+                # Only a resource with every word can have them close together.
+                factors = proximity_factors(
+                    snap.reader, words, [d for d in head if d in complete], snap.values
+                )
+                for d, factor in factors.items():
+                    found[d] *= factor
                 head.sort(key=lambda d: (found[d], dates[d], -d), reverse=True)
                 ordered[:CANDIDATES] = head
             ordered = ordered[:wanted]
