@@ -39,7 +39,7 @@ QUESTION_WORDS = frozenset(
     """
     comment quel quels quelle quelles pourquoi quand combien lequel laquelle lesquels lesquelles
     existe existent existe-t-il faut peut peuvent pouvons puis peux doit doivent dois
-    t est-ce
+    t est-ce ça cela ceci
     """.split()
 )
 
