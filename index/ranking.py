@@ -95,4 +95,3 @@ def coordinate(
         if n == total:
             complete = docs
     return out, complete
-

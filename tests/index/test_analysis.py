@@ -123,7 +123,9 @@ def test_question_words_are_not_matched_unless_the_query_is_only_question_words(
         "parents",
         "guide",
     ]
-    assert [w for w, _ in query_words("est-ce que ça marche ? y a-t-il des indicateurs", questions=False)] == [
+    assert [
+        w for w, _ in query_words("est-ce que ça marche ? y a-t-il des indicateurs", questions=False)
+    ] == [
         "marche",
         "indicateurs",
     ]
