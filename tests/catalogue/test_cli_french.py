@@ -134,8 +134,8 @@ def test_search_takes_labels_and_says_what_the_site_says_when_nothing_matches(ru
     assert "retirez le filtre --level local" in nothing.output
 
 
-def test_search_with_a_spelling_mistake_shows_the_suggestion_and_the_results(run):
+def test_search_with_a_spelling_mistake_shows_the_correction_searched_and_the_results(run):
     assert 0 == run("--quiet", "init").exit_code
     out = run("search", "evaluasion").output
-    assert "Vouliez-vous dire « évaluation » ?" in out.splitlines()[1]
+    assert 'Résultats pour « évaluation » — rechercher plutôt : "evaluasion"' in out.splitlines()[1]
     assert "\n1. " in out
