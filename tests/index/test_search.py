@@ -305,3 +305,8 @@ def test_an_untagged_resource_is_found_through_its_suggested_themes_and_a_person
         assert ids(s.search(SearchQuery(q="indicateurs"))) == ["tagged"]
     finally:
         s.close()
+
+
+def test_ids_for_feeds_and_exports_search_the_correction_like_the_page(searcher):
+    page = [h.id for h in searcher.search(SearchQuery(q="evaluasion")).hits]
+    assert page and searcher.ids(SearchQuery(q="evaluasion")) == page
