@@ -51,6 +51,7 @@ def test_install_covers_the_french_fields_and_uninstall_leaves_the_schema_pickle
         "body",
         "spell",
         "title",
+        "topics",
     ]
     uninstall()
     assert pickle.dumps(schema) == before
