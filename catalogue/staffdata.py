@@ -6,6 +6,7 @@ staff to edit. A malformed file is refused with its name, line and reason, and t
 version that was read correctly stays in force (kept beside it as `.NAME.last-good`).
 """
 
+import hashlib
 import json
 import logging
 import os
@@ -72,15 +73,39 @@ def last_good_path(path: Path) -> Path:
     return path.with_name(f".{path.name}.last-good")
 
 
+def packaged_stamp_path(path: Path) -> Path:
+    """Where the fingerprint of the packaged default a staff file was copied from is kept."""
+    path = Path(path)
+    return path.with_name(f".{path.name}.packaged-sha256")
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
 def install_default(data_path: Path, name: str, default: Path) -> bool:
-    """Copy a packaged default into the data directory unless the staff already have their copy."""
+    """Copy a packaged default into the data directory for the staff to edit; True when copied.
+
+    Like a package manager's configuration files: a copy the staff never edited (its bytes
+    are still those of the default it was copied from) follows a newer packaged default
+    after an upgrade; a copy the staff edited is never overwritten.
+    """
     target = staff_path(data_path, name)
+    stamp = packaged_stamp_path(target)
     if target.exists():
-        return False
+        if not stamp.exists():
+            return False  # copied by an older version, or written by a person: theirs
+        unedited = _sha256(target) == stamp.read_text(encoding="ascii").strip()
+        if not unedited or _sha256(default) == _sha256(target):
+            return False
+        log.info("%s was never edited: replaced by the newer packaged default", target)
     Path(data_path).mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(target.name + ".tmp")
     shutil.copyfile(default, tmp)
     os.replace(tmp, target)
+    stamp_tmp = stamp.with_name(stamp.name + ".tmp")
+    stamp_tmp.write_text(_sha256(target) + "\n", encoding="ascii")
+    os.replace(stamp_tmp, stamp)
     return True
 
 

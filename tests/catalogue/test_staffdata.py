@@ -157,3 +157,37 @@ def test_an_upgrade_by_pip_force_reinstall_keeps_the_staffs_synonyms(tmp_path):
     plain = installed_catalogue(target, data, "search", "--json", "québec")
     assert found.returncode == 0, found.stderr
     assert json.loads(found.stdout)["total"] == json.loads(plain.stdout)["total"] > 0
+
+
+def test_an_unedited_copy_follows_a_newer_packaged_default_and_an_edited_one_is_kept(tmp_path):
+    from catalogue import staffdata
+
+    data = tmp_path / "data"
+    packaged = tmp_path / "synonyms-v1.json"
+    packaged.write_text('{"groups": [["cpo", "chef de projet"]]}\n', encoding="utf-8")
+    assert staffdata.install_default(data, "synonyms.json", packaged)
+    newer = tmp_path / "synonyms-v2.json"
+    newer.write_text('{"groups": [["cpo", "chef de projet"], ["mentorat", "tutorat"]]}\n', encoding="utf-8")
+
+    assert staffdata.install_default(data, "synonyms.json", newer)  # never edited: upgraded
+    assert newer.read_bytes() == (data / "synonyms.json").read_bytes()
+    assert not staffdata.install_default(data, "synonyms.json", newer)  # already the newest
+
+    edited = '{"groups": [["cpo", "chef de projet"], ["québec", "canada"]]}\n'
+    (data / "synonyms.json").write_text(edited, encoding="utf-8")
+    newest = tmp_path / "synonyms-v3.json"
+    newest.write_text('{"groups": []}\n', encoding="utf-8")
+    assert not staffdata.install_default(data, "synonyms.json", newest)  # edited: the staff's
+    assert edited == (data / "synonyms.json").read_text(encoding="utf-8")
+
+
+def test_a_copy_without_its_packaged_fingerprint_is_the_staffs_and_is_kept(tmp_path):
+    from catalogue import staffdata
+
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "synonyms.json").write_text('{"groups": []}\n', encoding="utf-8")
+    newer = tmp_path / "synonyms-v2.json"
+    newer.write_text('{"groups": [["a", "b"]]}\n', encoding="utf-8")
+    assert not staffdata.install_default(data, "synonyms.json", newer)
+    assert '{"groups": []}\n' == (data / "synonyms.json").read_text(encoding="utf-8")
