@@ -40,6 +40,7 @@ from index.generations import (
     UPDATE_LOCK,
     IndexBuildError,
     IndexMissing,
+    IndexOutdated,
     LockBusy,
     applied_change,
     current_generation,
@@ -51,9 +52,11 @@ from index.generations import (
     orphans,
     point_to,
     record_applied,
+    record_schema,
+    schema_of,
 )
 from index.postingpool import use_term_pool
-from index.schema import build_schema, document_fields
+from index.schema import SCHEMA_VERSION, build_schema, document_fields
 
 __all__ = [
     "CURRENT",
@@ -61,6 +64,8 @@ __all__ = [
     "CatchUp",
     "IndexBuildError",
     "IndexMissing",
+    "IndexOutdated",
+    "index_current",
     "catch_up",
     "current_generation",
     "index_exists",
@@ -126,6 +131,11 @@ def _all_documents(store):
         yield from iter_documents(store, ids[start : start + BATCH])
 
 
+def index_current(index_path: str | Path) -> bool:
+    """True if a live index exists and was written with this version's schema."""
+    return schema_of(current_generation(index_path)) == SCHEMA_VERSION
+
+
 def discard_orphans(index_path: Path) -> list[str]:
     """Remove generations neither live nor previous (a killed rebuild's half, old ones) and old marker files.
 
@@ -173,6 +183,7 @@ def _rebuild(store, index_path: Path, progress, procs: int, merge: bool, started
     try:
         folder.mkdir()
         count, segments = _write_generation(store, folder, procs, merge, progress)
+        record_schema(folder, SCHEMA_VERSION)
         record_applied(folder, since)
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
@@ -257,8 +268,11 @@ def catch_up(
     if not forced and store.last_change() <= done.applied and index_exists(index_path):
         return done  # the usual case, without taking the lock
     while True:
-        if current_generation(index_path) is None:
+        live = current_generation(index_path)
+        if live is None:
             raise IndexMissing(index_path)
+        if schema_of(live) != SCHEMA_VERSION:
+            raise IndexOutdated(index_path)
         try:
             with held(index_path / UPDATE_LOCK, timeout=timeout):
                 _apply_pending(store, index_path, forced, done)

@@ -5,6 +5,8 @@ Layout of an index folder:
     CURRENT          names the live generation (replaced atomically by os.replace)
     gen-000007/      a Whoosh index; its APPLIED file holds the last change number
                      (catalogue/store.py, the change log) that it contains
+    gen-…/SCHEMA     the schema version (index/schema.py) the generation was written with:
+                     a generation of another version is rebuilt, never updated
     rebuild.lock     flock'ed for the whole life of a rebuild: at most one at a time
     update.lock      flock'ed while a process applies changes to the live generation
 
@@ -26,6 +28,7 @@ from catalogue.errors import CatalogueError
 CURRENT = "CURRENT"
 PREFIX = "gen-"
 APPLIED = "APPLIED"
+SCHEMA = "SCHEMA"
 REBUILD_LOCK = "rebuild.lock"
 UPDATE_LOCK = "update.lock"
 # Files of earlier versions (pid markers and a pending list); removed by the next rebuild.
@@ -39,6 +42,18 @@ class IndexMissing(CatalogueError):
         self.index_path = str(index_path)
         super().__init__(
             f"aucun index de recherche dans {index_path} : lancez `catalogue reindex` pour le construire"
+        )
+
+
+class IndexOutdated(IndexMissing):
+    """The live index was written by an earlier version (other fields or analysis): rebuild it."""
+
+    def __init__(self, index_path):
+        self.index_path = str(index_path)
+        CatalogueError.__init__(
+            self,
+            f"l'index de recherche de {index_path} date d'une version précédente du programme : "
+            "lancez `catalogue reindex` (ou `catalogue init`) pour le reconstruire",
         )
 
 
@@ -118,6 +133,21 @@ def applied_change(folder: Path | None) -> int:
         return int((folder / APPLIED).read_text(encoding="utf-8").strip() or 0)
     except (FileNotFoundError, ValueError):
         return 0
+
+
+def schema_of(folder: Path | None) -> int:
+    """The schema version a generation was written with (0: before versions were recorded)."""
+    if folder is None:
+        return 0
+    try:
+        return int((folder / SCHEMA).read_text(encoding="utf-8").strip() or 0)
+    except (FileNotFoundError, ValueError):
+        return 0
+
+
+def record_schema(folder: Path, version: int) -> None:
+    """Note the schema version a new generation was written with."""
+    _write_durably(folder / SCHEMA, f"{version}\n")
 
 
 def record_applied(folder: Path, number: int) -> None:

@@ -8,6 +8,10 @@ from catalogue.vocabularies import Vocabularies
 from index.analysis import fold, french_analyzer, spelling_analyzer
 
 # Facet name (as in index.query.FACETS) -> index field holding its values.
+# Bump when a field or an analyser changes: a live index of another version is rebuilt by
+# `catalogue init` / `catalogue serve` and refused by updates (IndexOutdated), never half-updated.
+SCHEMA_VERSION = 2
+
 FACET_FIELDS = {
     "theme": "f_theme",
     "level": "f_level",

@@ -34,13 +34,14 @@ def install_staff_files(settings) -> list[str]:
 def ensure_initialised(ctx: Context) -> dict:
     """Load the seed catalogue into a new data directory and build a missing index. Idempotent."""
     from catalogue.seed import load_seed
-    from index.build import index_exists
+    from index.build import index_current
 
     report = {"seeded": None, "indexed": None, "staff_files": install_staff_files(ctx.settings)}
     with Store.open(ctx.settings) as store:
         if store.get_meta("seed_loaded_at") is None and store.count() == 0:
             report["seeded"] = load_seed(store)
-        if report["seeded"] or not index_exists(ctx.settings.index_path):
+        # A missing index, or one written by an earlier version (other fields, other analysis).
+        if report["seeded"] or not index_current(ctx.settings.index_path):
             report["indexed"] = rebuild_index(store, ctx.settings)
         else:
             catch_up_index(store, ctx.settings)

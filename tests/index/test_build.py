@@ -222,3 +222,25 @@ def test_a_change_while_another_process_writes_the_index_waits_for_it(indexed, s
         assert urls(searcher, "mentorat") == []
     assert build.catch_up(store, path).resources == 1
     assert urls(searcher, "mentorat") == ["https://ex.fr/pre"]
+
+
+def test_an_index_written_by_an_earlier_version_is_refused_by_updates_and_rebuilt_by_init(indexed, settings):
+    """After an upgrade that changed fields or analysis, updating the old index would mix two schemas."""
+    from click.testing import CliRunner
+
+    from catalogue.cli import cli
+
+    store, path = indexed
+    live = build.current_generation(path)
+    assert build.index_current(path)
+    (live / "SCHEMA").unlink()  # as a generation written before schema versions were recorded
+    assert not build.index_current(path)
+    resource = store.find_by_url("https://ex.fr/pre")
+    store.update_fields(resource.id, description="Le mentorat des collégiens.")
+    with pytest.raises(build.IndexOutdated):
+        build.catch_up(store, path)
+
+    result = CliRunner().invoke(cli, ["--data-dir", str(settings.data_path), "init"])
+    assert result.exit_code == 0, result.output
+    assert build.index_current(path) and build.current_generation(path) != live
+    assert build.catch_up(store, path).resources == 0  # the rebuilt index holds the change
