@@ -20,4 +20,8 @@ def test_a_check_run_skips_the_follow_ups_that_only_care_about_texts(store):
     run = SimpleNamespace(summary={"ok": 1}, changed_ids=["aaaaaaaaaaaa"])
     changes.record_check("système", run)
     changes.announce(["bbbbbbbbbbbb"])
-    assert [("index", ["aaaaaaaaaaaa"]), ("suggestions", ["bbbbbbbbbbbb"]), ("index", ["bbbbbbbbbbbb"])] == called
+    assert [
+        ("index", ["aaaaaaaaaaaa"]),
+        ("suggestions", ["bbbbbbbbbbbb"]),
+        ("index", ["bbbbbbbbbbbb"]),
+    ] == called
