@@ -244,6 +244,16 @@ class Searcher:
                 ids.append(fields["id"] if fields is not None else snap.reader.stored_fields(docnum)["id"])
             return ids
 
+    def related(self, filters: dict[str, list[str]], limit: int) -> list[Hit]:
+        """The `limit` most recent resources passing these filters, as a search sorted by date would
+        list them, without the query, facet counts or suggestion a search page needs (a resource
+        page's « see also »)."""
+        with self._lock:
+            snap = self._current()
+            final = restrict(snap.live(), selection_sets(snap.value_sets(), filters))
+            order = self._order(snap, "date", dict.fromkeys(final, 0.0), final, [], set(), limit)
+            return self._hits(snap, order, {}, None)
+
     def _counted(self, snap: _Snapshot, sq: SearchQuery):
         """The parsed query (corrected), the corrections, the corrected text, and the matches and
         counts: (found, executed, fallback, complete, facets, final)."""

@@ -9,7 +9,6 @@ from catalogue import citations, merge, proposals
 from catalogue.archive import archived_copy
 from catalogue.errors import NotFound
 from catalogue.models import http_link
-from index.query import SearchQuery
 from web import resourceview as view
 from web import sharing
 from web.archivepage import safe_archive_html
@@ -68,8 +67,8 @@ def related(resource, vocabularies) -> tuple[list[dict], str | None]:
         filters = {"type": [resource.type]}
     else:
         return [], None
-    results = get_searcher().search(SearchQuery(q="", filters=filters, sort="date", per_page=RELATED + 1))
-    hits = [hit_view(h, vocabularies) for h in results.hits if h.id != resource.id][:RELATED]
+    found = get_searcher().related(filters, RELATED + 1)
+    hits = [hit_view(h, vocabularies) for h in found if h.id != resource.id][:RELATED]
     return hits, url_for("search.search", **filters)
 
 

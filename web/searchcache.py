@@ -59,6 +59,11 @@ class CachedSearcher:
         """The ids of every result of a query, in order (not cached: feeds and exports are rare)."""
         return self.searcher.ids(query)
 
+    def related(self, filters: dict[str, list[str]], limit: int) -> list:
+        """A resource page's « see also »: the most recent resources passing these filters (not cached:
+        a set intersection and a partial sort, no query)."""
+        return self.searcher.related(filters, limit)
+
     def thesaurus(self) -> list[str]:
         """The synonym groups' words and phrases (never cached: staff edits apply at once)."""
         return self.searcher.thesaurus()

@@ -310,3 +310,14 @@ def test_an_untagged_resource_is_found_through_its_suggested_themes_and_a_person
 def test_ids_for_feeds_and_exports_search_the_correction_like_the_page(searcher):
     page = [h.id for h in searcher.search(SearchQuery(q="evaluasion")).hits]
     assert page and searcher.ids(SearchQuery(q="evaluasion")) == page
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [{"theme": ["evaluation"]}, {"theme": ["evaluation", "parentalite"]}, {"type": ["guide"]}, {}],
+)
+def test_related_lists_what_a_search_sorted_by_date_lists_first_without_counting_facets(searcher, filters):
+    """A resource page's « see also » took a whole faceted search; the ids-only path keeps its answer."""
+    page = searcher.search(SearchQuery(q="", filters=filters, sort="date", per_page=3))
+    assert [h.id for h in page.hits] == [h.id for h in searcher.related(filters, 3)]
+    assert [h.title for h in page.hits] == [h.title for h in searcher.related(filters, 3)]
