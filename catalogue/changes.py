@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from catalogue import audit, linkhealth, linkwords, withdrawal
 from catalogue.io import same_content
 from catalogue.models import Resource
+from catalogue.store import COLUMNS
 
 log = logging.getLogger(__name__)
 
@@ -55,20 +56,10 @@ def as_actor(actor: "Actor | str") -> Actor:
     return actor if isinstance(actor, Actor) else Actor(str(actor))
 
 
-EDITABLE = (
-    "url",
-    "title",
-    "description",
-    "type",
-    "themes",
-    "level",
-    "territory",
-    "publisher",
-    "audience",
-    "date",
-    "language",
-    "source_url",
-    "notes",
+# What a person edits and the audit log compares: every stored column but the id, the extracted
+# text, the suggestion and the timestamps (derived, so a new column cannot be left out here).
+EDITABLE = tuple(
+    name for name in COLUMNS if name not in ("id", "text", "suggested_themes", "added_at", "updated_at")
 )
 
 
