@@ -11,8 +11,8 @@ from datetime import UTC, date, datetime, timedelta
 
 from catalogue.errors import CatalogueError, NotFound
 from catalogue.frenchdates import french_date
+from catalogue.linkchecks import CHECK_COLUMNS, STATE_COLUMNS, Check, LinkState, ListedLink
 from catalogue.links import FAILING, NEUTRAL, STATUSES, LinkStatus, Verdict
-from catalogue.linkwords import describe
 from catalogue.models import now_iso
 from catalogue.urls import canonical_url, resource_id
 
@@ -20,7 +20,6 @@ __all__ = [
     "FAILING",
     "NEUTRAL",
     "STATUSES",
-    "describe",
     "french_date",
     "next_state",
     "start_run",
@@ -37,86 +36,53 @@ __all__ = [
     "previous_states",
 ]
 
-STATE_FIELDS = (
-    "resource_id",
-    "url",
-    "verdict",
-    "status",
-    "http_status",
-    "error",
-    "checked_at",
-    "first_failure_at",
-    "consecutive_failures",
-    "last_failure_night",
-    "last_success_at",
-    "content_type",
-    "content_length",
-    "moved_to",
-    "status_changed_at",
-)
-CHECK_FIELDS = (
-    "resource_id",
-    "url",
-    "checked_at",
-    "method",
-    "verdict",
-    "http_status",
-    "final_url",
-    "redirects",
-    "duration",
-    "error",
-    "content_type",
-    "content_length",
-    "attempts",
-)
-
 
 class MoveError(CatalogueError):
     """A moved link's new address cannot be accepted (no proposal, or another resource has it)."""
 
 
-def next_state(prev: dict | None, check: dict, night: str, confirm_nights: int) -> dict:
+def next_state(prev: LinkState | None, check: Check, night: str, confirm_nights: int) -> LinkState:
     """The link state after one check (pure): counts failing nights, confirms 'casse', resets on success."""
-    prev = dict(prev or {})
-    verdict = check["verdict"]
-    state = {
-        "resource_id": check["resource_id"],
-        "url": check["url"],
-        "verdict": verdict,
-        "http_status": check.get("http_status"),
-        "error": check.get("error") or "",
-        "checked_at": check["checked_at"],
-        "first_failure_at": prev.get("first_failure_at"),
-        "consecutive_failures": prev.get("consecutive_failures") or 0,
-        "last_failure_night": prev.get("last_failure_night"),
-        "last_success_at": prev.get("last_success_at"),
-        "content_type": prev.get("content_type") or "",
-        "content_length": prev.get("content_length"),
-        "moved_to": None,
-    }
-    if verdict in FAILING:
-        if prev.get("last_failure_night") != night:
-            state["consecutive_failures"] += 1
-            state["last_failure_night"] = night
-        state["first_failure_at"] = state["first_failure_at"] or check["checked_at"]
-        confirmed = state["consecutive_failures"] >= confirm_nights
-        state["status"] = LinkStatus.BROKEN if confirmed else LinkStatus.TO_CHECK
-    elif verdict in NEUTRAL or check.get("suspect"):
-        state["status"] = LinkStatus.TO_CHECK
+    failures = prev.consecutive_failures if prev else 0
+    failure_night = prev.last_failure_night if prev else None
+    first_failure = prev.first_failure_at if prev else None
+    last_success = prev.last_success_at if prev else None
+    content_type, content_length = (prev.content_type, prev.content_length) if prev else ("", None)
+    moved_to = None
+    error = check.error
+    if check.verdict in FAILING:
+        if failure_night != night:
+            failures, failure_night = failures + 1, night
+        first_failure = first_failure or check.checked_at
+        status = LinkStatus.BROKEN if failures >= confirm_nights else LinkStatus.TO_CHECK
+    elif check.verdict in NEUTRAL or check.suspect:
+        status = LinkStatus.TO_CHECK
     else:  # ok, moved
-        state.update(first_failure_at=None, consecutive_failures=0, last_failure_night=None)
-        state["last_success_at"] = check["checked_at"]
-        state["status"] = LinkStatus.OK
-        if check.get("content_type"):
-            state["content_type"] = check["content_type"]
-            state["content_length"] = check.get("content_length")
-        if verdict == "moved":
-            state["moved_to"] = check.get("moved_to")
-    if check.get("suspect"):
-        state["error"] = check.get("error") or state["error"]
-    changed = prev.get("status") != state["status"]
-    state["status_changed_at"] = check["checked_at"] if changed else prev.get("status_changed_at")
-    return state
+        first_failure, failures, failure_night = None, 0, None
+        last_success = check.checked_at
+        status = LinkStatus.OK
+        if check.content_type:
+            content_type, content_length = check.content_type, check.content_length
+        if check.verdict == Verdict.MOVED:
+            moved_to = check.moved_to
+    changed = prev is None or prev.status != status
+    return LinkState(
+        resource_id=check.resource_id,
+        url=check.url,
+        verdict=check.verdict,
+        status=status,
+        checked_at=check.checked_at,
+        http_status=check.http_status,
+        error=error,
+        first_failure_at=first_failure,
+        consecutive_failures=failures,
+        last_failure_night=failure_night,
+        last_success_at=last_success,
+        content_type=content_type,
+        content_length=content_length,
+        moved_to=moved_to,
+        status_changed_at=check.checked_at if changed else prev.status_changed_at,
+    )
 
 
 # The key of a run's summary that holds its links by status (the others are verdicts).
@@ -137,27 +103,29 @@ def start_run(store, started_at: str | None = None) -> int:
     return cur.lastrowid
 
 
-def previous_states(store, ids: Iterable[str] | None = None) -> dict[str, dict]:
+def previous_states(store, ids: Iterable[str] | None = None) -> dict[str, LinkState]:
     """The current link state of these resources (or all), by id."""
     rows = store.conn.execute("SELECT * FROM link_state").fetchall()
     wanted = None if ids is None else set(ids)
-    return {r["resource_id"]: dict(r) for r in rows if wanted is None or r["resource_id"] in wanted}
+    return {
+        r["resource_id"]: LinkState.from_row(r) for r in rows if wanted is None or r["resource_id"] in wanted
+    }
 
 
 def record_run(
     store,
     run_id: int,
-    results: list[dict],
+    results: list[Check],
     *,
     outage: bool,
     confirm_nights: int,
     finished_at: str | None = None,
     reason: str = "",
-) -> list[dict]:
+) -> list[tuple[LinkState | None, LinkState | None]]:
     """Store a run's checks and, unless it was an outage, the new link states; one transaction.
 
-    Each result is a final check dict (CHECK_FIELDS + moved_to, suspect) with a "checks" list of
-    every request-level check made. Returns, per result, {"before": state | None, "after": state}.
+    Each result is a resource's final Check, whose `requests` are stored (or itself, without any).
+    Returns, per result, its (before, after) states: the same state twice after an outage.
     """
     finished_at = finished_at or now_iso()
     run = store.conn.execute("SELECT * FROM check_runs WHERE id = ?", (run_id,)).fetchone()
@@ -166,34 +134,27 @@ def record_run(
     statuses: dict[str, int] = {}  # what people were told after the run, for the chart of the nights
     changes = []
     with store.transaction():
-        before_all = previous_states(store, [r["resource_id"] for r in results])
+        before_all = previous_states(store, [r.resource_id for r in results])
         for result in results:
-            summary[result["verdict"]] = summary.get(result["verdict"], 0) + 1
-            for check in result.get("checks") or [result]:
-                row = {name: check.get(name) for name in CHECK_FIELDS}
-                row["redirects"] = json.dumps(row["redirects"] or [])
-                row["error"] = row["error"] or ""
-                row["final_url"] = row["final_url"] or ""
-                row["content_type"] = row["content_type"] or ""
-                row["duration"] = row["duration"] or 0.0
-                row["attempts"] = row["attempts"] or 1
+            summary[result.verdict] = summary.get(result.verdict, 0) + 1
+            for check in result.requests or (result,):
                 store.conn.execute(
-                    f"INSERT INTO link_checks(run_id, {', '.join(CHECK_FIELDS)}) "
-                    f"VALUES (:run_id, {', '.join(':' + n for n in CHECK_FIELDS)})",
-                    {"run_id": run_id, **row},
+                    f"INSERT INTO link_checks(run_id, {', '.join(CHECK_COLUMNS)}) "
+                    f"VALUES (:run_id, {', '.join(':' + n for n in CHECK_COLUMNS)})",
+                    {"run_id": run_id, **check.stored()},
                 )
-            before = before_all.get(result["resource_id"])
+            before = before_all.get(result.resource_id)
             if outage:
-                changes.append({"before": before, "after": before})
+                changes.append((before, before))
                 continue
             after = next_state(before, result, night, confirm_nights)
             store.conn.execute(
-                f"INSERT OR REPLACE INTO link_state({', '.join(STATE_FIELDS)}) "
-                f"VALUES ({', '.join(':' + n for n in STATE_FIELDS)})",
-                after,
+                f"INSERT OR REPLACE INTO link_state({', '.join(STATE_COLUMNS)}) "
+                f"VALUES ({', '.join(':' + n for n in STATE_COLUMNS)})",
+                after.stored(),
             )
-            changes.append({"before": before, "after": after})
-            statuses[after["status"]] = statuses.get(after["status"], 0) + 1
+            changes.append((before, after))
+            statuses[after.status] = statuses.get(after.status, 0) + 1
         if statuses:
             summary[STATUS_COUNTS] = statuses
         store.conn.execute(
@@ -244,41 +205,19 @@ def lost_nights(store, nights: int = 60, today: str | None = None) -> list[dict]
     ]
 
 
-def _with_words(state: dict) -> dict:
-    state = dict(state)
-    state["failing_since"] = state.get("first_failure_at") or ""
-    state["new_url"] = state.get("moved_to") or ""
-    state["verdict_text"] = describe(
-        state["verdict"],
-        state.get("http_status"),
-        state.get("error") or "",
-        state.get("first_failure_at"),
-        state.get("consecutive_failures") or 0,
-        state.get("moved_to"),
-        state.get("status"),
-    )
-    return state
-
-
-def state_of(store, rid: str) -> dict | None:
-    """A resource's link state (with `verdict_text` in plain French), or None if never checked."""
+def state_of(store, rid: str) -> LinkState | None:
+    """A resource's link state, or None if never checked."""
     row = store.conn.execute("SELECT * FROM link_state WHERE resource_id = ?", (rid,)).fetchone()
-    return _with_words(dict(row)) if row else None
+    return LinkState.from_row(row) if row else None
 
 
-def history(store, rid: str, limit: int = 20) -> list[dict]:
-    """A resource's last checks, newest first (with `verdict_text`)."""
+def history(store, rid: str, limit: int = 20) -> list[Check]:
+    """A resource's last checks, newest first."""
     rows = store.conn.execute(
         "SELECT * FROM link_checks WHERE resource_id = ? ORDER BY checked_at DESC, id DESC LIMIT ?",
         (rid, limit),
     ).fetchall()
-    out = []
-    for row in rows:
-        item = dict(row)
-        item["redirects"] = json.loads(item["redirects"] or "[]")
-        item["verdict_text"] = describe(item["verdict"], item["http_status"], item["error"])
-        out.append(item)
-    return out
+    return [Check.from_row(row) for row in rows]
 
 
 def summary_by_verdict(store) -> dict[str, int]:
@@ -312,28 +251,22 @@ def nightly_counts(store, nights: int = 60, today: str | None = None) -> list[di
     return out
 
 
-def _listing(store, where: str) -> list[dict]:
+def _listing(store, where: str) -> list[ListedLink]:
     rows = store.conn.execute(
         "SELECT s.*, r.title, r.publisher FROM link_state s JOIN resources r ON r.id = s.resource_id "
         f"WHERE {where} ORDER BY s.status DESC, s.consecutive_failures DESC, r.title COLLATE FRANCAIS"
     ).fetchall()
-    return [_with_words(dict(r)) for r in rows]
+    return [ListedLink(LinkState.from_row(r), r["title"], r["publisher"]) for r in rows]
 
 
-def failing(store) -> list[dict]:
-    """Resources whose link is not ok (cassé first), with title, publisher and `verdict_text`."""
+def failing(store) -> list[ListedLink]:
+    """Resources whose link is not ok (cassé first), with their title and publisher."""
     return _listing(store, "s.status != 'ok'")
 
 
-def moved(store) -> list[dict]:
-    """Resources whose link moved permanently, with the proposed address (`moved_to`)."""
+def moved(store) -> list[ListedLink]:
+    """Resources whose link moved permanently, with the proposed address (`state.moved_to`)."""
     return _listing(store, "s.moved_to IS NOT NULL AND s.verdict = 'moved'")
-
-
-def is_suspect(state: dict) -> bool:
-    """True for a link that answers but whose document changed (became a page, or shrank): the
-    only way a working link is 'a-verifier'."""
-    return state.get("verdict") == Verdict.OK and state.get("status") == LinkStatus.TO_CHECK
 
 
 def accept_document(store, rid: str, *, now: str | None = None) -> dict:
@@ -347,7 +280,7 @@ def accept_document(store, rid: str, *, now: str | None = None) -> dict:
         state = store.conn.execute("SELECT * FROM link_state WHERE resource_id = ?", (rid,)).fetchone()
         if state is None:
             raise NotFound(rid)
-        if not is_suspect(dict(state)):
+        if not LinkState.from_row(state).suspect:
             raise MoveError(f"le lien de la ressource {rid!r} n'attend aucun document à accepter")
         last = store.conn.execute(
             "SELECT content_type, content_length FROM link_checks WHERE resource_id = ? AND verdict = 'ok' "

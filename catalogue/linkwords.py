@@ -54,7 +54,7 @@ def describe(
     since = _since(first_failure_at)
     detail = f" ({error})" if error else ""
     if verdict == "ok":
-        # A working link with a reason is a document that changed (see crawler.check._suspect).
+        # A working link with a reason is a document that changed (see crawler.checklink._suspect).
         return f"Le lien répond, mais le document a changé : {error}." if error else "Le lien fonctionne."
     if verdict == "moved":
         return (

@@ -8,28 +8,31 @@ staff accept it as for any moved link (the old address stays an alias).
 import logging
 
 from catalogue import proposals
-from catalogue.linkhealth import FAILING
+from catalogue.linkchecks import Check
+from catalogue.links import FAILING, Verdict
 
 log = logging.getLogger(__name__)
 PREFIX_BYTES = 32 * 1024
 
 
-def fall_back_to_alternates(fetcher, store, finals: dict[str, dict]) -> list[str]:
-    """Try the alternate addresses of every failing resource; returns the ids that found one."""
+def fall_back_to_alternates(fetcher, store, finals: dict[str, Check]) -> list[str]:
+    """Try the alternate addresses of every failing resource (a rescued one's final check becomes
+    `moved` in `finals`); returns the ids that found one."""
     rescued = []
-    for rid, final in finals.items():
-        if final["verdict"] not in FAILING:
+    for rid, final in list(finals.items()):
+        if final.verdict not in FAILING:
             continue
         for alternate in proposals.alternates(store, rid):
             result = fetcher.fetch(alternate["url"], prefix_bytes=PREFIX_BYTES, retries=0)
             if result.outcome != "ok":
                 continue
-            log.info("%s fails (%s); alternate %s answers", final["url"], final["verdict"], alternate["url"])
-            final["error"] = (
-                f"l'adresse principale ne répond plus ({final['error'] or final['verdict']}) ; "
-                f"le même document est disponible à l'adresse alternative {alternate['url']}"
+            log.info("%s fails (%s); alternate %s answers", final.url, final.verdict, alternate["url"])
+            finals[rid] = final.but(
+                verdict=Verdict.MOVED,
+                moved_to=alternate["url"],
+                error=f"l'adresse principale ne répond plus ({final.error or final.verdict}) ; "
+                f"le même document est disponible à l'adresse alternative {alternate['url']}",
             )
-            final.update(verdict="moved", moved_to=alternate["url"])
             rescued.append(rid)
             break
     return rescued

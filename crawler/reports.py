@@ -8,8 +8,9 @@ from collections import Counter
 
 from catalogue.frenchdates import french_date
 from catalogue.io import spreadsheet_cell
-from catalogue.links import FAILING, NEUTRAL, LinkStatus, status_label, verdict_label
+from catalogue.links import FAILING, NEUTRAL, LinkStatus, Verdict, status_label, verdict_label
 from catalogue.linkwords import describe
+from crawler.check import CheckResult, CheckRun
 
 FORMATS = ("json", "html", "text", "csv")
 RESULT_FIELDS = (
@@ -38,57 +39,51 @@ GROUPS = (
 )
 
 
-def _row(result: dict, outage: bool) -> dict:
-    after = result.get("after") or {}
-    status = after.get("status") or ""
+def _row(result: CheckResult, outage: bool) -> dict:
+    check, after = result.check, result.after
+    status = after.status if after else ""
+    first_failure_at = after.first_failure_at if after else None
+    nights = after.consecutive_failures if after else 0
     message = describe(
-        result["verdict"],
-        result.get("http_status"),
-        result.get("error") or "",
-        after.get("first_failure_at"),
-        after.get("consecutive_failures") or 0,
-        result.get("moved_to"),
-        status,
+        check.verdict, check.http_status, check.error, first_failure_at, nights, check.moved_to, status
     )
     return {
-        "id": result["resource_id"],
-        "url": result["url"],
-        "verdict": result["verdict"],
-        "http_status": result.get("http_status"),
-        "final_url": result.get("final_url") or "",
-        "error": result.get("error") or "",
-        "checked_at": result["checked_at"],
-        "consecutive_failures": after.get("consecutive_failures") or 0,
-        "first_failure_at": after.get("first_failure_at"),
+        "id": check.resource_id,
+        "url": check.url,
+        "verdict": check.verdict,
+        "http_status": check.http_status,
+        "final_url": check.final_url,
+        "error": check.error,
+        "checked_at": check.checked_at,
+        "consecutive_failures": nights,
+        "first_failure_at": first_failure_at,
         "status": status,
-        "moved_to": result.get("moved_to"),
-        "title": result.get("title") or "",
-        "publisher": result.get("publisher") or "",
+        "moved_to": check.moved_to,
+        "title": result.title or "",
+        "publisher": result.publisher or "",
         "message": message
         if not outage
         else "Non compté : le réseau était indisponible pendant la vérification.",
     }
 
 
-def group_of(result: dict) -> str | None:
+def group_of(result: CheckResult) -> str | None:
     """Which report group a result belongs to, or None for a link that works and did not change."""
-    before = (result.get("before") or {}).get("status")
-    after = (result.get("after") or {}).get("status")
-    verdict = result["verdict"]
+    before, after, check = result.status_before, result.status_after, result.check
     if after == LinkStatus.BROKEN:
         return "still_broken" if before == LinkStatus.BROKEN else "newly_broken"
-    if verdict == "moved":
+    if check.verdict == Verdict.MOVED:
         return "moved"
-    if verdict in NEUTRAL or result.get("suspect"):
+    if check.verdict in NEUTRAL or check.suspect:
         return "to_check"
-    if verdict in FAILING:
+    if check.verdict in FAILING:
         return "failing"
     if after == LinkStatus.OK and before in (LinkStatus.TO_CHECK, LinkStatus.BROKEN):
         return "fixed"
     return None
 
 
-def build(run) -> dict:
+def build(run: CheckRun) -> dict:
     """The report as a plain dict (the JSON form): times, outage, summary, results and groups."""
     rows = [_row(r, run.outage) for r in run.results]
     groups: dict[str, list[str]] = {name: [] for name, _ in GROUPS}
@@ -96,12 +91,12 @@ def build(run) -> dict:
         for result in run.results:
             group = group_of(result)
             if group:
-                groups[group].append(result["resource_id"])
+                groups[group].append(result.check.resource_id)
     # On a night without network every link "fails": listing them by publisher would alarm, not inform.
     publishers = Counter(
         row["publisher"] or "(éditeur inconnu)"
         for row in rows
-        if row["verdict"] not in ("ok", "moved") and not run.outage
+        if row["verdict"] not in (Verdict.OK, Verdict.MOVED) and not run.outage
     )
     return {
         "started_at": run.started_at,

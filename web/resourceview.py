@@ -42,13 +42,13 @@ def link_health(store, rid: str) -> dict:
             "history": [],
         }
     return {
-        "badge": status_badge(state["status"]),
-        "checked_at": french_date(state["checked_at"]),
-        "failing_since": french_date(state["failing_since"]),
-        "verdict": state["verdict_text"],
-        "new_url": http_link(state["new_url"] or ""),
+        "badge": status_badge(state.status),
+        "checked_at": french_date(state.checked_at),
+        "failing_since": french_date(state.first_failure_at or ""),
+        "verdict": state.verdict_text,
+        "new_url": http_link(state.moved_to or ""),
         "history": [
-            {"date": french_date(c["checked_at"]), "outcome": c["verdict_text"]}
+            {"date": french_date(c.checked_at), "outcome": c.verdict_text}
             for c in linkhealth.history(store, rid, HISTORY)
         ],
     }

@@ -57,7 +57,7 @@ def _apply_moved(ctx: Context, changes) -> None:
     actor = command_actor("--apply-moved")
     for item in linkhealth.moved(changes.store):
         try:
-            result = changes.accept_moved(actor, item["resource_id"])
+            result = changes.accept_moved(actor, item.state.resource_id)
         except CatalogueError as exc:
             warn(str(exc))
             continue

@@ -4,6 +4,7 @@ import pytest
 
 from catalogue import linkhealth
 from catalogue.documents import iter_documents
+from catalogue.linkchecks import Check
 from catalogue.models import Resource
 from catalogue.store import Store
 from crawler.check import is_outage, run_check
@@ -100,11 +101,11 @@ def test_every_fault_case_gets_its_verdict(fault_server, check_store, check_sett
     urls = {fault_server.url(path): verdict for path, verdict in EXPECTED.items()} | OFFLINE
     ids = {add(check_store, url): url for url in urls}
     run = run_check(check_store, check_settings, now=NIGHT1)
-    got = {ids[r["resource_id"]]: r["verdict"] for r in run.results}
+    got = {ids[r.check.resource_id]: r.check.verdict for r in run.results}
     assert got == urls
     assert run.outage is False
-    moved = [r for r in run.results if r["verdict"] == "moved"][0]
-    assert moved["moved_to"] == fault_server.url("/nouvelle-adresse")
+    moved = [r.check for r in run.results if r.check.verdict == "moved"][0]
+    assert moved.moved_to == fault_server.url("/nouvelle-adresse")
     assert not any(p == "/prive/doc" for _, p, _ in fault_server.log)
 
 
@@ -120,12 +121,12 @@ def test_failing_links_get_a_second_opinion_in_the_same_run(check_store, check_s
     with LocalServer(routes) as srv:
         page_id, doc_id = add(check_store, srv.url("/flaky")), add(check_store, srv.url("/flaky.pdf"))
         run = run_check(check_store, check_settings, now=NIGHT1)
-    results = {r["resource_id"]: r for r in run.results}
-    assert [c["method"] for c in results[page_id]["checks"]] == ["GET", "GET"]
-    assert [c["method"] for c in results[doc_id]["checks"]] == ["HEAD", "GET", "GET"]
-    assert {r["verdict"] for r in run.results} == {"ok"}
-    assert [c["verdict"] for c in linkhealth.history(check_store, page_id)] == ["ok", "error"]
-    assert [c["verdict"] for c in linkhealth.history(check_store, doc_id)] == ["ok", "error", "error"]
+    results = {r.check.resource_id: r.check for r in run.results}
+    assert [c.method for c in results[page_id].requests] == ["GET", "GET"]
+    assert [c.method for c in results[doc_id].requests] == ["HEAD", "GET", "GET"]
+    assert {r.check.verdict for r in run.results} == {"ok"}
+    assert [c.verdict for c in linkhealth.history(check_store, page_id)] == ["ok", "error"]
+    assert [c.verdict for c in linkhealth.history(check_store, doc_id)] == ["ok", "error", "error"]
 
 
 def test_a_link_is_cassé_only_after_two_failing_nights(check_store, check_settings):
@@ -136,16 +137,16 @@ def test_a_link_is_cassé_only_after_two_failing_nights(check_store, check_setti
         second = run_check(check_store, check_settings, now=NIGHT2)
         srv.routes["/doc"] = Response(200, BIG_PAGE)
         fixed = run_check(check_store, check_settings, now=NIGHT3)
-    states = [run.results[0]["after"] for run in (first, same_night, second, fixed)]
-    assert [(s["status"], s["consecutive_failures"]) for s in states] == [
+    states = [run.results[0].after for run in (first, same_night, second, fixed)]
+    assert [(s.status, s.consecutive_failures) for s in states] == [
         ("a-verifier", 1),
         ("a-verifier", 1),
         ("casse", 2),
         ("ok", 0),
     ]
     assert [run.exit_code for run in (first, same_night, second, fixed)] == [0, 0, 1, 0]
-    assert states[2]["first_failure_at"] == NIGHT1
-    assert states[3]["last_success_at"] == NIGHT3
+    assert states[2].first_failure_at == NIGHT1
+    assert states[3].last_success_at == NIGHT3
     assert [first.changed_ids, same_night.changed_ids, second.changed_ids, fixed.changed_ids] == [
         [rid],
         [],
@@ -160,7 +161,7 @@ def test_blocked_and_rate_limited_links_are_never_called_broken(check_store, che
         add(check_store, srv.url("/limit"))
         for night in (NIGHT1, NIGHT2, NIGHT3):
             run = run_check(check_store, check_settings, now=night)
-    assert sorted((r["verdict"], r["after"]["status"]) for r in run.results) == [
+    assert sorted((r.check.verdict, r.status_after) for r in run.results) == [
         ("blocked", "a-verifier"),
         ("rate_limited", "a-verifier"),
     ]
@@ -178,10 +179,10 @@ def test_a_night_with_the_network_down_changes_nothing(check_store, check_settin
     run = run_check(check_store, check_settings, now=NIGHT2)  # the server is gone too
     assert (run.outage, run.exit_code) == (True, 2)
     assert linkhealth.previous_states(check_store) == before
-    assert linkhealth.state_of(check_store, working)["status"] == "ok"
+    assert linkhealth.state_of(check_store, working).status == "ok"
     assert all(linkhealth.state_of(check_store, rid) is None for rid in dead)
     # The outage's checks are kept as history (first check and second opinion), the state is not touched.
-    assert [c["checked_at"] for c in linkhealth.history(check_store, working)] == [NIGHT2, NIGHT2, NIGHT1]
+    assert [c.checked_at for c in linkhealth.history(check_store, working)] == [NIGHT2, NIGHT2, NIGHT1]
 
 
 @pytest.mark.parametrize(
@@ -194,7 +195,7 @@ def test_a_night_with_the_network_down_changes_nothing(check_store, check_settin
     ],
 )
 def test_the_outage_guard(verdicts, outage):
-    results = [{"url": f"http://{host}/page", "verdict": v} for host, v in verdicts.items()]
+    results = [Check("", f"http://{host}/page", NIGHT1, v) for host, v in verdicts.items()]
     assert is_outage(results) is outage
 
 
@@ -207,11 +208,9 @@ def test_a_document_that_became_an_html_page_is_suspect(check_store, check_setti
         srv.routes["/rapport.pdf"] = Response(200, BIG_PAGE)
         run = run_check(check_store, check_settings, now=NIGHT2)
     result = run.results[0]
-    assert (result["verdict"], result["suspect"], result["after"]["status"]) == ("ok", True, "a-verifier")
-    assert (
-        "application/pdf" in linkhealth.state_of(check_store, rid)["verdict_text"]
-        or "application/pdf" in result["error"]
-    )
+    assert (result.check.verdict, result.check.suspect, result.status_after) == ("ok", True, "a-verifier")
+    assert "application/pdf" in linkhealth.state_of(check_store, rid).verdict_text
+    assert "application/pdf" in result.check.error
 
 
 def test_a_podcast_is_checked_with_its_latest_episode(check_store, check_settings):
@@ -224,9 +223,9 @@ def test_a_podcast_is_checked_with_its_latest_episode(check_store, check_setting
                 (rid, srv.url("/ep1.mp3"), rid, srv.url("/ep2.mp3")),
             )
         run = run_check(check_store, check_settings, now=NIGHT1)
-    result = run.results[0]
-    assert (result["verdict"], result["url"]) == ("broken", srv.url("/feed.xml"))
-    assert "/ep2.mp3" in result["error"]
+    result = run.results[0].check
+    assert (result.verdict, result.url) == ("broken", srv.url("/feed.xml"))
+    assert "/ep2.mp3" in result.error
 
 
 def test_successes_may_be_cached_but_failures_never_are(tmp_path):
@@ -239,7 +238,7 @@ def test_successes_may_be_cached_but_failures_never_are(tmp_path):
         add(store, srv.url("/ko"))
         run_check(store, settings, now=NIGHT1)
         rerun = run_check(store, settings, now=NIGHT1_LATER)
-    assert [r["url"] for r in rerun.results] == [srv.url("/ko")]
+    assert [r.check.url for r in rerun.results] == [srv.url("/ko")]
 
 
 def test_the_index_document_carries_the_link_status(check_store, check_settings):
@@ -263,7 +262,7 @@ def test_a_document_that_shrank_to_a_tenth_is_suspect_and_a_small_change_is_not(
         srv.routes["/guide.pdf"] = Response(200, b"%PDF-1.4 erreur", content_type="application/pdf")
         srv.routes["/fiche.pdf"] = Response(200, pdf[:1_500_000], content_type="application/pdf")
         run = run_check(check_store, check_settings, now=NIGHT2)
-    results = {r["resource_id"]: r for r in run.results}
-    assert (results[shrunk]["suspect"], results[shrunk]["after"]["status"]) == (True, "a-verifier")
-    assert results[shrunk]["error"] == "le document pesait 1,9 Mo, il ne pèse plus que 15 octets"
-    assert (results[edited]["suspect"], results[edited]["after"]["status"]) == (False, "ok")
+    results = {r.check.resource_id: r for r in run.results}
+    assert (results[shrunk].check.suspect, results[shrunk].status_after) == (True, "a-verifier")
+    assert results[shrunk].check.error == "le document pesait 1,9 Mo, il ne pèse plus que 15 octets"
+    assert (results[edited].check.suspect, results[edited].status_after) == (False, "ok")

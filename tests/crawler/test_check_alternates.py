@@ -13,14 +13,14 @@ def test_a_broken_address_with_a_working_alternate_is_moved_to_it(store, setting
         store, server.url("/copie/guide.pdf"), resource_id=resource.id, reason="fichier identique"
     )
     run = run_check(store, settings, [resource.id])
-    (final,) = run.results
-    assert ("moved", server.url("/copie/guide.pdf")) == (final["verdict"], final["moved_to"])
-    assert "adresse alternative" in final["error"]
-    assert server.url("/copie/guide.pdf") == linkhealth.state_of(store, resource.id)["moved_to"]
+    (final,) = [r.check for r in run.results]
+    assert ("moved", server.url("/copie/guide.pdf")) == (final.verdict, final.moved_to)
+    assert "adresse alternative" in final.error
+    assert server.url("/copie/guide.pdf") == linkhealth.state_of(store, resource.id).moved_to
 
 
 def test_a_broken_address_whose_alternates_fail_too_stays_broken(store, settings, server):
     resource, _ = store.upsert(Resource(url=server.url("/guide.pdf"), title="Guide"))
     proposals.add_alternate(store, server.url("/aussi-absent.pdf"), resource_id=resource.id)
     (final,) = run_check(store, settings, [resource.id]).results
-    assert "broken" == final["verdict"]
+    assert "broken" == final.check.verdict

@@ -137,9 +137,9 @@ def test_apply_moved_changes_the_address_and_keeps_the_old_one_as_alias(data, si
         moved = store.find_by_url(site.url("/ancienne"))
         assert (moved.url, moved.publisher) == (site.url("/nouvelle"), "ANCT")
         assert store.ids() == [moved.id] and moved.id != old_id
-        assert [c["url"] for c in linkhealth.history(store, moved.id)] == [site.url("/ancienne")]
+        assert [c.url for c in linkhealth.history(store, moved.id)] == [site.url("/ancienne")]
         state = linkhealth.state_of(store, moved.id)
-        assert (state["url"], state["moved_to"], state["verdict"]) == (site.url("/nouvelle"), None, "ok")
+        assert (state.url, state.moved_to, state.verdict) == (site.url("/nouvelle"), None, "ok")
         entry = audit.entries(store, resource_id=moved.id)[0]
         assert entry.action == "link.accept_moved"
         assert linkhealth.moved(store) == []
@@ -149,7 +149,7 @@ def test_apply_moved_refuses_an_address_that_another_resource_has(data, site):
     fill(data, {site.url("/ancienne"): "", site.url("/nouvelle"): ""})
     check(data, "--all", "--now", NIGHT1)
     with Store.open(Settings({"data_dir": data}, environ={})) as store:
-        rid = linkhealth.moved(store)[0]["resource_id"]
+        rid = linkhealth.moved(store)[0].state.resource_id
         with pytest.raises(linkhealth.MoveError, match="est déjà la ressource"):
             linkhealth.apply_moved(store, rid, "test")
         assert store.count() == 2
@@ -174,11 +174,11 @@ def test_link_health_reads_for_the_site(data, site):
             },
         ]
         failing = linkhealth.failing(store)
-        assert [(f["resource_id"], f["status"]) for f in failing] == [(ids[site.url("/ko")], "casse")]
-        assert failing[0]["verdict_text"].startswith("Le serveur répond 404")
-        assert [m["moved_to"] for m in linkhealth.moved(store)] == [site.url("/nouvelle")]
+        assert [(f.state.resource_id, f.state.status) for f in failing] == [(ids[site.url("/ko")], "casse")]
+        assert failing[0].state.verdict_text.startswith("Le serveur répond 404")
+        assert [m.state.moved_to for m in linkhealth.moved(store)] == [site.url("/nouvelle")]
         state = linkhealth.state_of(store, ids[site.url("/ko")])
-        assert (state["status"], state["failing_since"], state["consecutive_failures"]) == (
+        assert (state.status, state.first_failure_at, state.consecutive_failures) == (
             "casse",
             NIGHT1,
             2,

@@ -5,9 +5,11 @@ import time
 
 import pytest
 
+from catalogue.linkchecks import LinkState
 from catalogue.models import Resource
 from catalogue.store import Store
-from crawler.check import first_method, run_check
+from crawler.check import run_check
+from crawler.checklink import first_method
 from crawler.politeness import HostQueue
 from tests.crawler.faultserver import fast_settings, page
 from tests.localserver import LocalServer, Response
@@ -15,6 +17,13 @@ from tests.localserver import LocalServer, Response
 NIGHT = "2026-03-03T02:00:00+00:00"
 SMALL = page("Fiche", "Une petite page, à lire en entier.", size=2_000)
 BIG = page("Guide", "Un vrai contenu.", size=40_000)
+
+
+def known(content_type: str, content_length: int | None) -> LinkState:
+    """The state of a link whose last answer had this type and size."""
+    return LinkState(
+        "r", "https://ex.fr/", "ok", "ok", NIGHT, content_type=content_type, content_length=content_length
+    )
 
 
 def test_a_busy_host_does_not_hold_up_another_hosts_links():
@@ -85,12 +94,12 @@ def test_documents_get_a_head_pages_a_get_and_small_html_answers_to_a_head_are_r
         asked = [(method, path) for method, path, _ in srv.log if path != "/robots.txt"]
     assert sorted(asked[:3]) == [("GET", "/fiche"), ("HEAD", "/guide.pdf"), ("HEAD", "/rapport.pdf")]
     assert asked[3:] == [("GET", "/rapport.pdf")]
-    assert {r["url"].rsplit("/", 1)[1]: [c["method"] for c in r["checks"]] for r in run.results} == {
+    assert {r.check.url.rsplit("/", 1)[1]: [c.method for c in r.check.requests] for r in run.results} == {
         "fiche": ["GET"],
         "rapport.pdf": ["HEAD", "GET"],
         "guide.pdf": ["HEAD"],
     }
-    assert [r["verdict"] for r in run.results] == ["ok", "ok", "ok"]
+    assert [r.check.verdict for r in run.results] == ["ok", "ok", "ok"]
 
 
 @pytest.mark.parametrize(
@@ -103,10 +112,10 @@ def test_documents_get_a_head_pages_a_get_and_small_html_answers_to_a_head_are_r
         ("https://ex.fr/podcast/feed.xml", None, "HEAD"),
         ("https://ex.fr/episode.mp3?x=1", None, "HEAD"),
         # What the last answer said wins over the address.
-        ("https://ex.fr/telecharger?id=12", {"content_type": "application/pdf", "content_length": 9}, "HEAD"),
-        ("https://ex.fr/guide.pdf", {"content_type": "text/html", "content_length": 2_000}, "GET"),
-        ("https://ex.fr/grand-guide", {"content_type": "text/html", "content_length": 400_000}, "HEAD"),
-        ("https://ex.fr/page-dynamique", {"content_type": "text/html", "content_length": None}, "GET"),
+        ("https://ex.fr/telecharger?id=12", known("application/pdf", 9), "HEAD"),
+        ("https://ex.fr/guide.pdf", known("text/html", 2_000), "GET"),
+        ("https://ex.fr/grand-guide", known("text/html", 400_000), "HEAD"),
+        ("https://ex.fr/page-dynamique", known("text/html", None), "GET"),
     ],
 )
 def test_the_first_request_is_a_get_for_pages_and_a_head_for_documents(url, previous, method):
@@ -120,8 +129,8 @@ def test_a_soft_404_gets_its_second_opinion(tmp_path):
         store.upsert(Resource(url=srv.url("/fiche"), title="fiche"))
         store.upsert(Resource(url=srv.url("/fiche.pdf"), title="fiche en PDF"))
         run = run_check(store, settings, now=NIGHT)
-    methods = {r["url"].rsplit("/", 1)[1]: [c["method"] for c in r["checks"]] for r in run.results}
-    assert {r["verdict"] for r in run.results} == {"soft404"}
+    methods = {r.check.url.rsplit("/", 1)[1]: [c.method for c in r.check.requests] for r in run.results}
+    assert {r.check.verdict for r in run.results} == {"soft404"}
     assert methods == {"fiche": ["GET", "GET"], "fiche.pdf": ["HEAD", "GET", "GET"]}
 
 
@@ -133,13 +142,13 @@ def test_a_timeout_that_timed_out_again_on_its_retry_gets_no_extra_wait(tmp_path
             store.upsert(Resource(url=srv.url(path), title=path))
         run = run_check(store, settings, now=NIGHT)
     checks = {
-        r["url"].rsplit("/", 1)[1]: [(c["method"], c["attempts"]) for c in r["checks"]] for r in run.results
+        r.check.url.rsplit("/", 1)[1]: [(c.method, c.attempts) for c in r.check.requests] for r in run.results
     }
     assert settings.timeout_retries == 1
     assert checks["slow"] == [("GET", 2)]  # a try and its retry
     assert checks["slow.pdf"] == [("HEAD", 1), ("GET", 1)]  # the GET was the retry
     assert checks["404"] == [("GET", 1), ("GET", 1)]  # other failures: a second opinion
-    verdicts = {r["url"].rsplit("/", 1)[1]: r["verdict"] for r in run.results}
+    verdicts = {r.check.url.rsplit("/", 1)[1]: r.check.verdict for r in run.results}
     assert verdicts == {"slow": "timeout", "slow.pdf": "timeout", "404": "broken"}
 
 
@@ -148,6 +157,6 @@ def test_a_timeout_that_was_not_retried_gets_its_second_opinion(tmp_path):
     with store, LocalServer({"/slow": Response(200, BIG, delay=1.0)}) as srv:
         store.upsert(Resource(url=srv.url("/slow"), title="lent"))
         run = run_check(store, settings, now=NIGHT)
-    [result] = run.results
-    assert result["verdict"] == "timeout"
-    assert [(c["method"], c["attempts"]) for c in result["checks"]] == [("GET", 1), ("GET", 1)]
+    [result] = [r.check for r in run.results]
+    assert result.verdict == "timeout"
+    assert [(c.method, c.attempts) for c in result.requests] == [("GET", 1), ("GET", 1)]

@@ -7,6 +7,7 @@ import pytest
 
 from catalogue import users
 from catalogue.cli.serve import SiteServices
+from catalogue.linkchecks import Check
 from catalogue.models import Resource
 from catalogue.settings import Settings
 from catalogue.store import Store
@@ -128,21 +129,7 @@ def resource_id(staff_app):
         return store.ids()[0]
 
 
-def check_record(rid, url, verdict, when, **extra):
+def check_record(rid, url, verdict, when, **extra) -> Check:
     """One stored link check, as the link checker records it (for filling link health)."""
-    return {
-        "resource_id": rid,
-        "url": url,
-        "checked_at": when,
-        "method": "HEAD",
-        "verdict": verdict,
-        "http_status": extra.pop("http_status", 200),
-        "final_url": url,
-        "redirects": [],
-        "duration": 0.1,
-        "error": "",
-        "content_type": "text/html",
-        "content_length": 100,
-        "attempts": 1,
-        **extra,
-    }
+    fields = {"http_status": 200, "content_type": "text/html", "content_length": 100} | extra
+    return Check(rid, url, when, verdict, method="HEAD", final_url=url, duration=0.1, attempts=1, **fields)

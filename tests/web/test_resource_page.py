@@ -6,6 +6,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from catalogue import archive, extractions, linkhealth
+from catalogue.linkchecks import Check
 from catalogue.store import Store
 from catalogue.urls import resource_id
 from catalogue.vocabularies import load_vocabularies
@@ -31,21 +32,19 @@ def soup_of(client, url):
 def check(store, rid, url, night, verdict, http_status=None, error=""):
     """Record one night's check of a resource, as the link checker does."""
     run = linkhealth.start_run(store, f"{night}T02:00:00+00:00")
-    result = {
-        "resource_id": rid,
-        "url": url,
-        "checked_at": f"{night}T02:00:05+00:00",
-        "method": "GET",
-        "verdict": verdict,
-        "http_status": http_status,
-        "final_url": url,
-        "redirects": [],
-        "duration": 0.1,
-        "error": error,
-        "content_type": "text/html",
-        "content_length": 100,
-        "attempts": 1,
-    }
+    result = Check(
+        rid,
+        url,
+        f"{night}T02:00:05+00:00",
+        verdict,
+        http_status=http_status,
+        final_url=url,
+        duration=0.1,
+        error=error,
+        content_type="text/html",
+        content_length=100,
+        attempts=1,
+    )
     linkhealth.record_run(
         store, run, [result], outage=False, confirm_nights=2, finished_at=f"{night}T02:10:00+00:00"
     )

@@ -180,7 +180,7 @@ def test_a_suspect_document_is_listed_with_its_reason_and_can_be_accepted(staff,
     with Store.open(settings) as store:
         state = linkhealth.state_of(store, resource_id)
         entries = audit.entries(store)
-    assert (state["status"], state["content_length"], state["error"]) == ("ok", 15, "")
+    assert (state.status, state.content_length, state.error) == ("ok", 15, "")
     assert [("alice", "link.accept_document")] == [(e.actor, e.action) for e in entries]
     assert entries[0].before == {"content_type": "application/pdf", "content_length": 2_000_000}
     assert "Aucun lien en échec." in staff.get("/equipe/liens").get_data(as_text=True)

@@ -7,6 +7,7 @@ from flask import abort, flash, g, redirect, render_template, url_for
 
 from catalogue import linkhealth
 from catalogue.errors import CatalogueError, NotFound
+from catalogue.linkchecks import ListedLink
 from catalogue.links import status_colour, status_label, verdict_label
 from web.context import flash_notes, get_changes, get_store
 from web.staff import bp, chart
@@ -22,33 +23,33 @@ def _days_since(moment: str | None, today: date) -> int | None:
     return (today - date.fromisoformat(moment[:10])).days + 1
 
 
-def failing_rows(items: list[dict], today: date) -> list[dict]:
+def failing_rows(items: list[ListedLink], today: date) -> list[dict]:
     """The failing links as table rows: title, address, status and verdict in words, days failing."""
     return [
         {
-            "id": item["resource_id"],
-            "title": item.get("title") or item["url"],
-            "url": item["url"],
-            "status": status_label(item.get("status")),
-            "status_colour": status_colour(item.get("status")),
-            "verdict_text": item.get("verdict_text") or verdict_label(item["verdict"]),
-            "days_failing": _days_since(item.get("first_failure_at"), today),
-            "nights": item.get("consecutive_failures") or 0,
-            "since": (item.get("first_failure_at") or "")[:10],
-            "suspect": linkhealth.is_suspect(item),
+            "id": item.state.resource_id,
+            "title": item.title or item.state.url,
+            "url": item.state.url,
+            "status": status_label(item.state.status),
+            "status_colour": status_colour(item.state.status),
+            "verdict_text": item.state.verdict_text or verdict_label(item.state.verdict),
+            "days_failing": _days_since(item.state.first_failure_at, today),
+            "nights": item.state.consecutive_failures,
+            "since": (item.state.first_failure_at or "")[:10],
+            "suspect": item.state.suspect,
         }
         for item in items
     ]
 
 
-def moved_rows(items: list[dict]) -> list[dict]:
+def moved_rows(items: list[ListedLink]) -> list[dict]:
     """The moved links as table rows: title, old and new address."""
     return [
         {
-            "id": item["resource_id"],
-            "title": item.get("title") or item["url"],
-            "url": item["url"],
-            "new_url": item["moved_to"],
+            "id": item.state.resource_id,
+            "title": item.title or item.state.url,
+            "url": item.state.url,
+            "new_url": item.state.moved_to,
         }
         for item in items
     ]
