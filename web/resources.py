@@ -13,7 +13,7 @@ from web import resourceview as view
 from web import sharing
 from web.archivepage import safe_archive_html
 from web.context import get_searcher, get_settings, get_store, get_vocabularies
-from web.display import french_date, hit_view
+from web.display import french_date, resource_url
 
 bp = Blueprint("resources", __name__)
 RESOURCE_ID = re.compile(r"^[0-9a-f]{12}$")
@@ -60,7 +60,10 @@ def _gone(resource, withdrawn: dict):
 
 
 def related(resource, vocabularies) -> tuple[list[dict], str | None]:
-    """A few resources sharing the resource's themes (else its type), and the URL of that search."""
+    """A few resources sharing the resource's themes (else its type), and the URL of that search.
+
+    Each is what the « see also » list prints (link, title, type): not a whole hit view, whose
+    COinS and theme links the list never shows."""
     if resource.themes:
         filters = {"theme": list(resource.themes)}
     elif resource.type:
@@ -68,8 +71,16 @@ def related(resource, vocabularies) -> tuple[list[dict], str | None]:
     else:
         return [], None
     found = get_searcher().related(filters, RELATED + 1)
-    hits = [hit_view(h, vocabularies) for h in found if h.id != resource.id][:RELATED]
-    return hits, url_for("search.search", **filters)
+    hits = [
+        {
+            "page_url": resource_url(h.id),
+            "title": h.title,
+            "type": vocabularies.types.label(h.type) if h.type else "",
+        }
+        for h in found
+        if h.id != resource.id
+    ]
+    return hits[:RELATED], url_for("search.search", **filters)
 
 
 @bp.get("/ressources/<rid>")

@@ -15,6 +15,8 @@ from index.query import SearchQuery, SearchResults
 from index.search import index_version
 
 DEFAULT_SIZE = 512
+# « See also » lists are a few hits each; resources sharing the same themes share one.
+RELATED_SIZE = 2048
 
 
 def query_key(query: SearchQuery) -> tuple:
@@ -24,45 +26,54 @@ def query_key(query: SearchQuery) -> tuple:
 
 
 class CachedSearcher:
-    """Wraps a Searcher (same `search`/`close`); results are shared read-only between requests."""
+    """Wraps a Searcher (same `search`/`related`/`close`); results are shared read-only between requests."""
 
-    def __init__(self, searcher, index_path, size: int = DEFAULT_SIZE):
+    def __init__(self, searcher, index_path, size: int = DEFAULT_SIZE, related_size: int = RELATED_SIZE):
         self.searcher = searcher
         self.index_path = Path(index_path)
         self.size = size
         self._lock = threading.Lock()
-        self._entries: LRUCache = LRUCache(maxsize=size)
+        # One LRU per kind: the many small « see also » lists never push searches out.
+        self._entries = {"search": LRUCache(maxsize=size), "related": LRUCache(maxsize=related_size)}
         self._version: tuple | None = None
         self.hits = self.misses = 0
 
     def search(self, query: SearchQuery, *, cache: bool = True) -> SearchResults:
         """The results of a query, from the cache when the index has not changed since."""
+        if not cache:
+            with self._lock:
+                self.misses += 1
+            return self.searcher.search(query)
+        return self._cached("search", query_key(query), lambda: self.searcher.search(query))
+
+    def _cached(self, kind: str, key: tuple, compute):
+        """The cached value of `key` for the index's current version, else `compute()` (then kept)."""
         version = index_version(self.index_path)
-        key = query_key(query)
         with self._lock:
             if version != self._version:
-                self._entries.clear()
+                for entries in self._entries.values():
+                    entries.clear()
                 self._version = version
-            found = self._entries.get(key) if cache else None
+            found = self._entries[kind].get(key)
             if found is not None:
                 self.hits += 1
                 return found
             self.misses += 1
-        results = self.searcher.search(query)
-        if cache:
-            with self._lock:
-                if version == self._version:
-                    self._entries[key] = results  # the least recently used goes beyond `size`
-        return results
+        value = compute()
+        with self._lock:
+            if version == self._version:
+                self._entries[kind][key] = value  # the least recently used goes beyond the LRU's size
+        return value
 
     def ids(self, query: SearchQuery) -> list[str]:
         """The ids of every result of a query, in order (not cached: feeds and exports are rare)."""
         return self.searcher.ids(query)
 
     def related(self, filters: dict[str, list[str]], limit: int) -> list:
-        """A resource page's « see also »: the most recent resources passing these filters (not cached:
-        a set intersection and a partial sort, no query)."""
-        return self.searcher.related(filters, limit)
+        """A resource page's « see also »: the most recent resources passing these filters, computed
+        once per index version (resources sharing themes share it; the order of values does not matter)."""
+        key = (tuple((name, tuple(sorted(values))) for name, values in sorted(filters.items())), limit)
+        return self._cached("related", key, lambda: self.searcher.related(filters, limit))
 
     def thesaurus(self) -> list[str]:
         """The synonym groups' words and phrases (never cached: staff edits apply at once)."""
@@ -71,5 +82,6 @@ class CachedSearcher:
     def close(self) -> None:
         """Close the underlying searcher and forget the cached results."""
         with self._lock:
-            self._entries.clear()
+            for entries in self._entries.values():
+                entries.clear()
         self.searcher.close()
