@@ -22,6 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from catalogue import archive, extractions  # noqa: E402
 from catalogue.models import Resource  # noqa: E402
 from catalogue.settings import Settings  # noqa: E402
 from catalogue.store import Store  # noqa: E402
@@ -130,10 +131,8 @@ def main() -> None:
         started = time.perf_counter()
         summary = crawl(store, settings, all_resources=True)
         elapsed = time.perf_counter() - started
-        text_bytes = store.conn.execute(
-            "SELECT coalesce(sum(length(CAST(text AS BLOB))), 0) FROM extractions"
-        ).fetchone()[0]
-        archived = store.conn.execute("SELECT coalesce(sum(size), 0) FROM archive_blobs").fetchone()[0]
+        text_bytes = extractions.text_bytes(store)
+        archived = archive.archive_size(store)
         store.close()
         plain_seconds, plain_chars = plain_loop(base_url, sizes)
         parent.send("stop")

@@ -220,9 +220,9 @@ def create_app(db_path: str) -> Flask:
     local = threading.local()
 
     def db() -> sqlite3.Connection:
-        if not hasattr(local, "conn"):
-            local.conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, isolation_level=None)
-        return local.conn
+        if not hasattr(local, "connection"):
+            local.connection = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, isolation_level=None)
+        return local.connection
 
     @app.get("/")
     def home():

@@ -10,6 +10,8 @@ import logging
 import os
 from pathlib import Path
 
+from catalogue.store import connection_of
+
 log = logging.getLogger(__name__)
 
 
@@ -49,7 +51,8 @@ def store_copy(
     path = blob_path(settings, digest)
     if not path.exists():
         _write_blob(path, body)
-    with store.transaction() as conn:
+    with store.transaction():
+        conn = connection_of(store)
         old = conn.execute("SELECT content_hash FROM archive_copies WHERE resource_id = ?", (rid,)).fetchone()
         conn.execute(
             "INSERT INTO archive_blobs (content_hash, size, stored_at) VALUES (?, ?, ?) "
@@ -71,7 +74,8 @@ def store_copy(
 
 def prune(store, settings) -> int:
     """Remove the oldest copies until the archive fits its size limit; returns how many files went."""
-    with store.transaction() as conn:
+    with store.transaction():
+        conn = connection_of(store)
         total = conn.execute("SELECT coalesce(sum(size), 0) FROM archive_blobs").fetchone()[0]
         removed = []
         if total > settings.archive_max_bytes:
@@ -98,9 +102,13 @@ def _remove_files(settings, digests) -> None:
 
 def archived_copy(store, settings, rid: str) -> tuple[Path, str, str] | None:
     """The archived copy of a resource as (file path, content type, fetched_at), or None if there is none."""
-    row = store.conn.execute(
-        "SELECT content_hash, content_type, fetched_at FROM archive_copies WHERE resource_id = ?", (rid,)
-    ).fetchone()
+    row = (
+        connection_of(store)
+        .execute(
+            "SELECT content_hash, content_type, fetched_at FROM archive_copies WHERE resource_id = ?", (rid,)
+        )
+        .fetchone()
+    )
     if row is None:
         return None
     path = blob_path(settings, row["content_hash"])
@@ -112,4 +120,4 @@ def archived_copy(store, settings, rid: str) -> tuple[Path, str, str] | None:
 
 def archive_size(store) -> int:
     """The total size in bytes of the archived files."""
-    return store.conn.execute("SELECT coalesce(sum(size), 0) FROM archive_blobs").fetchone()[0]
+    return connection_of(store).execute("SELECT coalesce(sum(size), 0) FROM archive_blobs").fetchone()[0]

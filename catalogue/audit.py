@@ -4,6 +4,7 @@ import json
 from dataclasses import dataclass
 
 from catalogue.models import now_iso
+from catalogue.store import connection_of
 
 
 @dataclass(frozen=True)
@@ -49,7 +50,7 @@ def record(
 ) -> int:
     """Write one audit entry (inside the caller's transaction if there is one); returns its id."""
     with store.transaction():
-        cur = store.conn.execute(
+        cur = connection_of(store).execute(
             "INSERT INTO audit_log(at, actor, action, resource_id, before, after, detail) VALUES (?, ?, ?, ?, ?, ?, ?)",
             (at or now_iso(), actor, action, resource_id, _dump(before), _dump(after), detail),
         )
@@ -72,9 +73,14 @@ def entries(
 ) -> list[AuditEntry]:
     """Audit entries, newest first, optionally of one resource or one actor."""
     where, params = _where(resource_id, actor)
-    rows = store.conn.execute(
-        f"SELECT * FROM audit_log{where} ORDER BY at DESC, id DESC LIMIT ? OFFSET ?", (*params, limit, offset)
-    ).fetchall()
+    rows = (
+        connection_of(store)
+        .execute(
+            f"SELECT * FROM audit_log{where} ORDER BY at DESC, id DESC LIMIT ? OFFSET ?",
+            (*params, limit, offset),
+        )
+        .fetchall()
+    )
     return [
         AuditEntry(
             r["id"],
@@ -93,4 +99,4 @@ def entries(
 def count(store, *, resource_id: str | None = None, actor: str | None = None) -> int:
     """How many audit entries match."""
     where, params = _where(resource_id, actor)
-    return store.conn.execute(f"SELECT count(*) FROM audit_log{where}", params).fetchone()[0]
+    return connection_of(store).execute(f"SELECT count(*) FROM audit_log{where}", params).fetchone()[0]

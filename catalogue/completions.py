@@ -9,7 +9,7 @@ Candidates are folded once (`Candidates`), so a keystroke costs one substring sc
 import re
 import unicodedata
 
-from catalogue.store import LISTED
+from catalogue.store import LISTED, connection_of
 
 NOT_WORD = re.compile(r"\W+")
 
@@ -48,5 +48,7 @@ class Candidates:
 
 def titles(store) -> list[str]:
     """Every title the public sees (withdrawn resources left out), shortest first."""
-    rows = store.conn.execute(f"SELECT title FROM resources WHERE {LISTED} ORDER BY length(title), title")
+    rows = connection_of(store).execute(
+        f"SELECT title FROM resources WHERE {LISTED} ORDER BY length(title), title"
+    )
     return [row[0] for row in rows]

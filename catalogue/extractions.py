@@ -10,6 +10,7 @@ import math
 from datetime import UTC, datetime, timedelta
 
 from catalogue.models import http_link, now_iso
+from catalogue.store import connection_of
 
 FETCH_FIELDS = (
     "outcome",
@@ -47,7 +48,7 @@ EPISODE_FIELDS = ("title", "date", "description", "duration", "enclosure_url", "
 
 def get_fetch_state(store, rid: str) -> dict | None:
     """The last fetch of a resource as a dict (redirects decoded), or None if never fetched."""
-    row = store.conn.execute("SELECT * FROM fetch_state WHERE resource_id = ?", (rid,)).fetchone()
+    row = connection_of(store).execute("SELECT * FROM fetch_state WHERE resource_id = ?", (rid,)).fetchone()
     if row is None:
         return None
     data = dict(row)
@@ -68,7 +69,7 @@ def record_fetch(store, rid: str, **state) -> None:
     row["resource_id"] = rid
     names = ("resource_id",) + FETCH_FIELDS
     with store.transaction():
-        store.conn.execute(
+        connection_of(store).execute(
             f"INSERT OR REPLACE INTO fetch_state ({', '.join(names)}) VALUES ({', '.join(':' + n for n in names)})",
             row,
         )
@@ -79,7 +80,7 @@ def stale_ids(store, days: float, now: datetime | None = None) -> list[str]:
     now = now or datetime.now(UTC)
     # With infinite days, only the resources never fetched (nothing sorts before "").
     cutoff = "" if math.isinf(days) else (now - timedelta(days=days)).replace(microsecond=0).isoformat()
-    rows = store.conn.execute(
+    rows = connection_of(store).execute(
         "SELECT r.id FROM resources r LEFT JOIN fetch_state f ON f.resource_id = r.id "
         "WHERE f.fetched_at IS NULL OR f.fetched_at < ? ORDER BY r.added_at, r.id",
         (cutoff,),
@@ -92,7 +93,7 @@ def stale_ids(store, days: float, now: datetime | None = None) -> list[str]:
 
 def get_extraction(store, rid: str) -> dict | None:
     """The extracted metadata and text of a resource (metadata decoded), or None."""
-    row = store.conn.execute("SELECT * FROM extractions WHERE resource_id = ?", (rid,)).fetchone()
+    row = connection_of(store).execute("SELECT * FROM extractions WHERE resource_id = ?", (rid,)).fetchone()
     if row is None:
         return None
     data = dict(row)
@@ -102,7 +103,7 @@ def get_extraction(store, rid: str) -> dict | None:
 
 def get_episodes(store, rid: str) -> list[dict]:
     """The episodes of a podcast resource, in feed order."""
-    rows = store.conn.execute(
+    rows = connection_of(store).execute(
         f"SELECT {', '.join(EPISODE_FIELDS)} FROM episodes WHERE resource_id = ? ORDER BY position", (rid,)
     )
     return [dict(r) for r in rows]
@@ -110,7 +111,7 @@ def get_episodes(store, rid: str) -> list[dict]:
 
 def latest_enclosures(store) -> dict[str, str]:
     """The audio file of each podcast resource's latest episode: {resource id: enclosure URL}."""
-    rows = store.conn.execute(
+    rows = connection_of(store).execute(
         "SELECT resource_id, enclosure_url FROM episodes WHERE enclosure_url != '' ORDER BY date, position"
     )
     return {rid: url for rid, url in rows}  # ordered by date: the latest wins
@@ -118,6 +119,7 @@ def latest_enclosures(store) -> dict[str, str]:
 
 def save_extraction(store, rid: str, extraction: dict, episodes: list[dict] | None = None) -> None:
     """Replace what was extracted from a resource, and its episodes."""
+    db = connection_of(store)
     row = {name: extraction.get(name) for name in EXTRACTION_FIELDS}
     if not row["kind"]:
         raise ValueError("an extraction needs a kind")
@@ -128,17 +130,17 @@ def save_extraction(store, rid: str, extraction: dict, episodes: list[dict] | No
     row["resource_id"] = rid
     names = ("resource_id",) + EXTRACTION_FIELDS
     with store.transaction():
-        store.conn.execute(
+        db.execute(
             f"INSERT OR REPLACE INTO extractions ({', '.join(names)}) VALUES ({', '.join(':' + n for n in names)})",
             row,
         )
-        store.conn.execute("DELETE FROM episodes WHERE resource_id = ?", (rid,))
+        db.execute("DELETE FROM episodes WHERE resource_id = ?", (rid,))
         for position, episode in enumerate(episodes or []):
             values = {name: episode.get(name) for name in EPISODE_FIELDS}
             for name in ("title", "date", "description", "enclosure_url", "enclosure_type"):
                 values[name] = values[name] or ""
             values["enclosure_url"] = http_link(values["enclosure_url"])  # never javascript: or data:
-            store.conn.execute(
+            db.execute(
                 "INSERT INTO episodes (resource_id, position, title, date, description, duration, "
                 "enclosure_url, enclosure_type) VALUES (:rid, :pos, :title, :date, :description, "
                 ":duration, :enclosure_url, :enclosure_type)",
@@ -148,9 +150,10 @@ def save_extraction(store, rid: str, extraction: dict, episodes: list[dict] | No
 
 def delete_extraction(store, rid: str) -> None:
     """Forget what was extracted from a resource (and its episodes)."""
+    db = connection_of(store)
     with store.transaction():
-        store.conn.execute("DELETE FROM extractions WHERE resource_id = ?", (rid,))
-        store.conn.execute("DELETE FROM episodes WHERE resource_id = ?", (rid,))
+        db.execute("DELETE FROM extractions WHERE resource_id = ?", (rid,))
+        db.execute("DELETE FROM episodes WHERE resource_id = ?", (rid,))
 
 
 # -- crawl runs and their queue ------------------------------------------------
@@ -158,24 +161,27 @@ def delete_extraction(store, rid: str) -> None:
 
 def unfinished_run(store) -> tuple[int, dict] | None:
     """The latest crawl run that did not finish, as (run id, selection), or None."""
-    row = store.conn.execute(
-        "SELECT id, selection FROM crawl_runs WHERE status != 'done' ORDER BY id DESC LIMIT 1"
-    ).fetchone()
+    row = (
+        connection_of(store)
+        .execute("SELECT id, selection FROM crawl_runs WHERE status != 'done' ORDER BY id DESC LIMIT 1")
+        .fetchone()
+    )
     return (row["id"], json.loads(row["selection"])) if row else None
 
 
 def open_run(store, selection: dict, ids: list[str]) -> tuple[int, bool]:
     """Resume the unfinished run with this selection, or start one over these ids. Returns (run id, resumed)."""
+    db = connection_of(store)
     found = unfinished_run(store)
     if found and found[1] == selection:
         return found[0], True
     with store.transaction():
-        cur = store.conn.execute(
+        cur = db.execute(
             "INSERT INTO crawl_runs (selection, started_at) VALUES (?, ?)",
             (json.dumps(selection, sort_keys=True), now_iso()),
         )
         run_id = cur.lastrowid
-        store.conn.executemany(
+        db.executemany(
             "INSERT OR IGNORE INTO crawl_queue (run_id, resource_id) VALUES (?, ?)",
             [(run_id, rid) for rid in ids],
         )
@@ -184,7 +190,7 @@ def open_run(store, selection: dict, ids: list[str]) -> tuple[int, bool]:
 
 def run_pending(store, run_id: int) -> list[str]:
     """The resources of a run not yet done, in queue order."""
-    rows = store.conn.execute(
+    rows = connection_of(store).execute(
         "SELECT resource_id FROM crawl_queue WHERE run_id = ? AND done = 0 ORDER BY rowid", (run_id,)
     )
     return [r[0] for r in rows]
@@ -192,13 +198,17 @@ def run_pending(store, run_id: int) -> list[str]:
 
 def run_size(store, run_id: int) -> int:
     """How many resources a run covers."""
-    return store.conn.execute("SELECT count(*) FROM crawl_queue WHERE run_id = ?", (run_id,)).fetchone()[0]
+    return (
+        connection_of(store)
+        .execute("SELECT count(*) FROM crawl_queue WHERE run_id = ?", (run_id,))
+        .fetchone()[0]
+    )
 
 
 def mark_done(store, run_id: int, rid: str, outcome: str, changed: bool) -> None:
     """Record that a resource of a run is done, with its outcome."""
     with store.transaction():
-        store.conn.execute(
+        connection_of(store).execute(
             "UPDATE crawl_queue SET done = 1, outcome = ?, changed = ? WHERE run_id = ? AND resource_id = ?",
             (outcome, int(changed), run_id, rid),
         )
@@ -207,14 +217,14 @@ def mark_done(store, run_id: int, rid: str, outcome: str, changed: bool) -> None
 def finish_run(store, run_id: int) -> None:
     """Mark a run as done."""
     with store.transaction():
-        store.conn.execute(
+        connection_of(store).execute(
             "UPDATE crawl_runs SET status = 'done', finished_at = ? WHERE id = ?", (now_iso(), run_id)
         )
 
 
 def run_outcomes(store, run_id: int) -> dict[str, int]:
     """How many resources of a run ended with each outcome (done ones only)."""
-    rows = store.conn.execute(
+    rows = connection_of(store).execute(
         "SELECT outcome, count(*) FROM crawl_queue WHERE run_id = ? AND done = 1 GROUP BY outcome ORDER BY outcome",
         (run_id,),
     )
@@ -223,7 +233,13 @@ def run_outcomes(store, run_id: int) -> dict[str, int]:
 
 def run_changed_ids(store, run_id: int) -> list[str]:
     """The resources of a run whose indexable content changed (to reindex)."""
-    rows = store.conn.execute(
+    rows = connection_of(store).execute(
         "SELECT resource_id FROM crawl_queue WHERE run_id = ? AND changed = 1 ORDER BY rowid", (run_id,)
     )
     return [r[0] for r in rows]
+
+
+def text_bytes(store) -> int:
+    """How many bytes of extracted text the store holds (UTF-8), over every resource."""
+    row = connection_of(store).execute("SELECT coalesce(sum(length(CAST(text AS BLOB))), 0) FROM extractions")
+    return row.fetchone()[0]

@@ -14,6 +14,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from catalogue.store import connection_of
+
 BINS = 64
 BAND_ROWS = 4
 SHINGLE = 5
@@ -124,7 +126,7 @@ class Match:
 
 def find_match(store, fp: Fingerprint) -> Match | None:
     """The earliest stored document with the same bytes, the same text, or a near-identical text."""
-    conn = store.conn
+    conn = connection_of(store)
     for how, column, value in (("bytes", "bytes_hash", fp.bytes_hash), ("text", "text_hash", fp.text_hash)):
         if not value:
             continue
@@ -153,16 +155,17 @@ def find_match(store, fp: Fingerprint) -> Match | None:
 
 def save(store, fp: Fingerprint, *, resource_id: str | None = None, proposal_id: int | None = None) -> None:
     """Store the fingerprint of a resource or a proposal (replacing its previous one)."""
+    db = connection_of(store)
     if (resource_id is None) == (proposal_id is None):
         raise ValueError("a fingerprint belongs to one resource or one proposal")
     column, owner = ("resource_id", resource_id) if resource_id is not None else ("proposal_id", proposal_id)
     with store.transaction():
-        store.conn.execute(f"DELETE FROM fingerprints WHERE {column} = ?", (owner,))
-        cur = store.conn.execute(
+        db.execute(f"DELETE FROM fingerprints WHERE {column} = ?", (owner,))
+        cur = db.execute(
             f"INSERT INTO fingerprints ({column}, bytes_hash, text_hash, sketch) VALUES (?, ?, ?, ?)",
             (owner, fp.bytes_hash, fp.text_hash, fp.sketch_hex),
         )
-        store.conn.executemany(
+        db.executemany(
             "INSERT INTO fingerprint_bands (fingerprint_id, band) VALUES (?, ?)",
             [(cur.lastrowid, band) for band in fp.bands()],
         )
@@ -170,9 +173,10 @@ def save(store, fp: Fingerprint, *, resource_id: str | None = None, proposal_id:
 
 def hand_over(store, proposal_id: int, resource_id: str) -> None:
     """An accepted proposal's fingerprint becomes its resource's."""
+    db = connection_of(store)
     with store.transaction():
-        store.conn.execute("DELETE FROM fingerprints WHERE resource_id = ?", (resource_id,))
-        store.conn.execute(
+        db.execute("DELETE FROM fingerprints WHERE resource_id = ?", (resource_id,))
+        db.execute(
             "UPDATE fingerprints SET resource_id = ?, proposal_id = NULL WHERE proposal_id = ?",
             (resource_id, proposal_id),
         )
@@ -182,7 +186,7 @@ def missing_resource_ids(store) -> list[str]:
     """Resources with an extraction but no fingerprint yet (crawled before the watch existed)."""
     return [
         r[0]
-        for r in store.conn.execute(
+        for r in connection_of(store).execute(
             "SELECT e.resource_id FROM extractions e LEFT JOIN fingerprints f ON f.resource_id = e.resource_id "
             "WHERE f.id IS NULL ORDER BY e.resource_id"
         )
@@ -194,9 +198,11 @@ def backfill(store) -> int:
     ids = missing_resource_ids(store)
     with store.transaction():
         for rid in ids:
-            row = store.conn.execute(
-                "SELECT text, content_hash FROM extractions WHERE resource_id = ?", (rid,)
-            ).fetchone()
+            row = (
+                connection_of(store)
+                .execute("SELECT text, content_hash FROM extractions WHERE resource_id = ?", (rid,))
+                .fetchone()
+            )
             fp = fingerprint(None, row["text"])
             save(store, Fingerprint(row["content_hash"], fp.text_hash, fp.sketch), resource_id=rid)
     return len(ids)

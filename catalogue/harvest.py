@@ -15,7 +15,7 @@ import json
 from dataclasses import dataclass
 
 from catalogue.models import Resource
-from catalogue.store import _row_to_resource
+from catalogue.store import _row_to_resource, connection_of
 
 SET_KINDS = ("theme", "level", "type")
 EPOCH = "1970-01-01T00:00:00Z"
@@ -103,7 +103,7 @@ def _records(store, rows) -> list[Record]:
     for start in range(0, len(live), 500):
         part = live[start : start + 500]
         marks = ", ".join("?" * len(part))
-        for row in store.conn.execute(f"SELECT * FROM resources WHERE id IN ({marks})", part):
+        for row in connection_of(store).execute(f"SELECT * FROM resources WHERE id IN ({marks})", part):
             resources[row["id"]] = _row_to_resource(row)
     records = []
     for row in rows:
@@ -124,43 +124,49 @@ def _source() -> str:
 def page(store, window: Window, after_id: str, limit: int) -> tuple[list[Record], bool]:
     """Up to `limit` records of the window with an id after `after_id`, and whether more follow."""
     where, params = _where(window, after_id)
-    rows = store.conn.execute(
-        f"SELECT * FROM {_source()}{where} ORDER BY id LIMIT ?", [*params, limit + 1]
-    ).fetchall()
+    rows = (
+        connection_of(store)
+        .execute(f"SELECT * FROM {_source()}{where} ORDER BY id LIMIT ?", [*params, limit + 1])
+        .fetchall()
+    )
     return _records(store, rows[:limit]), len(rows) > limit
 
 
 def count(store, window: Window) -> int:
     """How many records the window holds."""
     where, params = _where(window, "")
-    return store.conn.execute(f"SELECT count(*) FROM {_source()}{where}", params).fetchone()[0]
+    return connection_of(store).execute(f"SELECT count(*) FROM {_source()}{where}", params).fetchone()[0]
 
 
 def record(store, rid: str) -> Record | None:
     """The record of one resource id (a deleted one too), or None if the catalogue never had it."""
-    rows = store.conn.execute(f"SELECT * FROM {_source()} WHERE id = ?", (rid,)).fetchall()
+    rows = connection_of(store).execute(f"SELECT * FROM {_source()} WHERE id = ?", (rid,)).fetchall()
     found = _records(store, rows)
     return found[0] if found else None
 
 
 def earliest_datestamp(store) -> str:
     """The oldest datestamp of the catalogue (the epoch when it is empty)."""
-    row = store.conn.execute(f"SELECT min(datestamp) FROM {_source()}").fetchone()
+    row = connection_of(store).execute(f"SELECT min(datestamp) FROM {_source()}").fetchone()
     return row[0] or EPOCH
 
 
 def datestamps(store, offset: int, limit: int) -> list[tuple[str, str]]:
     """(id, datestamp) of `limit` resources from `offset`, by id: what a sitemap lists."""
-    rows = store.conn.execute(
-        f"SELECT id, datestamp FROM {_source()} WHERE NOT deleted ORDER BY id LIMIT ? OFFSET ?",
-        (limit, offset),
-    ).fetchall()
+    rows = (
+        connection_of(store)
+        .execute(
+            f"SELECT id, datestamp FROM {_source()} WHERE NOT deleted ORDER BY id LIMIT ? OFFSET ?",
+            (limit, offset),
+        )
+        .fetchall()
+    )
     return [(row[0], row[1]) for row in rows]
 
 
 def changed_ids(store, since: str) -> set[str]:
     """The ids of the resources whose datestamp is `since` or later (a UTC datestamp)."""
-    rows = store.conn.execute(f"SELECT id FROM {_source()} WHERE datestamp >= ?", (since,))
+    rows = connection_of(store).execute(f"SELECT id FROM {_source()} WHERE datestamp >= ?", (since,))
     return {row[0] for row in rows}
 
 
@@ -170,14 +176,18 @@ def last_change(store) -> str:
     Read from the newest stamps as stored (cheap: no conversion per row); stamps are UTC as
     the store writes them, and the site pairs this with the index's own write time.
     """
-    row = store.conn.execute(
-        "SELECT strftime('%Y-%m-%dT%H:%M:%SZ', (SELECT max(updated_at) FROM resources)), "
-        "strftime('%Y-%m-%dT%H:%M:%SZ', (SELECT max(added_at) FROM resources)), "
-        "strftime('%Y-%m-%dT%H:%M:%SZ', (SELECT max(deleted_at) FROM deleted_resources))"
-    ).fetchone()
+    row = (
+        connection_of(store)
+        .execute(
+            "SELECT strftime('%Y-%m-%dT%H:%M:%SZ', (SELECT max(updated_at) FROM resources)), "
+            "strftime('%Y-%m-%dT%H:%M:%SZ', (SELECT max(added_at) FROM resources)), "
+            "strftime('%Y-%m-%dT%H:%M:%SZ', (SELECT max(deleted_at) FROM deleted_resources))"
+        )
+        .fetchone()
+    )
     return max((stamp for stamp in row if stamp), default=EPOCH)
 
 
 def listed_count(store) -> int:
     """How many resources the public sees (neither withdrawn nor deleted)."""
-    return store.conn.execute(f"SELECT count(*) FROM {_source()} WHERE NOT deleted").fetchone()[0]
+    return connection_of(store).execute(f"SELECT count(*) FROM {_source()} WHERE NOT deleted").fetchone()[0]

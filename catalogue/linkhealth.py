@@ -14,6 +14,7 @@ from catalogue.frenchdates import french_date
 from catalogue.linkchecks import CHECK_COLUMNS, STATE_COLUMNS, Check, LinkState, ListedLink
 from catalogue.links import FAILING, NEUTRAL, STATUSES, LinkStatus, Verdict
 from catalogue.models import now_iso
+from catalogue.store import connection_of
 from catalogue.urls import canonical_url, resource_id
 
 __all__ = [
@@ -97,7 +98,7 @@ def start_run(store, started_at: str | None = None) -> int:
     """Record the start of a check run; returns its id."""
     started_at = started_at or now_iso()
     with store.transaction():
-        cur = store.conn.execute(
+        cur = connection_of(store).execute(
             "INSERT INTO check_runs(started_at, night) VALUES (?, ?)", (started_at, _night(started_at))
         )
     return cur.lastrowid
@@ -105,7 +106,7 @@ def start_run(store, started_at: str | None = None) -> int:
 
 def previous_states(store, ids: Iterable[str] | None = None) -> dict[str, LinkState]:
     """The current link state of these resources (or all), by id."""
-    rows = store.conn.execute("SELECT * FROM link_state").fetchall()
+    rows = connection_of(store).execute("SELECT * FROM link_state").fetchall()
     wanted = None if ids is None else set(ids)
     return {
         r["resource_id"]: LinkState.from_row(r) for r in rows if wanted is None or r["resource_id"] in wanted
@@ -127,8 +128,9 @@ def record_run(
     Each result is a resource's final Check, whose `requests` are stored (or itself, without any).
     Returns, per result, its (before, after) states: the same state twice after an outage.
     """
+    db = connection_of(store)
     finished_at = finished_at or now_iso()
-    run = store.conn.execute("SELECT * FROM check_runs WHERE id = ?", (run_id,)).fetchone()
+    run = db.execute("SELECT * FROM check_runs WHERE id = ?", (run_id,)).fetchone()
     night = run["night"]
     summary: dict = {}
     statuses: dict[str, int] = {}  # what people were told after the run, for the chart of the nights
@@ -138,7 +140,7 @@ def record_run(
         for result in results:
             summary[result.verdict] = summary.get(result.verdict, 0) + 1
             for check in result.requests or (result,):
-                store.conn.execute(
+                db.execute(
                     f"INSERT INTO link_checks(run_id, {', '.join(CHECK_COLUMNS)}) "
                     f"VALUES (:run_id, {', '.join(':' + n for n in CHECK_COLUMNS)})",
                     {"run_id": run_id, **check.stored()},
@@ -148,7 +150,7 @@ def record_run(
                 changes.append((before, before))
                 continue
             after = next_state(before, result, night, confirm_nights)
-            store.conn.execute(
+            db.execute(
                 f"INSERT OR REPLACE INTO link_state({', '.join(STATE_COLUMNS)}) "
                 f"VALUES ({', '.join(':' + n for n in STATE_COLUMNS)})",
                 after.stored(),
@@ -157,7 +159,7 @@ def record_run(
             statuses[after.status] = statuses.get(after.status, 0) + 1
         if statuses:
             summary[STATUS_COUNTS] = statuses
-        store.conn.execute(
+        db.execute(
             "UPDATE check_runs SET finished_at = ?, status = ?, total = ?, summary = ?, reason = ? WHERE id = ?",
             (finished_at, "outage" if outage else "done", len(results), json.dumps(summary), reason, run_id),
         )
@@ -167,7 +169,7 @@ def record_run(
 def fail_run(store, run_id: int, reason: str, finished_at: str | None = None) -> None:
     """Record that a run stopped before its end (reason in French words); no link state changed."""
     with store.transaction():
-        store.conn.execute(
+        connection_of(store).execute(
             "UPDATE check_runs SET finished_at = ?, status = 'failed', reason = ? WHERE id = ?",
             (finished_at or now_iso(), reason, run_id),
         )
@@ -187,11 +189,15 @@ def lost_nights(store, nights: int = 60, today: str | None = None) -> list[dict]
     """The nights, newest first, whose last run changed nothing (outage or failure): {night, status, reason, text}."""
     today_d = date.fromisoformat(today[:10]) if today else datetime.now(UTC).date()
     first = (today_d - timedelta(days=nights - 1)).isoformat()
-    rows = store.conn.execute(
-        "SELECT night, status, reason FROM check_runs WHERE night >= ? AND finished_at IS NOT NULL "
-        "ORDER BY night, id",
-        (first,),
-    ).fetchall()
+    rows = (
+        connection_of(store)
+        .execute(
+            "SELECT night, status, reason FROM check_runs WHERE night >= ? AND finished_at IS NOT NULL "
+            "ORDER BY night, id",
+            (first,),
+        )
+        .fetchall()
+    )
     last = {row["night"]: row for row in rows}  # the last finished run of a night decides
     return [
         {
@@ -207,22 +213,26 @@ def lost_nights(store, nights: int = 60, today: str | None = None) -> list[dict]
 
 def state_of(store, rid: str) -> LinkState | None:
     """A resource's link state, or None if never checked."""
-    row = store.conn.execute("SELECT * FROM link_state WHERE resource_id = ?", (rid,)).fetchone()
+    row = connection_of(store).execute("SELECT * FROM link_state WHERE resource_id = ?", (rid,)).fetchone()
     return LinkState.from_row(row) if row else None
 
 
 def history(store, rid: str, limit: int = 20) -> list[Check]:
     """A resource's last checks, newest first."""
-    rows = store.conn.execute(
-        "SELECT * FROM link_checks WHERE resource_id = ? ORDER BY checked_at DESC, id DESC LIMIT ?",
-        (rid, limit),
-    ).fetchall()
+    rows = (
+        connection_of(store)
+        .execute(
+            "SELECT * FROM link_checks WHERE resource_id = ? ORDER BY checked_at DESC, id DESC LIMIT ?",
+            (rid, limit),
+        )
+        .fetchall()
+    )
     return [Check.from_row(row) for row in rows]
 
 
 def summary_by_verdict(store) -> dict[str, int]:
     """How many resources have each current verdict."""
-    rows = store.conn.execute(
+    rows = connection_of(store).execute(
         "SELECT verdict, count(*) FROM link_state GROUP BY verdict ORDER BY count(*) DESC"
     )
     return {verdict: count for verdict, count in rows}
@@ -230,7 +240,7 @@ def summary_by_verdict(store) -> dict[str, int]:
 
 def status_map(store, ids: Iterable[str] | None = None) -> dict[str, str]:
     """The user-facing status ('ok', 'a-verifier', 'casse') of checked resources, by id."""
-    rows = store.conn.execute("SELECT resource_id, status FROM link_state").fetchall()
+    rows = connection_of(store).execute("SELECT resource_id, status FROM link_state").fetchall()
     wanted = None if ids is None else set(ids)
     return {rid: status for rid, status in rows if wanted is None or rid in wanted}
 
@@ -239,10 +249,14 @@ def nightly_counts(store, nights: int = 60, today: str | None = None) -> list[di
     """For each of the last nights (oldest first): {"night", "counts": {verdict: n}} of its last finished run."""
     today_d = date.fromisoformat(today[:10]) if today else datetime.now(UTC).date()
     first = (today_d - timedelta(days=nights - 1)).isoformat()
-    rows = store.conn.execute(
-        "SELECT night, summary FROM check_runs WHERE night >= ? AND status = 'done' ORDER BY night, id",
-        (first,),
-    ).fetchall()
+    rows = (
+        connection_of(store)
+        .execute(
+            "SELECT night, summary FROM check_runs WHERE night >= ? AND status = 'done' ORDER BY night, id",
+            (first,),
+        )
+        .fetchall()
+    )
     by_night = {night: json.loads(summary) for night, summary in rows}  # the last run of a night wins
     out = []
     for offset in range(nights):
@@ -252,10 +266,14 @@ def nightly_counts(store, nights: int = 60, today: str | None = None) -> list[di
 
 
 def _listing(store, where: str) -> list[ListedLink]:
-    rows = store.conn.execute(
-        "SELECT s.*, r.title, r.publisher FROM link_state s JOIN resources r ON r.id = s.resource_id "
-        f"WHERE {where} ORDER BY s.status DESC, s.consecutive_failures DESC, r.title COLLATE FRANCAIS"
-    ).fetchall()
+    rows = (
+        connection_of(store)
+        .execute(
+            "SELECT s.*, r.title, r.publisher FROM link_state s JOIN resources r ON r.id = s.resource_id "
+            f"WHERE {where} ORDER BY s.status DESC, s.consecutive_failures DESC, r.title COLLATE FRANCAIS"
+        )
+        .fetchall()
+    )
     return [ListedLink(LinkState.from_row(r), r["title"], r["publisher"]) for r in rows]
 
 
@@ -275,20 +293,21 @@ def accept_document(store, rid: str, *, now: str | None = None) -> dict:
     Returns {"before": {content_type, content_length}, "after": {...}}; MoveError if the link
     is not suspect. The caller records the audit entry.
     """
+    db = connection_of(store)
     now = now or now_iso()
     with store.transaction():
-        state = store.conn.execute("SELECT * FROM link_state WHERE resource_id = ?", (rid,)).fetchone()
+        state = db.execute("SELECT * FROM link_state WHERE resource_id = ?", (rid,)).fetchone()
         if state is None:
             raise NotFound(rid)
         if not LinkState.from_row(state).suspect:
             raise MoveError(f"le lien de la ressource {rid!r} n'attend aucun document à accepter")
-        last = store.conn.execute(
+        last = db.execute(
             "SELECT content_type, content_length FROM link_checks WHERE resource_id = ? AND verdict = 'ok' "
             "ORDER BY checked_at DESC, id DESC LIMIT 1",
             (rid,),
         ).fetchone()
         after = {"content_type": last["content_type"], "content_length": last["content_length"]}
-        store.conn.execute(
+        db.execute(
             "UPDATE link_state SET content_type = ?, content_length = ?, status = 'ok', error = '', "
             "last_success_at = ?, status_changed_at = ? WHERE resource_id = ?",
             (after["content_type"], after["content_length"], now, now, rid),
@@ -299,9 +318,11 @@ def accept_document(store, rid: str, *, now: str | None = None) -> dict:
 
 def last_run(store) -> dict | None:
     """The last finished check run, or None."""
-    row = store.conn.execute(
-        "SELECT * FROM check_runs WHERE finished_at IS NOT NULL ORDER BY id DESC LIMIT 1"
-    ).fetchone()
+    row = (
+        connection_of(store)
+        .execute("SELECT * FROM check_runs WHERE finished_at IS NOT NULL ORDER BY id DESC LIMIT 1")
+        .fetchone()
+    )
     return dict(row) if row else None
 
 
@@ -322,39 +343,38 @@ def apply_moved(store, rid: str, actor: str = "", *, now: str | None = None) -> 
 
     Returns {"id", "old_id", "url", "old_url", "actor"}. The caller records the audit entry.
     """
+    db = connection_of(store)
     now = now or now_iso()
     with store.transaction():
-        row = store.conn.execute("SELECT * FROM resources WHERE id = ?", (rid,)).fetchone()
+        row = db.execute("SELECT * FROM resources WHERE id = ?", (rid,)).fetchone()
         if row is None:
             raise NotFound(rid)
-        state = store.conn.execute("SELECT * FROM link_state WHERE resource_id = ?", (rid,)).fetchone()
+        state = db.execute("SELECT * FROM link_state WHERE resource_id = ?", (rid,)).fetchone()
         if state is None or not state["moved_to"]:
             raise MoveError(f"la ressource {rid!r} n'a aucune nouvelle adresse proposée")
         new_url = state["moved_to"]
         new_id = resource_id(new_url)
         if new_id == rid:
-            store.conn.execute(
-                "UPDATE resources SET url = ?, updated_at = ? WHERE id = ?", (new_url, now, rid)
-            )
-            store.conn.execute(
+            db.execute("UPDATE resources SET url = ?, updated_at = ? WHERE id = ?", (new_url, now, rid))
+            db.execute(
                 "UPDATE link_state SET url = ?, moved_to = NULL, verdict = 'ok' WHERE resource_id = ?",
                 (new_url, rid),
             )
             return {"id": rid, "old_id": rid, "url": new_url, "old_url": row["url"], "actor": actor}
-        if store.conn.execute("SELECT 1 FROM resources WHERE id = ?", (new_id,)).fetchone():
+        if db.execute("SELECT 1 FROM resources WHERE id = ?", (new_id,)).fetchone():
             raise MoveError(
                 f"ressource {rid!r} : la nouvelle adresse {new_url} est déjà la ressource {new_id!r}"
             )
         data = dict(row)
         data.update(id=new_id, url=new_url, updated_at=now)
         columns = list(data)
-        store.conn.execute(
+        db.execute(
             f"INSERT INTO resources({', '.join(columns)}) VALUES ({', '.join(':' + c for c in columns)})",
             data,
         )
-        for table, column in _referencing_columns(store.conn):
-            store.conn.execute(f"UPDATE {table} SET {column} = ? WHERE {column} = ?", (new_id, rid))
-        store.conn.execute(
+        for table, column in _referencing_columns(db):
+            db.execute(f"UPDATE {table} SET {column} = ? WHERE {column} = ?", (new_id, rid))
+        db.execute(
             "INSERT OR REPLACE INTO aliases(url, resource_id, added_at, reason) VALUES (?, ?, ?, ?)",
             (
                 canonical_url(row["url"]),
@@ -363,9 +383,9 @@ def apply_moved(store, rid: str, actor: str = "", *, now: str | None = None) -> 
                 f"adresse déplacée, acceptée par {actor or 'la vérification des liens'}",
             ),
         )
-        store.conn.execute("DELETE FROM aliases WHERE url = ?", (canonical_url(new_url),))
-        store.conn.execute("DELETE FROM resources WHERE id = ?", (rid,))
-        store.conn.execute(
+        db.execute("DELETE FROM aliases WHERE url = ?", (canonical_url(new_url),))
+        db.execute("DELETE FROM resources WHERE id = ?", (rid,))
+        db.execute(
             "UPDATE link_state SET url = ?, moved_to = NULL, verdict = 'ok' WHERE resource_id = ?",
             (new_url, new_id),
         )

@@ -9,6 +9,7 @@ answers 301 to the kept one (`resource_redirects`), its address finds the kept o
 from catalogue import proposals
 from catalogue.errors import CatalogueError
 from catalogue.models import now_iso
+from catalogue.store import connection_of
 from catalogue.urls import canonical_url
 
 FILLED = ("title", "description", "type", "level", "territory", "publisher", "date", "source_url", "notes")
@@ -40,7 +41,7 @@ def merge_resources(store, keep_id: str, drop_id: str) -> tuple[dict, dict]:
     changes = merged_values(keep, drop)
     now = now_iso()
     with store.transaction():
-        conn = store.conn
+        conn = connection_of(store)
         conn.execute("UPDATE alternate_urls SET resource_id = ? WHERE resource_id = ?", (keep_id, drop_id))
         conn.execute("UPDATE proposals SET resource_id = ? WHERE resource_id = ?", (keep_id, drop_id))
         conn.execute("UPDATE resource_redirects SET new_id = ? WHERE new_id = ?", (keep_id, drop_id))
@@ -64,5 +65,9 @@ def merge_resources(store, keep_id: str, drop_id: str) -> tuple[dict, dict]:
 
 def merged_into(store, rid: str) -> str | None:
     """The resource a merged resource's id now points to, or None."""
-    row = store.conn.execute("SELECT new_id FROM resource_redirects WHERE old_id = ?", (rid,)).fetchone()
+    row = (
+        connection_of(store)
+        .execute("SELECT new_id FROM resource_redirects WHERE old_id = ?", (rid,))
+        .fetchone()
+    )
     return row[0] if row else None

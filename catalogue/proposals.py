@@ -13,6 +13,7 @@ from enum import StrEnum
 from catalogue import audit, extractions, fingerprint
 from catalogue.errors import CatalogueError
 from catalogue.models import Resource, http_link, now_iso
+from catalogue.store import connection_of
 from catalogue.urls import canonical_url
 
 
@@ -115,12 +116,13 @@ def _from_row(row) -> Proposal:
 
 def known(store, url: str) -> str | None:
     """Why an address is not new (in the catalogue, an alias, an alternate, already proposed), or None."""
+    db = connection_of(store)
     key = canonical_url(url)
     if store.find_by_url(url) is not None:
         return "déjà au catalogue"
-    if store.conn.execute("SELECT 1 FROM alternate_urls WHERE url = ?", (key,)).fetchone():
+    if db.execute("SELECT 1 FROM alternate_urls WHERE url = ?", (key,)).fetchone():
         return "adresse alternative d'un document connu"
-    row = store.conn.execute("SELECT status FROM proposals WHERE canonical = ?", (key,)).fetchone()
+    row = db.execute("SELECT status FROM proposals WHERE canonical = ?", (key,)).fetchone()
     if row is not None:
         return "déjà refusée" if row[0] == Status.REJECTED else "déjà proposée"
     return None
@@ -134,7 +136,7 @@ def add_alternate(
     if not http_link(url):
         return False
     with store.transaction():
-        cur = store.conn.execute(
+        cur = connection_of(store).execute(
             "INSERT INTO alternate_urls (url, original, resource_id, proposal_id, added_at, reason) "
             "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(url) DO NOTHING",
             (canonical_url(url), url, resource_id, proposal_id, now_iso(), reason),
@@ -144,7 +146,7 @@ def add_alternate(
 
 def alternates(store, resource_id: str) -> list[dict]:
     """The alternate addresses of a resource: [{url, reason, added_at}]."""
-    rows = store.conn.execute(
+    rows = connection_of(store).execute(
         "SELECT original AS url, reason, added_at FROM alternate_urls WHERE resource_id = ? ORDER BY added_at, url",
         (resource_id,),
     )
@@ -153,7 +155,7 @@ def alternates(store, resource_id: str) -> list[dict]:
 
 def proposal_alternates(store, proposal_id: int) -> list[dict]:
     """The other addresses found for a proposal's document."""
-    rows = store.conn.execute(
+    rows = connection_of(store).execute(
         "SELECT original AS url, reason FROM alternate_urls WHERE proposal_id = ? ORDER BY added_at, url",
         (proposal_id,),
     )
@@ -184,7 +186,7 @@ def submit(store, proposal: Proposal, fp: fingerprint.Fingerprint) -> tuple[str,
         values["status"] = str(Status.PROPOSED)
         for name in ("themes", "suggested_themes", "theme_reasons"):
             values[name] = json.dumps(getattr(proposal, name), ensure_ascii=False)
-        cur = store.conn.execute(
+        cur = connection_of(store).execute(
             f"INSERT INTO proposals ({', '.join(_COLUMNS)}) VALUES ({', '.join(':' + n for n in _COLUMNS)})",
             values,
         )
@@ -199,7 +201,7 @@ _SELECT = "SELECT p.*, s.name AS source_name FROM proposals p LEFT JOIN sources 
 
 def get(store, proposal_id: int) -> Proposal:
     """One proposal; ProposalError if none."""
-    row = store.conn.execute(f"{_SELECT} WHERE p.id = ?", (proposal_id,)).fetchone()
+    row = connection_of(store).execute(f"{_SELECT} WHERE p.id = ?", (proposal_id,)).fetchone()
     if row is None:
         raise ProposalError(f"aucune proposition n'a l'identifiant {proposal_id}")
     return _from_row(row)
@@ -215,13 +217,15 @@ def listing(store, status: str | None = Status.PROPOSED, source_id: int | None =
         clauses.append("p.source_id = ?")
         params.append(source_id)
     where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
-    rows = store.conn.execute(f"{_SELECT}{where} ORDER BY p.source_id, p.article_url, p.id", params)
+    rows = connection_of(store).execute(f"{_SELECT}{where} ORDER BY p.source_id, p.article_url, p.id", params)
     return [_from_row(r) for r in rows]
 
 
 def count_pending(store) -> int:
     """How many proposals wait for a decision."""
-    return store.conn.execute("SELECT count(*) FROM proposals WHERE status = 'proposed'").fetchone()[0]
+    return (
+        connection_of(store).execute("SELECT count(*) FROM proposals WHERE status = 'proposed'").fetchone()[0]
+    )
 
 
 def _pending(store, proposal_id: int) -> Proposal:
@@ -263,7 +267,7 @@ def accept(store, actor: str, proposal_id: int, edits: dict | None = None) -> Re
                 },
             )
         fingerprint.hand_over(store, proposal_id, resource.id)
-        store.conn.execute(
+        connection_of(store).execute(
             "UPDATE alternate_urls SET resource_id = ?, proposal_id = NULL WHERE proposal_id = ?",
             (resource.id, proposal_id),
         )
@@ -298,7 +302,7 @@ def reject(store, actor: str, proposal_id: int, reason: str = "") -> Proposal:
 
 
 def _decide(store, proposal_id: int, status: Status, actor: str, now: str, resource_id: str | None) -> None:
-    store.conn.execute(
+    connection_of(store).execute(
         "UPDATE proposals SET status = ?, decided_at = ?, decided_by = ?, resource_id = ? WHERE id = ?",
         (str(status), now, actor, resource_id, proposal_id),
     )

@@ -11,6 +11,8 @@ import logging
 import secrets
 from datetime import UTC, datetime, timedelta
 
+from catalogue.store import connection_of
+
 log = logging.getLogger(__name__)
 
 LIFETIME = timedelta(hours=8)
@@ -26,11 +28,12 @@ def _now(now: datetime | None) -> datetime:
 
 def open_session(store, name: str, *, lifetime: timedelta = LIFETIME, now: datetime | None = None) -> str:
     """Start a session for the account `name`; returns the token the cookie carries."""
+    db = connection_of(store)
     token = secrets.token_urlsafe(32)
     moment = _now(now)
     with store.transaction():
-        store.conn.execute("DELETE FROM staff_sessions WHERE expires_at < ?", (moment.isoformat(),))
-        store.conn.execute(
+        db.execute("DELETE FROM staff_sessions WHERE expires_at < ?", (moment.isoformat(),))
+        db.execute(
             "INSERT INTO staff_sessions(token_hash, user_name, created_at, expires_at) VALUES (?, ?, ?, ?)",
             (_hash(token), name, moment.isoformat(), (moment + lifetime).isoformat()),
         )
@@ -41,9 +44,11 @@ def session_user(store, token: str | None, *, now: datetime | None = None) -> st
     """The account name of a live session, or None (no token, ended, expired, account removed)."""
     if not token or not isinstance(token, str):
         return None
-    row = store.conn.execute(
-        "SELECT user_name, expires_at FROM staff_sessions WHERE token_hash = ?", (_hash(token),)
-    ).fetchone()
+    row = (
+        connection_of(store)
+        .execute("SELECT user_name, expires_at FROM staff_sessions WHERE token_hash = ?", (_hash(token),))
+        .fetchone()
+    )
     if row is None or row["expires_at"] <= _now(now).isoformat():
         return None
     return row["user_name"]
@@ -53,13 +58,15 @@ def end_session(store, token: str | None) -> None:
     """End one session (logging out)."""
     if token and isinstance(token, str):
         with store.transaction():
-            store.conn.execute("DELETE FROM staff_sessions WHERE token_hash = ?", (_hash(token),))
+            connection_of(store).execute("DELETE FROM staff_sessions WHERE token_hash = ?", (_hash(token),))
 
 
 def end_user_sessions(store, name: str) -> int:
     """End every session of one account; returns how many were open."""
     with store.transaction():
-        count = store.conn.execute("DELETE FROM staff_sessions WHERE user_name = ?", (name,)).rowcount
+        count = (
+            connection_of(store).execute("DELETE FROM staff_sessions WHERE user_name = ?", (name,)).rowcount
+        )
     log.info("ended %d session(s) of %s", count, name)
     return count
 
@@ -67,14 +74,14 @@ def end_user_sessions(store, name: str) -> int:
 def end_all_sessions(store) -> int:
     """End every staff session of every account; returns how many were open."""
     with store.transaction():
-        count = store.conn.execute("DELETE FROM staff_sessions").rowcount
+        count = connection_of(store).execute("DELETE FROM staff_sessions").rowcount
     log.info("ended every staff session (%d)", count)
     return count
 
 
 def open_sessions(store, *, now: datetime | None = None) -> dict[str, int]:
     """How many live sessions each account has."""
-    rows = store.conn.execute(
+    rows = connection_of(store).execute(
         "SELECT user_name, COUNT(*) FROM staff_sessions WHERE expires_at > ? GROUP BY user_name",
         (_now(now).isoformat(),),
     )

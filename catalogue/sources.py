@@ -14,6 +14,7 @@ from enum import StrEnum
 
 from catalogue.errors import CatalogueError, ValidationError
 from catalogue.models import check_url, now_iso
+from catalogue.store import connection_of
 from catalogue.urls import canonical_url
 
 
@@ -134,7 +135,7 @@ def add(store, source: Source) -> Source:
     values = {name: getattr(source, name) for name in FIELDS}
     values["themes"] = json.dumps(source.themes, ensure_ascii=False)
     with store.transaction():
-        cur = store.conn.execute(
+        cur = connection_of(store).execute(
             f"INSERT INTO sources ({', '.join(FIELDS)}, added_at) VALUES "
             f"({', '.join(':' + n for n in FIELDS)}, :added_at)",
             {**values, "added_at": source.added_at},
@@ -145,7 +146,7 @@ def add(store, source: Source) -> Source:
 
 def get(store, source_id: int) -> Source:
     """The source with this id; SourceError if none."""
-    row = store.conn.execute("SELECT * FROM sources WHERE id = ?", (source_id,)).fetchone()
+    row = connection_of(store).execute("SELECT * FROM sources WHERE id = ?", (source_id,)).fetchone()
     if row is None:
         raise SourceError(f"aucune source n'a l'identifiant {source_id}")
     return _row(row)
@@ -176,14 +177,14 @@ def resolve(store, ref: str) -> Source:
 
 def all_sources(store) -> list[Source]:
     """Every source, in order of addition."""
-    return [_row(r) for r in store.conn.execute("SELECT * FROM sources ORDER BY id")]
+    return [_row(r) for r in connection_of(store).execute("SELECT * FROM sources ORDER BY id")]
 
 
 def remove(store, source_id: int) -> Source:
     """Stop watching a source (its proposals stay in the review queue)."""
     source = get(store, source_id)
     with store.transaction():
-        store.conn.execute("DELETE FROM sources WHERE id = ?", (source_id,))
+        connection_of(store).execute("DELETE FROM sources WHERE id = ?", (source_id,))
     return source
 
 
@@ -197,16 +198,20 @@ def due(store, now: datetime) -> list[Source]:
 
 def page_state(store, source_id: int, url: str) -> dict | None:
     """What the watch knows of one page of a source (validators, status), or None."""
-    row = store.conn.execute(
-        "SELECT * FROM source_pages WHERE source_id = ? AND url = ?", (source_id, canonical_url(url))
-    ).fetchone()
+    row = (
+        connection_of(store)
+        .execute(
+            "SELECT * FROM source_pages WHERE source_id = ? AND url = ?", (source_id, canonical_url(url))
+        )
+        .fetchone()
+    )
     return dict(row) if row else None
 
 
 def save_index_page(store, source_id: int, url: str, etag: str, last_modified: str, now: str) -> None:
     """Remember an index page's validators, for the next conditional request."""
     with store.transaction():
-        store.conn.execute(
+        connection_of(store).execute(
             "INSERT INTO source_pages (source_id, url, address, role, status, etag, last_modified, "
             "first_seen_at, last_seen_at) VALUES (?, ?, ?, 'index', 'done', ?, ?, ?, ?) "
             "ON CONFLICT(source_id, url) DO UPDATE SET "
@@ -221,7 +226,7 @@ def add_articles(store, source_id: int, urls: list[str], now: str) -> list[str]:
     with store.transaction():
         for url in urls:
             key = canonical_url(url)
-            cur = store.conn.execute(
+            cur = connection_of(store).execute(
                 "INSERT INTO source_pages (source_id, url, address, role, status, first_seen_at, last_seen_at) "
                 "VALUES (?, ?, ?, 'article', 'pending', ?, ?) ON CONFLICT(source_id, url) DO NOTHING",
                 (source_id, key, url, now, now),
@@ -234,20 +239,23 @@ def add_articles(store, source_id: int, urls: list[str], now: str) -> list[str]:
 def known_urls(store, source_id: int) -> set[str]:
     """The canonical addresses of every page of a source (index and articles)."""
     return {
-        r[0] for r in store.conn.execute("SELECT url FROM source_pages WHERE source_id = ?", (source_id,))
+        r[0]
+        for r in connection_of(store).execute(
+            "SELECT url FROM source_pages WHERE source_id = ?", (source_id,)
+        )
     }
 
 
 def page_urls(store) -> set[str]:
     """The canonical addresses of every page of every source."""
-    return {r[0] for r in store.conn.execute("SELECT url FROM source_pages")}
+    return {r[0] for r in connection_of(store).execute("SELECT url FROM source_pages")}
 
 
 def pending_articles(store, source_id: int) -> list[str]:
     """Articles whose resource links were not read yet (found by an interrupted run, or now)."""
     return [
         r[0]
-        for r in store.conn.execute(
+        for r in connection_of(store).execute(
             "SELECT address FROM source_pages WHERE source_id = ? AND role = 'article' AND status = 'pending' "
             "ORDER BY first_seen_at, rowid",
             (source_id,),
@@ -258,7 +266,7 @@ def pending_articles(store, source_id: int) -> list[str]:
 def finish_article(store, source_id: int, url: str, status: str, error: str = "") -> None:
     """Mark an article read (done) or unreadable (failed, with the error)."""
     with store.transaction():
-        store.conn.execute(
+        connection_of(store).execute(
             "UPDATE source_pages SET status = ?, error = ? WHERE source_id = ? AND url = ?",
             (status, error, source_id, canonical_url(url)),
         )
@@ -269,7 +277,7 @@ def record_health(
 ) -> None:
     """Store the outcome of a source's run: when, whether it answered, and its health."""
     with store.transaction():
-        store.conn.execute(
+        connection_of(store).execute(
             "UPDATE sources SET last_run_at = ?, last_ok_at = CASE WHEN ? THEN ? ELSE last_ok_at END, "
             "health = ?, health_reason = ?, failed_runs = ?, article_links = COALESCE(?, article_links) "
             "WHERE id = ?",
@@ -288,12 +296,13 @@ def record_health(
 
 def counts(store) -> dict[int, dict[str, int]]:
     """Per source: articles seen and proposals by status."""
+    db = connection_of(store)
     result: dict[int, dict[str, int]] = {}
-    for row in store.conn.execute(
+    for row in db.execute(
         "SELECT source_id, count(*) FROM source_pages WHERE role = 'article' GROUP BY source_id"
     ):
         result.setdefault(row[0], {})["articles"] = row[1]
-    for row in store.conn.execute(
+    for row in db.execute(
         "SELECT source_id, status, count(*) FROM proposals WHERE source_id IS NOT NULL GROUP BY source_id, status"
     ):
         result.setdefault(row[0], {})[row[1]] = row[2]

@@ -120,6 +120,18 @@ def _resource_to_row(resource: Resource) -> dict:
 LISTED = "id NOT IN (SELECT resource_id FROM withdrawals)"
 
 
+def connection_of(store: "Store") -> sqlite3.Connection:
+    """The store's connection, for the catalogue's own table modules (catalogue/*.py: users,
+    linkhealth, extractions…) and for them only.
+
+    This is the one way in: each table module keeps its SQL behind named functions that take
+    the store, and every other package (the CLI, crawler, index, web, tests) calls those. The
+    connection itself stays private to the Store (`_conn`); tests/test_architecture.py refuses
+    any other use of it.
+    """
+    return store._conn
+
+
 class Store:
     """The catalogue's database. Open with Store(path) or Store.open(data_dir); close when done."""
 
@@ -133,8 +145,8 @@ class Store:
                 os.close(
                     os.open(self.path, os.O_WRONLY | os.O_CREAT, 0o600)
                 )  # SQLite's -wal/-shm copy its mode
-            self.conn = connect(self.path)
-            migrate(self.conn)
+            self._conn = connect(self.path)
+            migrate(self._conn)
         except (sqlite3.Error, OSError) as exc:
             raise StoreError(f"impossible d'ouvrir la base {self.path} : {exc}") from exc
 
@@ -145,7 +157,7 @@ class Store:
 
     def close(self) -> None:
         """Close the connection."""
-        self.conn.close()
+        self._conn.close()
 
     def __enter__(self):
         return self
@@ -156,23 +168,23 @@ class Store:
     @contextmanager
     def transaction(self):
         """A write transaction: everything inside commits together or not at all. Nests."""
-        if self.conn.in_transaction:
-            yield self.conn
+        if self._conn.in_transaction:
+            yield
             return
-        self.conn.execute("BEGIN IMMEDIATE")
+        self._conn.execute("BEGIN IMMEDIATE")
         try:
-            yield self.conn
+            yield
         except BaseException:
-            self.conn.execute("ROLLBACK")
+            self._conn.execute("ROLLBACK")
             raise
         else:
-            self.conn.execute("COMMIT")
+            self._conn.execute("COMMIT")
 
     # -- reading -------------------------------------------------------------
 
     def get(self, rid: str) -> Resource:
         """The resource with this id; NotFound if none."""
-        row = self.conn.execute("SELECT * FROM resources WHERE id = ?", (rid,)).fetchone()
+        row = self._conn.execute("SELECT * FROM resources WHERE id = ?", (rid,)).fetchone()
         if row is None:
             raise NotFound(rid)
         return _row_to_resource(row)
@@ -185,7 +197,7 @@ class Store:
             pass
         except ValueError:  # not an address at all (a port out of range, a lone bracket)
             return None
-        row = self.conn.execute(
+        row = self._conn.execute(
             "SELECT resource_id FROM aliases WHERE url = ?", (canonical_url(url),)
         ).fetchone()
         return self.get(row[0]) if row else None
@@ -196,14 +208,14 @@ class Store:
     def iter_resources(self, ids: Iterable[str] | None = None) -> Iterator[Resource]:
         """Every listed resource (withdrawn ones left out), or those with these ids, in order of addition."""
         if ids is None:
-            rows = self.conn.execute(
+            rows = self._conn.execute(
                 f"SELECT * FROM resources WHERE {LISTED} ORDER BY added_at, id"
             ).fetchall()
         else:
             ids = list(ids)
             rows = []
             for rid in ids:
-                rows.append(self.conn.execute("SELECT * FROM resources WHERE id = ?", (rid,)).fetchone())
+                rows.append(self._conn.execute("SELECT * FROM resources WHERE id = ?", (rid,)).fetchone())
                 if rows[-1] is None:
                     raise NotFound(rid)
         for row in rows:
@@ -218,7 +230,7 @@ class Store:
             marks = ", ".join("?" * len(chunk))
             found.update(
                 r[0]
-                for r in self.conn.execute(
+                for r in self._conn.execute(
                     f"SELECT id FROM resources WHERE id IN ({marks}) AND {LISTED}", chunk
                 )
             )
@@ -237,7 +249,7 @@ class Store:
         updated_at}, by title. `%` and `_` in the words are taken literally."""
         escaped = words.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         like = f"%{escaped}%"
-        rows = self.conn.execute(
+        rows = self._conn.execute(
             "SELECT id, title, url, updated_at FROM resources "
             "WHERE title LIKE ? ESCAPE '\\' OR url LIKE ? ESCAPE '\\' OR id = ? "
             "ORDER BY title COLLATE FRANCAIS LIMIT ?",
@@ -250,29 +262,29 @@ class Store:
         ids, rows = list(dict.fromkeys(ids)), []
         for start in range(0, len(ids), 500):
             chunk = ids[start : start + 500]
-            rows.extend(tuple(r) for r in self.conn.execute(sql.format(", ".join("?" * len(chunk))), chunk))
+            rows.extend(tuple(r) for r in self._conn.execute(sql.format(", ".join("?" * len(chunk))), chunk))
         return rows
 
     def count(self) -> int:
         """The number of resources."""
-        return self.conn.execute("SELECT count(*) FROM resources").fetchone()[0]
+        return self._conn.execute("SELECT count(*) FROM resources").fetchone()[0]
 
     def ids(self) -> list[str]:
         """The ids of every listed resource (withdrawn ones left out): what is searched, exported, checked."""
         return [
-            r[0] for r in self.conn.execute(f"SELECT id FROM resources WHERE {LISTED} ORDER BY added_at, id")
+            r[0] for r in self._conn.execute(f"SELECT id FROM resources WHERE {LISTED} ORDER BY added_at, id")
         ]
 
     def latest_additions(self, limit: int) -> list[Resource]:
         """The last resources added to the public catalogue, newest first."""
-        rows = self.conn.execute(
+        rows = self._conn.execute(
             f"SELECT * FROM resources WHERE {LISTED} ORDER BY added_at DESC, id LIMIT ?", (limit,)
         ).fetchall()
         return [_row_to_resource(row) for row in rows]
 
     def withdrawal(self, rid: str) -> dict | None:
         """How a withdrawn resource was withdrawn ({reason, withdrawn_at, actor}), or None if it is listed."""
-        row = self.conn.execute(
+        row = self._conn.execute(
             "SELECT reason, withdrawn_at, actor FROM withdrawals WHERE resource_id = ?", (rid,)
         ).fetchone()
         return dict(row) if row else None
@@ -284,7 +296,7 @@ class Store:
         validate(resource, self.vocabularies)
         now = now or now_iso()
         with self.transaction():
-            existing = self.conn.execute(
+            existing = self._conn.execute(
                 "SELECT added_at FROM resources WHERE id = ?", (resource.id,)
             ).fetchone()
             resource.added_at = resource.added_at or (existing["added_at"] if existing else now)
@@ -292,7 +304,7 @@ class Store:
             row = _resource_to_row(resource)
             placeholders = ", ".join(f":{c}" for c in COLUMNS)
             updates = ", ".join(f"{c} = excluded.{c}" for c in COLUMNS if c != "id")
-            self.conn.execute(
+            self._conn.execute(
                 f"INSERT INTO resources ({', '.join(COLUMNS)}) VALUES ({placeholders}) "
                 f"ON CONFLICT(id) DO UPDATE SET {updates}",
                 row,
@@ -329,7 +341,7 @@ class Store:
     def delete(self, rid: str) -> None:
         """Remove a resource (and, by cascade, what hangs off it)."""
         with self.transaction():
-            cur = self.conn.execute("DELETE FROM resources WHERE id = ?", (rid,))
+            cur = self._conn.execute("DELETE FROM resources WHERE id = ?", (rid,))
             if cur.rowcount == 0:
                 raise NotFound(rid)
 
@@ -337,13 +349,13 @@ class Store:
 
     def last_change(self) -> int:
         """The number of the latest change to what the index shows (0 when none yet)."""
-        row = self.conn.execute("SELECT seq FROM changes ORDER BY seq DESC LIMIT 1").fetchone()
+        row = self._conn.execute("SELECT seq FROM changes ORDER BY seq DESC LIMIT 1").fetchone()
         return row[0] if row else 0
 
     def changed_ids(self, after: int, upto: int | None = None) -> list[str]:
         """The resources changed after change number `after` (up to `upto` included), oldest first."""
         upto = self.last_change() if upto is None else upto
-        rows = self.conn.execute(
+        rows = self._conn.execute(
             "SELECT resource_id, max(seq) AS last FROM changes WHERE seq > ? AND seq <= ? "
             "GROUP BY resource_id ORDER BY last",
             (after, upto),
@@ -352,7 +364,7 @@ class Store:
 
     def changes_since(self, after: int, limit: int = 1000) -> list[dict]:
         """The change log after number `after`: {seq, at, resource_id, kind}, oldest first."""
-        rows = self.conn.execute(
+        rows = self._conn.execute(
             "SELECT seq, at, resource_id, kind FROM changes WHERE seq > ? ORDER BY seq LIMIT ?",
             (after, limit),
         )
@@ -362,13 +374,13 @@ class Store:
 
     def get_meta(self, key: str, default: str | None = None) -> str | None:
         """A value of the meta table."""
-        row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        row = self._conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
         return row[0] if row else default
 
     def set_meta(self, key: str, value: str) -> None:
         """Set a value of the meta table."""
         with self.transaction():
-            self.conn.execute(
+            self._conn.execute(
                 "INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
                 (key, value),
             )

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from catalogue.documents import iter_documents
 from catalogue.models import now_iso
+from catalogue.store import connection_of
 from catalogue.text import fold
 from catalogue.vocabularies import Vocabulary
 
@@ -153,6 +154,7 @@ class ThemeSuggester:
 
 def apply(store, ids: Iterable[str] | None = None) -> int:
     """Recompute the suggested themes of every resource (or these) without curated themes; returns how many got one."""
+    db = connection_of(store)
     suggester = ThemeSuggester(store.vocabularies.themes)
     now = now_iso()
     with_suggestions = 0
@@ -168,8 +170,8 @@ def apply(store, ids: Iterable[str] | None = None) -> int:
                 [] if resource.themes else suggester.suggest(doc.title, doc.description, doc.full_text)
             )
             themes = [s.theme for s in suggestions]
-            store.conn.execute("DELETE FROM theme_suggestions WHERE resource_id = ?", (resource.id,))
-            store.conn.executemany(
+            db.execute("DELETE FROM theme_suggestions WHERE resource_id = ?", (resource.id,))
+            db.executemany(
                 "INSERT INTO theme_suggestions (resource_id, theme, score, words, computed_at) VALUES (?, ?, ?, ?, ?)",
                 [
                     (resource.id, s.theme, s.score, json.dumps(list(s.words), ensure_ascii=False), now)
@@ -178,7 +180,7 @@ def apply(store, ids: Iterable[str] | None = None) -> int:
             )
             if themes != resource.suggested_themes:
                 # Not an edit by a person: updated_at stays as it is.
-                store.conn.execute(
+                db.execute(
                     "UPDATE resources SET suggested_themes = ? WHERE id = ?",
                     (json.dumps(themes, ensure_ascii=False), resource.id),
                 )
@@ -188,7 +190,11 @@ def apply(store, ids: Iterable[str] | None = None) -> int:
 
 def explanations(store, rid: str) -> dict[str, list[str]]:
     """The trigger words of each suggested theme of a resource: {theme: [words]}."""
-    rows = store.conn.execute(
-        "SELECT theme, words FROM theme_suggestions WHERE resource_id = ? ORDER BY score DESC", (rid,)
-    ).fetchall()
+    rows = (
+        connection_of(store)
+        .execute(
+            "SELECT theme, words FROM theme_suggestions WHERE resource_id = ? ORDER BY score DESC", (rid,)
+        )
+        .fetchall()
+    )
     return {row["theme"]: json.loads(row["words"]) for row in rows}

@@ -27,6 +27,7 @@ from datetime import UTC, datetime, timedelta
 
 from catalogue import sessions
 from catalogue.errors import CatalogueError
+from catalogue.store import connection_of
 
 log = logging.getLogger(__name__)
 
@@ -169,17 +170,18 @@ def _no_such_user(name: str) -> UserError:
 
 def create_user(store, name: str, password: str, *, n: int = SCRYPT_N, now: datetime | None = None) -> User:
     """Create a staff account; UserError if the name is taken or invalid, or the password too short."""
+    db = connection_of(store)
     check_name(name)
     _check_length(password)
     encoded = hash_password(password, n=n)
     created = _now(now).isoformat()
     try:
         with store.transaction():
-            store.conn.execute(
+            db.execute(
                 "INSERT INTO users(name, password_hash, created_at) VALUES (?, ?, ?)",
                 (name, encoded, created),
             )
-            store.conn.execute("DELETE FROM login_failures WHERE name = ?", (name,))
+            db.execute("DELETE FROM login_failures WHERE name = ?", (name,))
     except sqlite3.IntegrityError:
         raise UserError(f"un compte nommé {name!r} existe déjà") from None
     log.info("created user %s", name)
@@ -188,23 +190,25 @@ def create_user(store, name: str, password: str, *, n: int = SCRYPT_N, now: date
 
 def set_password(store, name: str, password: str, *, n: int = SCRYPT_N) -> int:
     """Replace a user's password, clear its failed logins and end its sessions; returns the sessions ended."""
+    db = connection_of(store)
     _check_length(password)
     encoded = hash_password(password, n=n)
     with store.transaction():
-        cur = store.conn.execute("UPDATE users SET password_hash = ? WHERE name = ?", (encoded, name))
+        cur = db.execute("UPDATE users SET password_hash = ? WHERE name = ?", (encoded, name))
         if cur.rowcount == 0:
             raise _no_such_user(name)
-        store.conn.execute("DELETE FROM login_failures WHERE name = ?", (name,))
+        db.execute("DELETE FROM login_failures WHERE name = ?", (name,))
         ended = sessions.end_user_sessions(store, name)
     return ended
 
 
 def unlock(store, name: str) -> int:
     """Forget the failed logins of an account (its wait ends now); returns how many there were."""
+    db = connection_of(store)
     get_user(store, name)
     with store.transaction():
-        row = store.conn.execute("SELECT failures FROM login_failures WHERE name = ?", (name,)).fetchone()
-        store.conn.execute("DELETE FROM login_failures WHERE name = ?", (name,))
+        row = db.execute("SELECT failures FROM login_failures WHERE name = ?", (name,)).fetchone()
+        db.execute("DELETE FROM login_failures WHERE name = ?", (name,))
     return row[0] if row else 0
 
 
@@ -220,7 +224,7 @@ def _row_to_user(row: sqlite3.Row) -> User:
 
 def get_user(store, name: str) -> User:
     """The account with this name; UserError if none."""
-    row = store.conn.execute(f"{_SELECT} WHERE u.name = ?", (name,)).fetchone()
+    row = connection_of(store).execute(f"{_SELECT} WHERE u.name = ?", (name,)).fetchone()
     if row is None:
         raise _no_such_user(name)
     return _row_to_user(row)
@@ -228,22 +232,23 @@ def get_user(store, name: str) -> User:
 
 def user_exists(store, name: str) -> bool:
     """True when an account has this name."""
-    return store.conn.execute("SELECT 1 FROM users WHERE name = ?", (name,)).fetchone() is not None
+    return connection_of(store).execute("SELECT 1 FROM users WHERE name = ?", (name,)).fetchone() is not None
 
 
 def list_users(store) -> list[User]:
     """Every staff account, by name."""
-    return [_row_to_user(r) for r in store.conn.execute(f"{_SELECT} ORDER BY u.name")]
+    return [_row_to_user(r) for r in connection_of(store).execute(f"{_SELECT} ORDER BY u.name")]
 
 
 def remove_user(store, name: str) -> None:
     """Delete a staff account and end its sessions (the audit log keeps its name); UserError if none."""
+    db = connection_of(store)
     with store.transaction():
-        cur = store.conn.execute("DELETE FROM users WHERE name = ?", (name,))
+        cur = db.execute("DELETE FROM users WHERE name = ?", (name,))
         if cur.rowcount == 0:
             raise _no_such_user(name)
-        store.conn.execute("DELETE FROM staff_sessions WHERE user_name = ?", (name,))
-        store.conn.execute("DELETE FROM login_failures WHERE name = ?", (name,))
+        db.execute("DELETE FROM staff_sessions WHERE user_name = ?", (name,))
+        db.execute("DELETE FROM login_failures WHERE name = ?", (name,))
     log.info("removed user %s", name)
 
 
@@ -258,19 +263,18 @@ def failure_delay(failures: int, policy: LoginPolicy) -> timedelta:
 def _count_attempt(store, name: str, policy: LoginPolicy, moment: datetime) -> None:
     """Count an attempt as a failure before checking it (parallel guesses all count); LoginDelayed
     if the name must still wait. Old failures of names nobody tries any more are forgotten."""
+    db = connection_of(store)
     with store.transaction():
-        store.conn.execute(
+        db.execute(
             "DELETE FROM login_failures WHERE last_failed_at < ? AND (retry_at IS NULL OR retry_at < ?)",
             ((moment - FORGET_FAILURES_AFTER).isoformat(), moment.isoformat()),
         )
-        row = store.conn.execute(
-            "SELECT failures, retry_at FROM login_failures WHERE name = ?", (name,)
-        ).fetchone()
+        row = db.execute("SELECT failures, retry_at FROM login_failures WHERE name = ?", (name,)).fetchone()
         if row and row["retry_at"] and moment < datetime.fromisoformat(row["retry_at"]):
             raise LoginDelayed(name, datetime.fromisoformat(row["retry_at"]))
         failures = (row["failures"] if row else 0) + 1
         delay = failure_delay(failures, policy)
-        store.conn.execute(
+        db.execute(
             "INSERT INTO login_failures(name, failures, last_failed_at, retry_at) VALUES (?, ?, ?, ?) "
             "ON CONFLICT(name) DO UPDATE SET failures = excluded.failures, "
             "last_failed_at = excluded.last_failed_at, retry_at = excluded.retry_at",
@@ -287,13 +291,14 @@ def authenticate(store, name: str, password: str, *, policy: LoginPolicy | None 
     during the wait are refused unchecked. A success clears the count and, when the
     stored hash was made with another cost than the policy's, replaces it.
     """
+    db = connection_of(store)
     policy = policy or LoginPolicy()
     moment = _now(now)
     if not NAME_PATTERN.match(name or ""):  # no account can have it: nothing to count
         check_password(password, _dummy_hash(policy.scrypt_n))
         raise LoginFailed("nom de compte ou mot de passe incorrect")
     _count_attempt(store, name, policy, moment)
-    row = store.conn.execute("SELECT password_hash FROM users WHERE name = ?", (name,)).fetchone()
+    row = db.execute("SELECT password_hash FROM users WHERE name = ?", (name,)).fetchone()
     encoded = row["password_hash"] if row else _dummy_hash(policy.scrypt_n)
     if not check_password(password, encoded) or row is None:
         log.warning("failed login for %s", name)
@@ -301,10 +306,10 @@ def authenticate(store, name: str, password: str, *, policy: LoginPolicy | None 
     wanted = (policy.scrypt_n, SCRYPT_R, SCRYPT_P)
     new_hash = hash_password(password, n=policy.scrypt_n) if hash_cost(encoded) != wanted else None
     with store.transaction():
-        store.conn.execute("DELETE FROM login_failures WHERE name = ?", (name,))
-        store.conn.execute("UPDATE users SET last_login_at = ? WHERE name = ?", (moment.isoformat(), name))
+        db.execute("DELETE FROM login_failures WHERE name = ?", (name,))
+        db.execute("UPDATE users SET last_login_at = ? WHERE name = ?", (moment.isoformat(), name))
         if new_hash:
-            store.conn.execute(
+            db.execute(
                 "UPDATE users SET password_hash = ? WHERE name = ? AND password_hash = ?",
                 (new_hash, name, encoded),
             )

@@ -4,6 +4,7 @@ import json
 from dataclasses import dataclass
 
 from catalogue.models import now_iso
+from catalogue.store import connection_of
 
 
 @dataclass(frozen=True)
@@ -16,21 +17,24 @@ class Run:
 
 def unfinished(store) -> int | None:
     """The id of the last run that did not finish, or None."""
-    row = store.conn.execute(
-        "SELECT id FROM watch_runs WHERE status = 'running' ORDER BY id DESC LIMIT 1"
-    ).fetchone()
+    row = (
+        connection_of(store)
+        .execute("SELECT id FROM watch_runs WHERE status = 'running' ORDER BY id DESC LIMIT 1")
+        .fetchone()
+    )
     return row[0] if row else None
 
 
 def open_run(store, source_ids: list[int]) -> int:
     """Start a run over these sources (an older unfinished run is closed as interrupted)."""
+    db = connection_of(store)
     with store.transaction():
-        store.conn.execute("UPDATE watch_runs SET status = 'interrupted' WHERE status = 'running'")
-        cur = store.conn.execute(
+        db.execute("UPDATE watch_runs SET status = 'interrupted' WHERE status = 'running'")
+        cur = db.execute(
             "INSERT INTO watch_runs (selection, started_at) VALUES (?, ?)",
             (json.dumps(source_ids), now_iso()),
         )
-        store.conn.executemany(
+        db.executemany(
             "INSERT INTO watch_queue (run_id, source_id) VALUES (?, ?)",
             [(cur.lastrowid, s) for s in source_ids],
         )
@@ -41,7 +45,7 @@ def pending(store, run_id: int) -> list[int]:
     """The sources of a run not finished yet."""
     return [
         r[0]
-        for r in store.conn.execute(
+        for r in connection_of(store).execute(
             "SELECT source_id FROM watch_queue WHERE run_id = ? AND done = 0 ORDER BY source_id", (run_id,)
         )
     ]
@@ -50,7 +54,7 @@ def pending(store, run_id: int) -> list[int]:
 def source_done(store, run_id: int, source_id: int, report: dict) -> None:
     """Mark a source of the run finished, with its report."""
     with store.transaction():
-        store.conn.execute(
+        connection_of(store).execute(
             "UPDATE watch_queue SET done = 1, report = ? WHERE run_id = ? AND source_id = ?",
             (json.dumps(report, ensure_ascii=False), run_id, source_id),
         )
@@ -59,14 +63,14 @@ def source_done(store, run_id: int, source_id: int, report: dict) -> None:
 def finish(store, run_id: int) -> None:
     """Close a run."""
     with store.transaction():
-        store.conn.execute(
+        connection_of(store).execute(
             "UPDATE watch_runs SET status = 'done', finished_at = ? WHERE id = ?", (now_iso(), run_id)
         )
 
 
 def reports(store, run_id: int) -> list[dict]:
     """The reports of every finished source of a run."""
-    rows = store.conn.execute(
+    rows = connection_of(store).execute(
         "SELECT report FROM watch_queue WHERE run_id = ? AND done = 1 ORDER BY source_id", (run_id,)
     )
     return [json.loads(r[0]) for r in rows]

@@ -9,6 +9,7 @@ announcement of the changed ids, are in catalogue/changes.py.
 
 from catalogue.errors import CatalogueError
 from catalogue.models import now_iso
+from catalogue.store import connection_of
 
 
 class WithdrawalError(CatalogueError):
@@ -27,7 +28,7 @@ def withdraw(store, rid: str, reason: str, actor: str, *, now: str | None = None
     if store.withdrawal(rid) is not None:
         raise WithdrawalError(f"« {resource.title} » ({rid}) est déjà retirée du catalogue")
     row = {"reason": reason.strip(), "withdrawn_at": now or now_iso(), "actor": actor}
-    store.conn.execute(
+    connection_of(store).execute(
         "INSERT INTO withdrawals(resource_id, reason, withdrawn_at, actor) VALUES (?, ?, ?, ?)",
         (rid, row["reason"], row["withdrawn_at"], actor),
     )
@@ -40,7 +41,7 @@ def restore(store, rid: str) -> dict:
     withdrawn = store.withdrawal(rid)
     if withdrawn is None:
         raise WithdrawalError(f"« {resource.title} » ({rid}) n'est pas retirée du catalogue")
-    store.conn.execute("DELETE FROM withdrawals WHERE resource_id = ?", (rid,))
+    connection_of(store).execute("DELETE FROM withdrawals WHERE resource_id = ?", (rid,))
     return withdrawn
 
 

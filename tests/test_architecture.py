@@ -103,6 +103,45 @@ def test_sql_stays_in_the_catalogue_core_no_store_connection_elsewhere(package):
     assert [] == attribute_uses(package, "conn")
 
 
+# The one sanctioned way to the store's connection (catalogue/store.py, `connection_of`).
+DOOR = "connection_of"
+
+
+def names_imported_from(path: Path, module: str) -> set[str]:
+    """The names a module imports from `module` (`from module import name`), or {"*module*"} for `import module`."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module == module and not node.level:
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.Import) and any(alias.name == module for alias in node.names):
+            found.add(f"*{module}*")
+    return found
+
+
+def test_the_store_connection_is_private_to_the_store():
+    """Only catalogue/store.py holds the connection (`_conn`); no module anywhere reads a public `store.conn`."""
+    everywhere = ["catalogue", "crawler", "index", "web", "bench", "tests"]
+    found = [use for package in everywhere for use in attribute_uses(package, "_conn")]
+    found = [use for use in found if not use.startswith("catalogue/store.py:")]
+    found += [use for package in everywhere for use in attribute_uses(package, "conn")]
+    assert [] == found
+
+
+def test_inside_the_catalogue_only_its_table_modules_reach_the_connection_and_only_through_the_door():
+    """The catalogue's own table modules (catalogue/*.py, not the CLI) get the connection from
+    `catalogue.store.connection_of(store)`; nothing else imports it, not even tests."""
+    users = {
+        str(path.relative_to(ROOT))
+        for package in ("catalogue", "crawler", "index", "web", "bench", "tests")
+        for path in modules(package)
+        if DOOR in names_imported_from(path, "catalogue.store")
+    }
+    outside = sorted(u for u in users if not u.startswith("catalogue/") or u.startswith("catalogue/cli/"))
+    assert [] == outside
+    assert {"catalogue/linkhealth.py", "catalogue/users.py", "catalogue/extractions.py"} <= users
+
+
 def test_extraction_never_touches_the_network():
     """crawler/extract takes bytes and returns text: it is tested on stored files, offline."""
     assert len(list(modules("crawler/extract"))) > 3

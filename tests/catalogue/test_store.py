@@ -1,12 +1,11 @@
 """The SQLite store: pragmas, migrations, transactions, upsert by URL, aliases."""
 
-import sqlite3
-
 import pytest
 
 from catalogue.errors import CatalogueError, NotFound, StoreError, UnknownField, VocabularyError
 from catalogue.models import Resource
 from catalogue.store import Store, connect, migrate, migrations
+from tests.rawdb import raw_database
 
 
 def make(url="https://example.org/guide", **fields):
@@ -15,9 +14,10 @@ def make(url="https://example.org/guide", **fields):
 
 def test_new_store_is_at_the_newest_schema_version_with_wal_and_foreign_keys(store):
     newest = max(v for v, _, _ in migrations())
-    assert newest == store.conn.execute("PRAGMA user_version").fetchone()[0]
-    assert "wal" == store.conn.execute("PRAGMA journal_mode").fetchone()[0]
-    assert 1 == store.conn.execute("PRAGMA foreign_keys").fetchone()[0]
+    with raw_database(store) as db:
+        assert newest == db.execute("PRAGMA user_version").fetchone()[0]
+        assert "wal" == db.execute("PRAGMA journal_mode").fetchone()[0]
+    # The store's own connection enforces foreign keys: see the cascade in test_delete_removes_and_cascades_to_aliases.
 
 
 def test_migrations_are_numbered_in_order_without_duplicates():
@@ -118,10 +118,11 @@ def test_get_unknown_id_raises_not_found_with_the_id(store):
 
 def test_find_by_url_follows_aliases(store):
     saved, _ = store.upsert(make())
-    store.conn.execute(
-        "INSERT INTO aliases(url, resource_id, added_at) VALUES (?, ?, ?)",
-        ("https://old.example/guide", saved.id, "2024-01-01"),
-    )
+    with raw_database(store) as db:
+        db.execute(
+            "INSERT INTO aliases(url, resource_id, added_at) VALUES (?, ?, ?)",
+            ("https://old.example/guide", saved.id, "2024-01-01"),
+        )
     assert saved.id == store.find_by_url("http://old.example/guide").id
     assert store.find_by_url("https://nowhere.example/") is None
 
@@ -138,13 +139,14 @@ def test_update_fields_validates_and_stamps_updated_at(store):
 
 def test_delete_removes_and_cascades_to_aliases(store):
     saved, _ = store.upsert(make())
-    store.conn.execute(
-        "INSERT INTO aliases(url, resource_id, added_at) VALUES ('https://old.example/x', ?, 'now')",
-        (saved.id,),
-    )
-    store.delete(saved.id)
-    assert 0 == store.count()
-    assert 0 == store.conn.execute("SELECT count(*) FROM aliases").fetchone()[0]
+    with raw_database(store) as db:
+        db.execute(
+            "INSERT INTO aliases(url, resource_id, added_at) VALUES ('https://old.example/x', ?, 'now')",
+            (saved.id,),
+        )
+        store.delete(saved.id)  # through the store's connection: its foreign keys cascade
+        assert 0 == store.count()
+        assert 0 == db.execute("SELECT count(*) FROM aliases").fetchone()[0]
 
 
 def test_unwritable_database_path_gives_a_store_error(tmp_path):
@@ -157,7 +159,6 @@ def test_two_connections_see_each_others_commits(settings):
     with Store.open(settings) as a, Store.open(settings) as b:
         a.upsert(make())
         assert 1 == b.count()
-        assert isinstance(b.conn, sqlite3.Connection)
 
 
 def test_update_fields_refuses_an_address_that_would_change_the_id(store):

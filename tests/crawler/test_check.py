@@ -10,6 +10,7 @@ from catalogue.store import Store
 from crawler.check import is_outage, run_check
 from tests.crawler.faultserver import drip, fast_settings, head_refused, page, sequence
 from tests.localserver import LocalServer, Response
+from tests.rawdb import raw_database
 
 BIG_PAGE = page("Guide des Cités éducatives", "Un vrai contenu.", size=40_000)
 NIGHT1, NIGHT1_LATER, NIGHT2, NIGHT3 = (
@@ -217,8 +218,8 @@ def test_a_podcast_is_checked_with_its_latest_episode(check_store, check_setting
     feed = b"<?xml version='1.0'?><rss><channel><title>Podcast</title></channel></rss>"
     with LocalServer({"/feed.xml": Response(200, feed, content_type="application/rss+xml")}) as srv:
         rid = add(check_store, srv.url("/feed.xml"))
-        with check_store.transaction():
-            check_store.conn.execute(
+        with raw_database(check_store) as db:
+            db.execute(
                 "INSERT INTO episodes(resource_id, position, title, date, enclosure_url) VALUES (?, 0, 'Ép. 1', '2025-01-01', ?), (?, 1, 'Ép. 2', '2025-06-01', ?)",
                 (rid, srv.url("/ep1.mp3"), rid, srv.url("/ep2.mp3")),
             )

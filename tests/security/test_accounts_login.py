@@ -11,6 +11,7 @@ from click.testing import CliRunner
 from catalogue import users
 from catalogue.cli import cli
 from catalogue.store import Store
+from tests.rawdb import raw_database
 from tests.web.staff_fixtures import MAX_FAILURES, PASSWORD, USER, login
 
 FAST = 2**14
@@ -80,7 +81,8 @@ def test_failures_of_names_nobody_tries_any_more_are_forgotten(store):
             users.authenticate(store, f"nom-{i}", "faux", policy=POLICY, now=T0)
     with pytest.raises(users.LoginFailed):
         users.authenticate(store, "autre", "faux", policy=POLICY, now=T0 + timedelta(days=2))
-    assert ["autre"] == [r[0] for r in store.conn.execute("SELECT name FROM login_failures")]
+    with raw_database(store) as db:
+        assert ["autre"] == [r[0] for r in db.execute("SELECT name FROM login_failures")]
 
 
 def cli_run(settings, *args, stdin=None):
@@ -140,17 +142,18 @@ def test_a_local_suivant_with_a_query_is_kept(anonymous):
 
 def test_an_old_hash_is_redone_with_the_current_cost_at_the_next_login(staff_app):
     settings = staff_app.config["SETTINGS"]
-    with Store.open(settings) as store:
+    read_hash = "SELECT password_hash FROM users WHERE name = ?"
+    with raw_database(settings.database_path) as db:
         old = users.hash_password(PASSWORD, n=FAST)
-        store.conn.execute("UPDATE users SET password_hash = ? WHERE name = ?", (old, USER))
+        db.execute("UPDATE users SET password_hash = ? WHERE name = ?", (old, USER))
     policy = users.LoginPolicy(scrypt_n=2**15)
-    with Store.open(settings) as store:
+    with Store.open(settings) as store, raw_database(store) as db:
         users.authenticate(store, USER, PASSWORD, policy=policy)
-        stored = store.conn.execute("SELECT password_hash FROM users WHERE name = ?", (USER,)).fetchone()[0]
+        stored = db.execute(read_hash, (USER,)).fetchone()[0]
         assert (2**15, 8, 1) == users.hash_cost(stored)
         assert users.check_password(PASSWORD, stored)
         users.authenticate(store, USER, PASSWORD, policy=policy)  # nothing to redo the second time
-        again = store.conn.execute("SELECT password_hash FROM users WHERE name = ?", (USER,)).fetchone()[0]
+        again = db.execute(read_hash, (USER,)).fetchone()[0]
     assert stored == again
 
 

@@ -9,6 +9,7 @@ from click.testing import CliRunner
 from catalogue import sessions, users
 from catalogue.cli import cli
 from catalogue.store import Store
+from tests.rawdb import raw_database
 from tests.web.staff_fixtures import PASSWORD, USER, csrf_of, login
 
 COOKIE = "session"
@@ -110,8 +111,8 @@ def test_a_session_ends_on_the_server_after_its_lifetime_whatever_the_cookie(sto
 
 
 def test_the_database_holds_no_usable_session_token(staff, staff_app):
-    with Store.open(staff_app.config["SETTINGS"]) as store:
-        stored = [row[0] for row in store.conn.execute("SELECT token_hash FROM staff_sessions")]
+    with Store.open(staff_app.config["SETTINGS"]) as store, raw_database(store) as db:
+        stored = [row[0] for row in db.execute("SELECT token_hash FROM staff_sessions")]
         assert 1 == len(stored)
         assert None is sessions.session_user(store, stored[0])  # the hash itself opens nothing
 

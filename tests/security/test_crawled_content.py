@@ -9,6 +9,7 @@ from catalogue import extractions
 from catalogue.models import Resource
 from crawler.extract import extract, sniff
 from crawler.extract.feed import extract_feed
+from tests.rawdb import raw_database
 from web import create_app
 
 FEED = """<?xml version="1.0" encoding="utf-8"?>
@@ -50,11 +51,12 @@ def test_stored_enclosures_that_are_not_http_never_become_links(site):
     # As stored before the crawler filtered them: the page must not link them either.
     extractions.save_extraction(store, rid, {"kind": "feed", "title": "Podcast"}, [])
     for position, episode in enumerate(episodes):
-        store.conn.execute(
-            "INSERT INTO episodes (resource_id, position, title, date, description, duration, enclosure_url, "
-            "enclosure_type) VALUES (?, ?, ?, '', '', NULL, ?, 'audio/mpeg')",
-            (rid, position, episode["title"], episode["enclosure_url"]),
-        )
+        with raw_database(store) as db:
+            db.execute(
+                "INSERT INTO episodes (resource_id, position, title, date, description, duration, enclosure_url, "
+                "enclosure_type) VALUES (?, ?, ?, '', '', NULL, ?, 'audio/mpeg')",
+                (rid, position, episode["title"], episode["enclosure_url"]),
+            )
     html = app.test_client().get(f"/ressources/{rid}").get_data(as_text=True)
     assert 'href="https://podcast.example/1.mp3"' in html
     assert "javascript:" not in html and "data:text/html" not in html
@@ -148,10 +150,16 @@ def test_alternate_addresses_become_links_only_when_http(site):
     app, store, rid = site
     assert not proposals.add_alternate(store, "javascript:alert(1)", resource_id=rid)
     assert proposals.add_alternate(store, "https://miroir.example/podcast", resource_id=rid)
-    store.conn.execute(  # as stored before the guard
-        "INSERT INTO alternate_urls (url, original, resource_id, added_at) VALUES (?, ?, ?, ?)",
-        ("data:text/html,x", "data:text/html,<script>alert(1)</script>", rid, "2026-01-01T00:00:00+00:00"),
-    )
+    with raw_database(store) as db:  # as stored before the guard
+        db.execute(
+            "INSERT INTO alternate_urls (url, original, resource_id, added_at) VALUES (?, ?, ?, ?)",
+            (
+                "data:text/html,x",
+                "data:text/html,<script>alert(1)</script>",
+                rid,
+                "2026-01-01T00:00:00+00:00",
+            ),
+        )
     html = app.test_client().get(f"/ressources/{rid}").get_data(as_text=True)
     assert 'href="https://miroir.example/podcast"' in html
     assert "javascript:" not in html and "data:text/html" not in html

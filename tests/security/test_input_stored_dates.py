@@ -2,6 +2,7 @@
 are handed to the index)."""
 
 from catalogue.store import Store, connect, migrate, migrations
+from tests.rawdb import raw_database
 
 
 def test_migration_0012_repairs_the_impossible_dates_older_versions_stored(tmp_path):
@@ -18,11 +19,9 @@ def test_migration_0012_repairs_the_impossible_dates_older_versions_stored(tmp_p
     )
     before = conn.execute("SELECT max(seq) FROM changes").fetchone()[0]
     conn.close()
-    with Store(path) as store:
+    with Store(path) as store, raw_database(store) as db:
         a, b, c = (store.get(letter * 12) for letter in "abc")
-        changed = {
-            r[0] for r in store.conn.execute("SELECT resource_id FROM changes WHERE seq > ?", (before,))
-        }
+        changed = {r[0] for r in db.execute("SELECT resource_id FROM changes WHERE seq > ?", (before,))}
     assert ("", "") == (a.date, b.date)
     assert a.added_at.startswith("20") and a.updated_at.startswith("20") and b.added_at.startswith("20")
     assert a.added_at[:4] != "9999" and a.updated_at[:4] != "9999"

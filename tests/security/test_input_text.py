@@ -5,6 +5,7 @@ import xml.etree.ElementTree as ET
 
 from catalogue.models import Resource, validate
 from catalogue.vocabularies import load_vocabularies
+from tests.rawdb import raw_database
 from web import create_app
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -74,10 +75,8 @@ def test_text_stored_by_an_older_version_is_clean_when_read_back(catalogue_in_pr
     path = tmp_path / "propre.jsonl"
     path.write_text(json.dumps({"url": "https://ex.example/vieux", "title": "Évaluation ancienne"}) + "\n")
     assert 0 == catalogue_in_process("import", path).code
-    with Store.open(settings) as store:  # as an older version wrote it, without validation
-        store.conn.execute(
-            "UPDATE resources SET title = ?, notes = ?", ("Évaluation\x1b ancienne\x0b", "n\x00")
-        )
+    with Store.open(settings) as store, raw_database(store) as db:  # as an older version wrote it
+        db.execute("UPDATE resources SET title = ?, notes = ?", ("Évaluation\x1b ancienne\x0b", "n\x00"))
         resource = store.find_by_url("https://ex.example/vieux")
     assert ("Évaluation ancienne", "n") == (resource.title, resource.notes)
     app = create_app({"TESTING": True, "SETTINGS": settings})

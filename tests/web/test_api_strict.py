@@ -14,6 +14,7 @@ from catalogue import withdrawal
 from catalogue.store import Store
 from catalogue.urls import resource_id
 from index.build import rebuild
+from tests.rawdb import raw_database
 from tests.web.conftest import PAGED_WORD
 
 PODCAST = resource_id("https://exemple.test/podcast-familles")
@@ -117,10 +118,8 @@ def test_a_conditional_get_answers_304_until_the_catalogue_changes(client, site_
     etag, modified = first.headers["ETag"], first.headers["Last-Modified"]
     assert 304 == client.get(url, headers={"If-None-Match": etag}).status_code
     assert 304 == client.get(url, headers={"If-Modified-Since": modified}).status_code
-    with Store.open(site_settings) as store, store.transaction():
-        store.conn.execute(
-            "UPDATE resources SET updated_at = '2099-01-01T00:00:00+00:00' WHERE id = ?", (PODCAST,)
-        )
+    with raw_database(site_settings.database_path) as db:
+        db.execute("UPDATE resources SET updated_at = '2099-01-01T00:00:00+00:00' WHERE id = ?", (PODCAST,))
     assert 200 == client.get(url, headers={"If-Modified-Since": modified}).status_code
 
 
@@ -134,9 +133,9 @@ def test_a_changed_body_has_a_new_etag(client, site_settings):
 
 
 def test_updated_since_returns_only_what_changed_on_the_api_and_the_exports(client, site_settings):
-    with Store.open(site_settings) as store, store.transaction():
-        store.conn.execute("UPDATE resources SET updated_at = '2025-06-01T08:00:00+00:00'")
-        store.conn.execute(
+    with raw_database(site_settings.database_path) as db:
+        db.execute("UPDATE resources SET updated_at = '2025-06-01T08:00:00+00:00'")
+        db.execute(
             "UPDATE resources SET updated_at = '2025-07-14T12:00:00+02:00' WHERE id IN (?, ?)",
             (PODCAST, FICHE),
         )

@@ -9,6 +9,7 @@ from sickle import Sickle
 
 from catalogue.store import Store
 from catalogue.urls import resource_id
+from tests.rawdb import raw_database
 from tests.web.conftest import make_settings
 from tests.web.xmlschemas import assert_valid
 from web import oai
@@ -27,8 +28,8 @@ def site_settings(site_template, tmp_path):
     folder = tmp_path / "site-data"
     shutil.copytree(site_template, folder)
     settings = make_settings(folder, oai_page_size=PAGE)
-    with Store.open(settings) as store, store.transaction():
-        store.conn.execute("UPDATE resources SET updated_at = '2025-06-01T08:00:00+00:00'")
+    with raw_database(settings.database_path) as db:
+        db.execute("UPDATE resources SET updated_at = '2025-06-01T08:00:00+00:00'")
     return settings
 
 
@@ -152,10 +153,8 @@ def test_every_error_condition_has_its_code_and_a_valid_answer(client, query, co
 
 
 def test_from_until_and_sets_select_by_datestamp_and_vocabulary(client, site_settings):
-    with Store.open(site_settings) as store, store.transaction():
-        store.conn.execute(
-            "UPDATE resources SET updated_at = '2025-07-14T12:30:00+02:00' WHERE id = ?", (PODCAST,)
-        )
+    with raw_database(site_settings.database_path) as db:
+        db.execute("UPDATE resources SET updated_at = '2025-07-14T12:30:00+02:00' WHERE id = ?", (PODCAST,))
     day = oai_get(client, "verb=ListIdentifiers&metadataPrefix=oai_dc&from=2025-07-14&until=2025-07-14")
     assert [f"oai:cites-catalogue:{PODCAST}"] == [e.text for e in day.iter(OAI + "identifier")]
     assert ["2025-07-14T10:30:00Z"] == [e.text for e in day.iter(OAI + "datestamp")]

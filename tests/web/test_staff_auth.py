@@ -6,6 +6,7 @@ import pytest
 
 from catalogue import users
 from catalogue.store import Store
+from tests.rawdb import raw_database
 from tests.web.staff_fixtures import *  # noqa: F403  (the fixtures)
 from tests.web.staff_fixtures import MAX_FAILURES, PASSWORD, USER, csrf_of, login, make_app, staff_settings
 
@@ -181,6 +182,6 @@ def test_login_form_has_labels_and_a_csrf_field(anonymous):
 
 
 def test_password_is_hashed_in_the_database(staff_app):
-    with Store.open(staff_app.config["SETTINGS"]) as store:
-        stored = store.conn.execute("SELECT password_hash FROM users WHERE name = ?", (USER,)).fetchone()[0]
+    with raw_database(staff_app.config["SETTINGS"].database_path) as db:
+        stored = db.execute("SELECT password_hash FROM users WHERE name = ?", (USER,)).fetchone()[0]
     assert PASSWORD not in stored and stored.startswith("scrypt$")
