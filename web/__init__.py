@@ -101,6 +101,7 @@ def create_app(test_config: dict | None = None, *, services=None) -> Flask:
         citations,
         conditional,
         context,
+        display,
         errors,
         feeds,
         home,
@@ -116,6 +117,7 @@ def create_app(test_config: dict | None = None, *, services=None) -> Flask:
     from web.staff import init_app as staff_init_app
 
     context.init_app(app)
+    display.init_app(app)
     security.init_app(app)
     errors.init_app(app)
     conditional.init_app(app)
