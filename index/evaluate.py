@@ -2,25 +2,32 @@
 
 Whoosh walks a tree of matchers one posting at a time in Python (method calls on every
 level for every document); here each term's posting list is read a block at a time and
-scored into a dict {docnum: score}, and the And/Or/DisjunctionMax/Phrase nodes combine
-those dicts with set operations. The scores are Whoosh's (Term: the weighting's score
-times the boost; Or and And: sums; DisjunctionMax: maximum; Phrase: sum of its terms'
-scores times its boost, where the words stand in order within `slop`). Term and phrase
-results are kept in a bounded cache for the life of one searcher. Query types not handled
-here are run through Whoosh's own matcher.
+scored into a vector holding one score per document number (numpy, zero where the
+document does not match), and the And/Or/DisjunctionMax/Phrase nodes combine those
+vectors element-wise. The scores are Whoosh's, bit for bit (Term: the weighting's score
+times the boost; Or and And: sums in Whoosh's order; DisjunctionMax: maximum; Phrase: sum
+of its terms' scores times its boost, where the words stand in order within `slop`): the
+same double-precision operations in the same order. A matching document always scores
+above zero (BM25F's idf and a term's weight are positive; a zero from Whoosh's own matcher
+is stored as the smallest positive number). Term and phrase results are kept, as sparse
+(documents, scores) arrays, in a bounded cache for the life of one searcher. Query types
+not handled here are run through Whoosh's own matcher.
 """
 
 from bisect import bisect_left
 from collections import OrderedDict
 
+import numpy as np
 from whoosh import query as wq
 from whoosh.automata import lev
 from whoosh.matching.wrappers import FilterMatcher
 
 from index.postings import values_at
 
-# Postings kept in the cache of one searcher (about 100 bytes each).
-CACHE_POSTINGS = 600_000
+# Postings kept in the cache of one searcher (16 bytes each: a document number and a score).
+CACHE_POSTINGS = 6_000_000
+# A match whose score is zero (only Whoosh's own matchers give one) still has to count as a match.
+MATCHED_ZERO = np.nextafter(0.0, 1.0)
 
 
 class Evaluator:
@@ -29,21 +36,20 @@ class Evaluator:
     def __init__(self, searcher):
         self.searcher = searcher
         self.context = searcher.context()
+        # Document numbers run from 0 to the reader's doc_count_all() (deleted ones included).
+        self.size = searcher.reader().doc_count_all()
         self._cache: OrderedDict = OrderedDict()
         self._cached = 0
+        self._norms: dict[int, tuple[list, np.ndarray]] = {}
 
-    def scores(self, q) -> dict[int, float]:
-        """Every document matching `q` with its score."""
+    def scores(self, q) -> np.ndarray:
+        """Every document's score for `q`: a new vector of `size` scores, zero where it does not match."""
         if isinstance(q, wq.Term):
-            return self._term(q.fieldname, q.text, q.boost)
-        if isinstance(q, (wq.And, wq.Or, wq.DisjunctionMax)) and type(q) in (
-            wq.And,
-            wq.Or,
-            wq.DisjunctionMax,
-        ):
+            return self._dense(self._term(q.fieldname, q.text, q.boost))
+        if type(q) in (wq.And, wq.Or, wq.DisjunctionMax):
             subs = [self.scores(s) for s in q.subqueries]
             if not subs:
-                return {}
+                return np.zeros(self.size)
             if isinstance(q, wq.And):
                 out = _intersect(subs)
             elif isinstance(q, wq.Or):
@@ -51,13 +57,13 @@ class Evaluator:
             else:
                 out = _maximum(subs)
             if q.boost != 1.0:
-                out = {d: s * q.boost for d, s in out.items()}
+                out = out * q.boost
             return out
         if type(q) is wq.Phrase:
-            return self._phrase(q)
+            return self._dense(self._phrase(q))
         if isinstance(q, wq.FuzzyTerm):
-            return self._multiterm(q)
-        return self._whoosh(q)
+            return self._dense(self._multiterm(q))
+        return self._dense(self._whoosh(q))
 
     def expansion(self, q) -> list[bytes]:
         """The index terms a multi-term query (FuzzyTerm, Prefix…) stands for, computed once per searcher."""
@@ -65,10 +71,16 @@ class Evaluator:
         found = self._recall(key)
         if found is None:
             found = [w for w in q._btexts(self.searcher.reader()) if w]
-            self._remember(key, found)
+            self._remember(key, found, len(found))
         return found
 
-    def _multiterm(self, q) -> dict[int, float]:
+    def _dense(self, sparse: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
+        ids, scores = sparse
+        out = np.zeros(self.size)
+        out[ids] = scores
+        return out
+
+    def _multiterm(self, q) -> tuple[np.ndarray, np.ndarray]:
         # As Whoosh's MultiTerm.matcher: one term is scored as such, several are OR-ed with a
         # constant score (no weighting) unless the query asks otherwise.
         key = ("m", q)
@@ -77,20 +89,23 @@ class Evaluator:
             return found
         words = self.expansion(q)
         if not words:
-            return {}
+            return _EMPTY
         if len(words) == 1:
             return self._term(q.field(), words[0], 1.0)
         either = wq.Or([wq.Term(q.field(), w) for w in words], boost=q.boost)
         context = self.context.set(weighting=None) if q.constantscore else self.context
-        return self._remember(key, self._whoosh(either, context))
+        return self._remember_sparse(key, self._whoosh(either, context))
 
-    def _remember(self, key, value: dict) -> dict:
+    def _remember(self, key, value, size: int):
         self._cache[key] = value
-        self._cached += len(value) + 1
+        self._cached += size + 1
         while self._cached > CACHE_POSTINGS and len(self._cache) > 1:
             _, old = self._cache.popitem(last=False)
-            self._cached -= len(old) + 1
+            self._cached -= (len(old[0]) if isinstance(old, tuple) else len(old)) + 1
         return value
+
+    def _remember_sparse(self, key, sparse: tuple[np.ndarray, np.ndarray]):
+        return self._remember(key, sparse, len(sparse[0]))
 
     def _recall(self, key):
         found = self._cache.get(key)
@@ -98,20 +113,31 @@ class Evaluator:
             self._cache.move_to_end(key)
         return found
 
-    def _term(self, fieldname: str, text, boost: float) -> dict[int, float]:
+    def _norm_vector(self, norms: list) -> np.ndarray:
+        """The scorer's length norms (a list per leaf reader and field) as a vector, converted once."""
+        kept = self._norms.get(id(norms))
+        if kept is None or kept[0] is not norms:
+            kept = self._norms[id(norms)] = (norms, np.asarray(norms, dtype=np.float64))
+        return kept[1]
+
+    def _term(self, fieldname: str, text, boost: float) -> tuple[np.ndarray, np.ndarray]:
         searcher = self.searcher
         if fieldname not in searcher.schema:
-            return {}
+            return _EMPTY
         field = searcher.schema[fieldname]
         try:
             term = field.to_bytes(text)
         except ValueError:
-            return {}
-        key = ("t", fieldname, term, boost)
-        found = self._recall(key)
-        if found is not None:
-            return found
-        out: dict[int, float] = {}
+            return _EMPTY
+        found = self._recall(("t", fieldname, term))
+        if found is None:
+            found = self._remember_sparse(("t", fieldname, term), self._term_scores(fieldname, term))
+        return _boosted(found, boost)
+
+    def _term_scores(self, fieldname: str, term: bytes) -> tuple[np.ndarray, np.ndarray]:
+        """The documents of a term and their scores (unboosted), every leaf reader's postings read."""
+        searcher = self.searcher
+        parts_ids, parts_scores = [], []
         if (fieldname, term) in searcher.reader():
             weighting = self.context.weighting
             for sub, offset in searcher.leaf_searchers():
@@ -119,19 +145,18 @@ class Evaluator:
                 if (fieldname, term) not in reader:
                     continue
                 scorer = weighting.scorer(sub, fieldname, term)
-                ids, weights = _postings(reader, fieldname, term)
+                ids, w = _postings(reader, fieldname, term)
                 norms = getattr(scorer, "norms", None)
                 if norms is not None:
-                    idf, k1p1 = scorer.idf, scorer.k1_plus_1
-                    scored = [idf * (w * k1p1) / (w + norms[d]) for d, w in zip(ids, weights, strict=True)]
+                    # The scorer's formula, in the same order of double-precision operations.
+                    scored = scorer.idf * (w * scorer.k1_plus_1) / (w + self._norm_vector(norms)[ids])
                 else:
-                    scored = _scores_by_matcher(sub, fieldname, term, weighting)
-                if boost != 1.0:
-                    scored = [s * boost for s in scored]
-                out.update(zip([d + offset for d in ids] if offset else ids, scored, strict=True))
-        return self._remember(key, out)
+                    scored = np.asarray(_scores_by_matcher(sub, fieldname, term, weighting), dtype=np.float64)
+                parts_ids.append(ids + offset if offset else ids)
+                parts_scores.append(scored)
+        return _joined(parts_ids, parts_scores)
 
-    def _phrase(self, q) -> dict[int, float]:
+    def _phrase(self, q) -> tuple[np.ndarray, np.ndarray]:
         fieldname, slop = q.fieldname, q.slop
         searcher = self.searcher
         if fieldname not in searcher.schema or not searcher.schema[fieldname].format.supports("positions"):
@@ -140,26 +165,32 @@ class Evaluator:
         try:
             terms = [field.to_bytes(w) for w in q.words]
         except ValueError:
-            return {}
-        key = ("p", fieldname, tuple(terms), slop, q.boost)
+            return _EMPTY
+        key = ("p", fieldname, tuple(terms), slop)
         found = self._recall(key)
-        if found is not None:
-            return found
-        per_term = [self._term(fieldname, t, 1.0) for t in terms]
-        out: dict[int, float] = {}
-        if all(per_term):
-            candidates = _common(per_term)
-            if candidates:
-                ordered = sorted(candidates)
-                positions = [_positions(searcher, fieldname, t, ordered) for t in terms]
-                for d in ordered:
-                    if _in_order([p.get(d, ()) for p in positions], slop):
-                        out[d] = _sum_tree([s[d] for s in per_term])
-                if q.boost != 1.0:
-                    out = {d: s * q.boost for d, s in out.items()}
-        return self._remember(key, out)
+        if found is None:
+            found = self._remember_sparse(key, self._phrase_scores(fieldname, terms, slop))
+        return _boosted(found, q.boost)
 
-    def _whoosh(self, q, context=None) -> dict[int, float]:
+    def _phrase_scores(self, fieldname: str, terms: list[bytes], slop: int) -> tuple[np.ndarray, np.ndarray]:
+        """The documents where the terms stand in order within `slop`, and their scores (unboosted)."""
+        searcher = self.searcher
+        per_term = [self._term(fieldname, t, 1.0) for t in terms]
+        found = _EMPTY
+        if all(len(ids) for ids, _ in per_term):
+            candidates = per_term[0][0]
+            for ids, _ in per_term[1:]:
+                candidates = np.intersect1d(candidates, ids, assume_unique=True)
+            if len(candidates):
+                ordered = candidates.tolist()
+                positions = [_positions(searcher, fieldname, t, ordered) for t in terms]
+                kept = [d for d in ordered if _in_order([p.get(d, ()) for p in positions], slop)]
+                if kept:
+                    ids = np.asarray(kept, dtype=np.int64)
+                    found = (ids, _sum_tree([_at(sparse, ids) for sparse in per_term]))
+        return found
+
+    def _whoosh(self, q, context=None) -> tuple[np.ndarray, np.ndarray]:
         found: dict[int, float] = {}
         for sub, offset in self.searcher.leaf_searchers():
             matcher = q.matcher(sub, context or self.context)
@@ -167,34 +198,74 @@ class Evaluator:
             while is_active():
                 found[offset + id_()] = score()
                 next_()
-        return found
+        ids = np.fromiter(sorted(found), dtype=np.int64, count=len(found))
+        scores = np.fromiter((found[d] for d in ids.tolist()), dtype=np.float64, count=len(found))
+        return ids, np.where(scores == 0.0, MATCHED_ZERO, scores)
 
 
-def _postings(reader, fieldname: str, term: bytes) -> tuple[list[int], list[float]]:
+_EMPTY = (np.zeros(0, dtype=np.int64), np.zeros(0))
+
+
+def _boosted(sparse: tuple[np.ndarray, np.ndarray], boost: float) -> tuple[np.ndarray, np.ndarray]:
+    return sparse if boost == 1.0 else (sparse[0], sparse[1] * boost)
+
+
+def _at(sparse: tuple[np.ndarray, np.ndarray], ids: np.ndarray) -> np.ndarray:
+    """The scores of these documents (every one of them in `sparse`, whose documents are sorted)."""
+    return sparse[1][np.searchsorted(sparse[0], ids)]
+
+
+def _joined(parts_ids: list, parts_scores: list) -> tuple[np.ndarray, np.ndarray]:
+    if not parts_ids:
+        return _EMPTY
+    if len(parts_ids) == 1:
+        return parts_ids[0], parts_scores[0]
+    return np.concatenate(parts_ids), np.concatenate(parts_scores)
+
+
+def _postings(reader, fieldname: str, term: bytes) -> tuple[np.ndarray, np.ndarray]:
     """Document numbers and weights of a term in one segment, read a block at a time."""
     m = reader.postings(fieldname, term)
     deleted = None
     if isinstance(m, FilterMatcher) and m._exclude:
         # Deleted documents: read the segment's postings, then drop them.
         m, deleted = m.child, m._ids
-    ids: list[int] = []
-    weights: list[float] = []
-    if hasattr(m, "_read_ids") and hasattr(m, "_next_block"):
-        while m.is_active():
-            m._read_ids()
-            m._read_weights()
-            ids.extend(m._ids)
-            weights.extend(m._weights)
-            m._next_block()
+    if all(hasattr(m, a) for a in ("_read_data", "_next_block", "_byteids", "_blocklength")):
+        ids, weights = _block_postings(m)
     else:
+        found_ids, found_weights = [], []
         while m.is_active():
-            ids.append(m.id())
-            weights.append(m.weight())
+            found_ids.append(m.id())
+            found_weights.append(m.weight())
             m.next()
+        ids, weights = np.asarray(found_ids, dtype=np.int64), np.asarray(found_weights, dtype=np.float64)
     if deleted:
-        kept = [i for i, d in enumerate(ids) if d not in deleted]
-        ids, weights = [ids[i] for i in kept], [weights[i] for i in kept]
+        kept = ~np.isin(ids, np.fromiter(deleted, dtype=np.int64))
+        ids, weights = ids[kept], weights[kept]
     return ids, weights
+
+
+def _block_postings(m) -> tuple[np.ndarray, np.ndarray]:
+    """A whoosh3 posting list decoded block by block as Whoosh's matcher does (ids delta-encoded
+    unless stored as bytes; weights omitted when all 1.0, one float when all equal, both then read
+    as 32-bit floats), with the per-posting work done by numpy."""
+    ids_parts, weight_parts = [], []
+    while m.is_active():
+        if m._data is None:
+            m._read_data()
+        raw_ids, raw_weights = m._data[0], m._data[1]
+        ids = np.fromiter(raw_ids, dtype=np.int64, count=len(raw_ids))
+        ids_parts.append(ids if m._byteids else np.cumsum(ids))
+        if raw_weights is None:
+            weight_parts.append(np.ones(m._blocklength))
+        elif isinstance(raw_weights, float):
+            weight_parts.append(np.full(m._blocklength, float(np.float32(raw_weights))))
+        else:
+            weight_parts.append(np.fromiter(raw_weights, dtype=np.float64, count=len(raw_weights)))
+        m._next_block()
+    if not ids_parts:
+        return _EMPTY
+    return np.concatenate(ids_parts), np.concatenate(weight_parts)
 
 
 def _scores_by_matcher(sub, fieldname, term, weighting) -> list[float]:
@@ -225,7 +296,7 @@ def _in_order(per_word: list, slop: int) -> bool:
     return bool(spans)
 
 
-def _sum_tree(values: list[float]) -> float:
+def _sum_tree(values: list):
     """A sum in the order of Whoosh's binary matcher trees (same floating-point result)."""
     if len(values) == 1:
         return values[0]
@@ -233,47 +304,30 @@ def _sum_tree(values: list[float]) -> float:
     return _sum_tree(values[:half]) + _sum_tree(values[half:])
 
 
-def _common(dicts: list[dict]) -> set:
-    ordered = sorted(dicts, key=len)
-    common = set(ordered[0])
-    for d in ordered[1:]:
-        common &= d.keys()
-    return common
-
-
-def _intersect(subs: list[dict]) -> dict[int, float]:
+def _intersect(subs: list[np.ndarray]) -> np.ndarray:
+    """The documents matching every vector, scored by the sum of their scores (Whoosh's And)."""
     if len(subs) == 1:
         return subs[0]
-    common = _common(subs)
-    return (
-        {d: _sum_tree([s[d] for s in subs]) for d in common}
-        if len(subs) > 2
-        else {d: subs[0][d] + subs[1][d] for d in common}
-    )
+    every = np.logical_and.reduce([s > 0 for s in subs])
+    total = _sum_tree(subs) if len(subs) > 2 else subs[0] + subs[1]
+    return np.where(every, total, 0.0)
 
 
-def add_up(subs: list[dict]) -> dict[int, float]:
-    """The sum of score dicts, key by key (the first itself if alone)."""
+def add_up(subs: list[np.ndarray]) -> np.ndarray:
+    """The sum of score vectors, left to right (Whoosh's Or; a document absent from one adds 0.0,
+    which leaves its score bit for bit as a sum of the present ones)."""
     if len(subs) == 1:
         return subs[0]
-    out = dict(subs[0])
-    for sub in subs[1:]:
-        # Merge in C, then add up in Python only the documents both have.
-        common = out.keys() & sub.keys()
-        both = {d: out[d] + sub[d] for d in common}
-        out.update(sub)
-        out.update(both)
+    out = subs[0] + subs[1]
+    for sub in subs[2:]:
+        out += sub
     return out
 
 
-def _maximum(subs: list[dict]) -> dict[int, float]:
+def _maximum(subs: list[np.ndarray]) -> np.ndarray:
     if len(subs) == 1:
         return subs[0]
-    out = dict(subs[0])
-    for sub in subs[1:]:
-        get = out.get
-        out.update({d: s if (o := get(d)) is None or s > o else o for d, s in sub.items()})
-    return out
+    return np.maximum.reduce(subs)
 
 
 class WordList:

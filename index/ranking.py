@@ -1,7 +1,7 @@
 """One ranking for every query: coordination over the query's concepts, then proximity.
 
 A document is a candidate if it matches any concept of the query (all the required ones,
-if the query has some); its score is the sum of its concepts' BM25F scores times the
+if the query has some); scores are vectors over document numbers (index.evaluate); its score is the sum of its concepts' BM25F scores times the
 square of the share of the query's concepts it covers, so a document answering the whole
 question comes first when it is otherwise comparable, and one repeating a single common
 word does not. Proximity is checked after matching, on the first candidates only, from the
@@ -10,6 +10,8 @@ third of a search.
 """
 
 import math
+
+import numpy as np
 
 from index.evaluate import add_up
 from index.postings import values_at
@@ -56,42 +58,31 @@ def proximity_factors(reader, words: list[list[str]], docnums: list[int], cache=
     return factors
 
 
-def coordinate(
-    per_concept: list[dict[int, float]], required: list[bool]
-) -> tuple[dict[int, float], set[int]]:
-    """Every candidate with its coordinated score, and the candidates that cover every concept."""
+def coordinate(per_concept: list[np.ndarray], required: list[bool]) -> tuple[np.ndarray, np.ndarray]:
+    """Every candidate's coordinated score (a vector, zero for non-candidates), and the mask of the
+    candidates that cover every concept."""
     total = len(per_concept)
+    covers = [scores > 0 for scores in per_concept]
     if total == 1:
-        return dict(per_concept[0]), set(per_concept[0])
+        return per_concept[0], covers[0]
     sums = add_up(per_concept)
-    candidates = set(sums)
-    for scores, must in zip(per_concept, required, strict=True):
+    union = np.logical_or.reduce(covers)
+    candidates = union.copy()
+    for cover, must in zip(covers, required, strict=True):
         if must:
-            candidates.intersection_update(scores.keys())
+            candidates &= cover
     # Each concept counts by its rarity among the candidates: covering the rare concept of a
     # question matters more than covering a word found everywhere.
+    matched = int(np.count_nonzero(union))
     if IDF_COORDINATION:
-        weights = [math.log(1 + len(sums) / (1 + len(scores))) for scores in per_concept]
+        weights = [math.log(1 + matched / (1 + int(np.count_nonzero(cover)))) for cover in covers]
     else:
         weights = [1.0] * total
     whole = sum(weights) or 1.0
-    # The candidates grouped by the concepts they cover (set operations, at most 2^concepts groups).
-    groups = [(candidates, 0.0, 0)]
-    for scores, w in zip(per_concept, weights, strict=True):
-        keys = scores.keys()
-        split = []
-        for docs, covered, n in groups:
-            inside = docs & keys
-            if inside:
-                split.append((inside, covered + w, n + 1))
-            if len(inside) < len(docs):
-                split.append((docs - inside, covered, n))
-        groups = split
-    out: dict[int, float] = {}
-    complete: set[int] = set()
-    for docs, covered, n in groups:
-        factor = (covered / whole) ** COORDINATION_POWER
-        out.update({d: sums[d] * factor for d in docs})
-        if n == total:
-            complete = docs
-    return out, complete
+    # The weights of the concepts each document covers, added in the concepts' order.
+    covered = np.zeros(len(sums))
+    for cover, w in zip(covers, weights, strict=True):
+        covered[cover] += w
+    factor = (covered / whole) ** COORDINATION_POWER
+    coordinated = np.where(candidates, sums * factor, 0.0)
+    return coordinated, candidates & np.logical_and.reduce(covers)

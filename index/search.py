@@ -9,13 +9,13 @@ keeps bounded caches (term scores, positions and offsets of shown documents, sto
 matches and facet counts of recent searches), dropped with it.
 """
 
-import heapq
 import logging
 import os
 import re
 import threading
 from pathlib import Path
 
+import numpy as np
 from whoosh import query as wq
 from whoosh.query import FuzzyTerm
 
@@ -113,33 +113,43 @@ class _Snapshot:
         self._value_sets, self._live, self._sort_keys = None, None, {}
         return True
 
-    def live(self) -> set:
+    @property
+    def size(self) -> int:
+        return self.evaluator.size
+
+    def _mask(self, docnums) -> np.ndarray:
+        mask = np.zeros(self.size, dtype=bool)
+        mask[np.fromiter(docnums, dtype=np.int64)] = True
+        return mask
+
+    def live(self) -> np.ndarray:
+        """The mask of the documents not deleted."""
         if self._live is None:
-            self._live = set(self.reader.all_doc_ids())
+            self._live = self._mask(self.reader.all_doc_ids())
         return self._live
 
-    def value_sets(self) -> dict[str, dict[str, set]]:
-        """For each facet, the documents of each value (deleted documents excluded)."""
+    def value_sets(self) -> dict[str, dict[str, np.ndarray]]:
+        """For each facet, the mask of the documents of each value (deleted documents excluded)."""
         if self._value_sets is None:
             reader = self.reader
             sets = {}
             for name, fieldname in FACET_FIELDS.items():
                 sets[name] = {
-                    term.decode("utf-8"): set(reader.postings(fieldname, term).all_ids())
+                    term.decode("utf-8"): self._mask(reader.postings(fieldname, term).all_ids())
                     for term in reader.lexicon(fieldname)
                 }
-                sets[name] = {v: d for v, d in sets[name].items() if d}
+                sets[name] = {v: d for v, d in sets[name].items() if d.any()}
             self._value_sets = sets
         return self._value_sets
 
-    def sort_key(self, fieldname: str) -> list:
-        """The value of a sortable column for every document number."""
+    def rank(self, fieldname: str) -> np.ndarray:
+        """For every document number, the rank of its value in a sortable column (equal values, equal ranks)."""
         if fieldname not in self._sort_keys:
             reader = self.reader
             # An index of no document has no columns: Whoosh's empty reader raises NotImplementedError.
-            self._sort_keys[fieldname] = (
-                list(reader.column_reader(fieldname)) if reader.doc_count_all() else []
-            )
+            values = list(reader.column_reader(fieldname)) if reader.doc_count_all() else []
+            _, ranks = np.unique(np.asarray(values, dtype=object), return_inverse=True)
+            self._sort_keys[fieldname] = np.asarray(ranks, dtype=np.int64).reshape(-1)
         return self._sort_keys[fieldname]
 
     def close(self):
@@ -151,7 +161,13 @@ class Searcher:
     """Searches the live index of `index_path`; thread-safe; close() when done."""
 
     def __init__(
-        self, index_path, vocabularies: Vocabularies, synonyms: Synonyms | None = None, *, synonyms_path=None
+        self,
+        index_path,
+        vocabularies: Vocabularies,
+        synonyms: Synonyms | None = None,
+        *,
+        synonyms_path=None,
+        warm: bool = False,
     ):
         self.index_path = Path(index_path)
         self.vocabularies = vocabularies
@@ -163,6 +179,8 @@ class Searcher:
         self.synonyms = synonyms or self._load_synonyms()
         self._lock = threading.Lock()
         self._snapshot: _Snapshot | None = None
+        # A long-lived searcher (the site's) warms every new view of the index in the background.
+        self._warm_in_background = warm
 
     def _load_synonyms(self) -> Synonyms:
         """The synonyms file, read again when staff edited it (no reindex needed); a malformed edit is
@@ -189,13 +207,49 @@ class Searcher:
             raise IndexMissing(self.index_path)
         snap = self._snapshot
         if snap is not None and snap.folder == folder:
-            snap.reopen_if_changed()
+            if snap.reopen_if_changed() and self._warm_in_background:
+                self._start_warming(snap)
             return snap
         new = _Snapshot(folder, self.index_path)
         if snap is not None:
             snap.close()
         self._snapshot = new
+        if self._warm_in_background:
+            self._start_warming(new)
         return new
+
+    def warm(self) -> int:
+        """Run every synonym group once, so that the postings and phrase matches of all their forms
+        are in the caches of the current view of the index; the number of groups run.
+
+        Every query containing a word of a group searches all its forms (often phrases, whose
+        positions are decoded document by document): a search server runs such warming queries
+        on each new searcher so that the first users after an index change do not pay for them.
+        One group at a time under the lock: searches go on meanwhile.
+        """
+        with self._lock:
+            if self._synonyms_given is None:
+                self._load_synonyms()
+            snap = self._current()
+            evaluator, groups = snap.evaluator, list(self.synonyms.groups)
+        return self._warm_groups(snap, evaluator, groups)
+
+    def _start_warming(self, snap: _Snapshot) -> None:
+        args = (snap, snap.evaluator, list(self.synonyms.groups))
+        threading.Thread(target=self._warm_groups, args=args, name="search-warming", daemon=True).start()
+
+    def _warm_groups(self, snap: _Snapshot, evaluator, groups) -> int:
+        done = 0
+        for group in groups:
+            with self._lock:
+                if self._snapshot is not snap or snap.evaluator is not evaluator:
+                    break  # a newer view of the index is warmed by its own thread
+                parsed = querybuild.parse(group[0].text, self.synonyms)
+                for clause in parsed.clauses:
+                    self._run(snap, querybuild.clause_query(clause))
+            done += 1
+        log.debug("warmed %d synonym groups of %s", done, snap.folder.name)
+        return done
 
     def label(self, facet: str, value: str) -> str:
         """The French label of a facet value."""
@@ -236,7 +290,8 @@ class Searcher:
             snap = self._current()
             parsed, _, _, (found, _executed, fallback, complete, _facets, final) = self._counted(snap, sq)
             words = querybuild.proximity_words(parsed) if fallback != FALLBACK_FUZZY else []
-            order = self._order(snap, sq.sort, dict(found), final, words, complete, len(final))
+            wanted = int(np.count_nonzero(final))
+            order = self._order(snap, sq.sort, found.copy(), final, words, complete, wanted)
             stored = snap.stored
             ids = []
             for docnum in order:
@@ -251,8 +306,9 @@ class Searcher:
         with self._lock:
             snap = self._current()
             final = restrict(snap.live(), selection_sets(snap.value_sets(), filters))
-            order = self._order(snap, "date", dict.fromkeys(final, 0.0), final, [], set(), limit)
-            return self._hits(snap, order, {}, None)
+            nothing = np.zeros(snap.size)
+            order = self._order(snap, "date", nothing, final, [], nothing.astype(bool), limit)
+            return self._hits(snap, order, nothing, None)
 
     def _counted(self, snap: _Snapshot, sq: SearchQuery):
         """The parsed query (corrected), the corrections, the corrected text, and the matches and
@@ -269,8 +325,7 @@ class Searcher:
         key = (sq.q, tuple(sorted((k, tuple(v)) for k, v in sq.filters.items())), self.synonyms)
         counted = snap.counted.get(key)
         if counted is None:
-            found, executed, fallback, complete = self._matches(snap, parsed, chosen)
-            matches = set(found)
+            found, matches, executed, fallback, complete = self._matches(snap, parsed, chosen)
             facets = count_facets(matches, value_sets, sq.filters, chosen, self.label)
             final = restrict(matches, chosen)
             counted = snap.counted[key] = (found, executed, fallback, complete, facets, final)
@@ -279,13 +334,13 @@ class Searcher:
     def _search(self, snap: _Snapshot, sq: SearchQuery) -> SearchResults:
         parsed, corrections, suggestion, counted = self._counted(snap, sq)
         found, executed, fallback, complete, facets, final = counted
-        found = dict(found)  # the proximity reward changes it
+        found = found.copy()  # the proximity reward changes it
         words = querybuild.proximity_words(parsed) if fallback != FALLBACK_FUZZY else []
         page = self._page(snap, sq, found, final, words, complete)
         hits = self._hits(snap, page, found, executed)
         return SearchResults(
             query=sq,
-            total=len(final),
+            total=int(np.count_nonzero(final)),
             hits=hits,
             facets=facets,
             suggestion=suggestion,
@@ -293,56 +348,60 @@ class Searcher:
             as_typed=_replaced(sq.q, {w: f'"{w}"' for w in corrections}) if suggestion else None,
         )
 
-    def _matches(self, snap: _Snapshot, parsed, chosen: dict[str, set]):
-        """Every candidate with its score, the query run, the fallback message and the candidates with every concept.
+    def _matches(self, snap: _Snapshot, parsed, chosen: dict):
+        """Every document's score (a vector), the mask of the candidates, the query run, the fallback
+        message and the mask of the candidates with every concept.
 
         Candidates match any concept of the query (index.ranking.coordinate scores them);
         when none passes the filters, words within a typo or two of the unknown words are tried.
         """
         if parsed.empty:
-            return dict.fromkeys(snap.live(), 0.0), None, None, set()
+            nothing = np.zeros(snap.size)
+            return nothing, snap.live(), None, None, nothing.astype(bool)
         concepts = [querybuild.clause_query(c) for c in parsed.clauses]
         found, complete = coordinate(
             [self._run(snap, q) for q in concepts], [c.required for c in parsed.clauses]
         )
+        matches = found > 0
         executed = concepts[0] if len(concepts) == 1 else wq.Or(concepts)
-        fallback = None if complete or len(concepts) == 1 else FALLBACK_ANY
-        if not restrict(set(found), chosen):
+        fallback = None if complete.any() or len(concepts) == 1 else FALLBACK_ANY
+        if not restrict(matches, chosen).any():
             fuzzy = querybuild.fuzzy_query(parsed, lambda forms: self._known(snap.reader, forms))
             if fuzzy is not None:
                 found, executed, fallback = self._run(snap, fuzzy), fuzzy, FALLBACK_FUZZY
-        return found, executed, fallback, complete
+                matches = found > 0
+        return found, matches, executed, fallback, complete
 
-    def _page(self, snap, sq: SearchQuery, found: dict[int, float], final: set, words, complete) -> list[int]:
+    def _page(
+        self, snap, sq: SearchQuery, found: np.ndarray, final: np.ndarray, words, complete
+    ) -> list[int]:
         ordered = self._order(snap, sq.sort, found, final, words, complete, sq.page * sq.per_page)
         return ordered[(sq.page - 1) * sq.per_page :]
 
     def _order(
-        self, snap, sort: str, found: dict[int, float], final: set, words, complete, wanted: int
+        self, snap, sort: str, found: np.ndarray, final: np.ndarray, words, complete: np.ndarray, wanted: int
     ) -> list[int]:
-        """The first `wanted` matches in the order of `sort` (relevance with a proximity reward, date, title)."""
-        dates = snap.sort_key("date_sort")
+        """The first `wanted` matches (`final`, a mask) in the order of `sort`: relevance with a
+        proximity reward, date, title; ties by date, then document number."""
+        docs = np.flatnonzero(final)
+        dates = snap.rank("date_sort")
         if sort == "title":
-            titles = snap.sort_key("title_sort")
-            ordered = heapq.nsmallest(wanted, final, key=lambda d: (titles[d], d))
-        elif sort == "date" or not any(found.values()):
-            ordered = heapq.nlargest(wanted, final, key=lambda d: (dates[d], found[d], -d))
-        else:
-            ordered = heapq.nlargest(max(wanted, CANDIDATES), final, key=lambda d: (found[d], dates[d], -d))
-            if len(words) > 1:
-                head = ordered[:CANDIDATES]
-                # Only a resource with every word can have them close together.
-                factors = proximity_factors(
-                    snap.reader, words, [d for d in head if d in complete], snap.values
-                )
-                for d, factor in factors.items():
-                    found[d] *= factor
-                head.sort(key=lambda d: (found[d], dates[d], -d), reverse=True)
-                ordered[:CANDIDATES] = head
-            ordered = ordered[:wanted]
-        return ordered
+            return _first(docs, wanted, snap.rank("title_sort")[docs], docs)
+        scores = found[docs]
+        if sort == "date" or not found.any():
+            return _first(docs, wanted, -dates[docs], -scores, docs)
+        ordered = _first(docs, max(wanted, CANDIDATES), -scores, -dates[docs], docs)
+        if len(words) > 1:
+            head = ordered[:CANDIDATES]
+            # Only a resource with every word can have them close together.
+            factors = proximity_factors(snap.reader, words, [d for d in head if complete[d]], snap.values)
+            for d, factor in factors.items():
+                found[d] *= factor
+            head.sort(key=lambda d: (found[d], dates[d], -d), reverse=True)
+            ordered[:CANDIDATES] = head
+        return ordered[:wanted]
 
-    def _hits(self, snap, docnums: list[int], found: dict[int, float], executed) -> list[Hit]:
+    def _hits(self, snap, docnums: list[int], found: np.ndarray, executed) -> list[Hit]:
         reader = snap.reader
         terms = []
         if executed is not None:
@@ -386,7 +445,7 @@ class Searcher:
                     date=meta.get("date", ""),
                     territory=meta.get("territory", ""),
                     status=meta.get("status", ""),
-                    score=float(found.get(docnum, 0.0)),
+                    score=float(found[docnum]),
                     snippet=make_snippet(text, snippet_spans),
                 )
             )
@@ -439,6 +498,20 @@ class Searcher:
             if count > best_count:
                 best, best_count = accented, count
         return best
+
+
+def _first(docs: np.ndarray, wanted: int, *keys: np.ndarray) -> list[int]:
+    """The first `wanted` of `docs` ordered by `keys` (the first key first, all ascending), as document numbers.
+
+    Only the documents that can be among the first are sorted: those whose first key is at
+    most the `wanted`-th smallest (ties included).
+    """
+    if wanted < len(docs):
+        threshold = np.partition(keys[0], wanted - 1)[wanted - 1]
+        keep = keys[0] <= threshold
+        docs, keys = docs[keep], [k[keep] for k in keys]
+    order = np.lexsort(keys[::-1])[:wanted]
+    return docs[order].tolist()
 
 
 def _replaced(typed: str, replacements: dict[str, str]) -> str | None:

@@ -60,7 +60,8 @@ def violations(package, allowed_first_party, allowed_third_party=None, exclude=N
     [
         ("catalogue", {"catalogue"}, set()),  # the core: standard library only
         ("crawler", {"catalogue", "crawler"}, None),
-        ("index", {"catalogue", "index"}, {"whoosh", "cachetools"}),  # and a bounded cache
+        # and a bounded cache, and numpy for score vectors and facet masks
+        ("index", {"catalogue", "index"}, {"whoosh", "cachetools", "numpy"}),
         ("web", {"catalogue", "index", "web"}, None),
     ],
 )

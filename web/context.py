@@ -53,7 +53,8 @@ def get_searcher() -> CachedSearcher:
                 from index.search import Searcher
 
                 index_path = get_settings().index_path
-                searcher = CachedSearcher(Searcher(index_path, get_vocabularies()), index_path)
+                # Warmed in the background on each new view of the index (index.search.Searcher.warm).
+                searcher = CachedSearcher(Searcher(index_path, get_vocabularies(), warm=True), index_path)
                 current_app.extensions[_SEARCHER] = searcher
     return searcher
 
