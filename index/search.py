@@ -244,9 +244,13 @@ class Searcher:
             with self._lock:
                 if self._snapshot is not snap or snap.evaluator is not evaluator:
                     break  # a newer view of the index is warmed by its own thread
-                parsed = querybuild.parse(group[0].text, self.synonyms)
-                for clause in parsed.clauses:
-                    self._run(snap, querybuild.clause_query(clause))
+                try:
+                    parsed = querybuild.parse(group[0].text, self.synonyms)
+                    for clause in parsed.clauses:
+                        self._run(snap, querybuild.clause_query(clause))
+                except Exception:  # noqa: BLE001 - warming only saves time: searches work without it
+                    log.warning("warming stopped at the synonym group %r", group[0].text, exc_info=True)
+                    break
             done += 1
         log.debug("warmed %d synonym groups of %s", done, snap.folder.name)
         return done
