@@ -7,18 +7,16 @@ Candidates are folded once (`Candidates`), so a keystroke costs one substring sc
 """
 
 import re
-import unicodedata
 
 from catalogue.store import LISTED, connection_of
+from catalogue.text import fold as text_fold
 
 NOT_WORD = re.compile(r"\W+")
 
 
 def fold(text: str) -> str:
-    """Lowercase words without accents, separated by one space, with a space before each."""
-    decomposed = unicodedata.normalize("NFKD", text.lower())
-    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " " + " ".join(NOT_WORD.sub(" ", bare).split())
+    """Folded words (catalogue.text.fold), separated by one space, with a space before each."""
+    return " " + " ".join(NOT_WORD.sub(" ", text_fold(text)).split())
 
 
 class Candidates:

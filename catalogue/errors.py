@@ -62,7 +62,7 @@ class UnknownField(CatalogueError):
 
     def __init__(self, field: str):
         self.field = field
-        super().__init__(f"cannot set field {field!r} of a resource")
+        super().__init__(f"le champ {field!r} n'existe pas ou ne peut pas être modifié")
 
 
 class StoreError(CatalogueError):

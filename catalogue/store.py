@@ -5,7 +5,6 @@ import json
 import logging
 import os
 import sqlite3
-import unicodedata
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from importlib import resources as importlib_resources
@@ -13,6 +12,7 @@ from pathlib import Path
 
 from catalogue.errors import NotFound, StoreError, UnknownField
 from catalogue.models import LIST_FIELDS, Resource, now_iso, validate
+from catalogue.text import fold
 from catalogue.urls import canonical_url, resource_id
 from catalogue.vocabularies import Vocabularies, load_vocabularies, vocabularies_of
 
@@ -54,8 +54,7 @@ def migrations() -> tuple[tuple[int, str, str], ...]:
 
 def title_key(text: str) -> tuple[str, str]:
     """How a person orders titles: accents, case and punctuation aside (« Évaluation » before « Vidéo »)."""
-    decomposed = unicodedata.normalize("NFKD", text or "")
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+    plain = fold(text or "")
     return "".join(c for c in plain if c.isalnum() or c.isspace()).strip(), text or ""
 
 
@@ -331,8 +330,8 @@ class Store:
                 setattr(resource, name, value)
             if "url" in changes and resource_id(resource.url) != rid:
                 raise StoreError(
-                    "a new address is a new resource id: accept a moved link with "
-                    "catalogue.linkhealth.apply_moved(), which keeps the old address as an alias"
+                    "une nouvelle adresse change l'identifiant de la ressource : acceptez-la comme adresse "
+                    "déplacée (catalogue check --apply-moved, linkhealth.apply_moved), l'ancienne reste un alias"
                 )
             resource.updated_at = now_iso()
             self.upsert(resource, now=resource.updated_at)

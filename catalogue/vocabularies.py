@@ -2,13 +2,13 @@
 
 import json
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from importlib import resources as importlib_resources
 from pathlib import Path
 
 from catalogue import staffdata
 from catalogue.errors import VocabularyError
+from catalogue.text import fold as text_fold
 
 KINDS = ("themes", "levels", "types")
 # The resource field each vocabulary controls.
@@ -16,10 +16,8 @@ FIELD_OF_KIND = {"themes": "themes", "levels": "level", "types": "type"}
 
 
 def fold(text: str) -> str:
-    """A label or value as compared by a person: accents, case, dashes and spaces do not count."""
-    decomposed = unicodedata.normalize("NFKD", str(text).strip().casefold())
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return re.sub(r"[\s_\-’']+", "-", plain)
+    """A label or value as compared by a person: accents, case, ligatures, dashes and spaces do not count."""
+    return re.sub(r"[\s_\-']+", "-", text_fold(str(text).strip()))
 
 
 @dataclass(frozen=True)

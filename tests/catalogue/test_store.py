@@ -163,7 +163,7 @@ def test_two_connections_see_each_others_commits(settings):
 
 def test_update_fields_refuses_an_address_that_would_change_the_id(store):
     saved, _ = store.upsert(make())
-    with pytest.raises(StoreError, match="apply_moved"):
+    with pytest.raises(StoreError, match="une nouvelle adresse change l'identifiant de la ressource"):
         store.update_fields(saved.id, url="https://example.org/autre-guide")
     store.update_fields(saved.id, url="http://www.example.org/guide")
     assert "http://www.example.org/guide" == store.get(saved.id).url
@@ -175,6 +175,7 @@ def test_update_fields_refuses_an_unknown_or_fixed_field_with_a_catalogue_error(
     with pytest.raises(UnknownField, match=repr(field)) as caught:
         store.update_fields(resource.id, **{field: "x"})
     assert isinstance(caught.value, CatalogueError) and caught.value.field == field
+    assert f"le champ {field!r} n'existe pas ou ne peut pas être modifié" == str(caught.value)
     assert store.get(resource.id).title == "A"
 
 
