@@ -40,7 +40,6 @@ class Evaluator:
         self.size = searcher.reader().doc_count_all()
         self._cache: OrderedDict = OrderedDict()
         self._cached = 0
-        self._norms: dict[int, tuple[list, np.ndarray]] = {}
 
     def scores(self, q) -> np.ndarray:
         """Every document's score for `q`: a new vector of `size` scores, zero where it does not match."""
@@ -113,13 +112,6 @@ class Evaluator:
             self._cache.move_to_end(key)
         return found
 
-    def _norm_vector(self, norms: list) -> np.ndarray:
-        """The scorer's length norms (a list per leaf reader and field) as a vector, converted once."""
-        kept = self._norms.get(id(norms))
-        if kept is None or kept[0] is not norms:
-            kept = self._norms[id(norms)] = (norms, np.asarray(norms, dtype=np.float64))
-        return kept[1]
-
     def _term(self, fieldname: str, text, boost: float) -> tuple[np.ndarray, np.ndarray]:
         searcher = self.searcher
         if fieldname not in searcher.schema:
@@ -149,7 +141,7 @@ class Evaluator:
                 norms = getattr(scorer, "norms", None)
                 if norms is not None:
                     # The scorer's formula, in the same order of double-precision operations.
-                    scored = scorer.idf * (w * scorer.k1_plus_1) / (w + self._norm_vector(norms)[ids])
+                    scored = scorer.idf * (w * scorer.k1_plus_1) / (w + norms[ids])
                 else:
                     scored = np.asarray(_scores_by_matcher(sub, fieldname, term, weighting), dtype=np.float64)
                 parts_ids.append(ids + offset if offset else ids)
@@ -204,6 +196,16 @@ class Evaluator:
 
 
 _EMPTY = (np.zeros(0, dtype=np.int64), np.zeros(0))
+
+
+def term_documents(reader, fieldname: str, term: bytes) -> np.ndarray:
+    """The document numbers (deleted ones excluded) of a term, every leaf reader's postings read."""
+    parts = [
+        _postings(leaf, fieldname, term)[0] + offset
+        for leaf, offset in reader.leaf_readers()
+        if (fieldname, term) in leaf
+    ]
+    return np.concatenate(parts) if parts else _EMPTY[0]
 
 
 def _boosted(sparse: tuple[np.ndarray, np.ndarray], boost: float) -> tuple[np.ndarray, np.ndarray]:

@@ -26,7 +26,7 @@ from catalogue.vocabularies import Vocabularies
 from index import querybuild
 from index.analysis import fold, related_forms, word_forms
 from index.build import IndexMissing, current_generation, open_current
-from index.evaluate import Evaluator, WordList
+from index.evaluate import Evaluator, WordList, term_documents
 from index.facets import count_facets, restrict, selection_sets
 from index.postings import LRU
 from index.query import Hit, SearchQuery, SearchResults
@@ -117,15 +117,15 @@ class _Snapshot:
     def size(self) -> int:
         return self.evaluator.size
 
-    def _mask(self, docnums) -> np.ndarray:
+    def _mask(self, docnums: np.ndarray) -> np.ndarray:
         mask = np.zeros(self.size, dtype=bool)
-        mask[np.fromiter(docnums, dtype=np.int64)] = True
+        mask[docnums] = True
         return mask
 
     def live(self) -> np.ndarray:
         """The mask of the documents not deleted."""
         if self._live is None:
-            self._live = self._mask(self.reader.all_doc_ids())
+            self._live = self._mask(np.fromiter(self.reader.all_doc_ids(), dtype=np.int64))
         return self._live
 
     def value_sets(self) -> dict[str, dict[str, np.ndarray]]:
@@ -135,7 +135,7 @@ class _Snapshot:
             sets = {}
             for name, fieldname in FACET_FIELDS.items():
                 sets[name] = {
-                    term.decode("utf-8"): self._mask(reader.postings(fieldname, term).all_ids())
+                    term.decode("utf-8"): self._mask(term_documents(reader, fieldname, term))
                     for term in reader.lexicon(fieldname)
                 }
                 sets[name] = {v: d for v, d in sets[name].items() if d.any()}

@@ -118,3 +118,24 @@ def test_word_list_finds_the_words_whoosh_finds(indexed):
                 assert sorted(words.terms_within("spell", text, maxdist, prefix)) == expected
     reader.close()
     ix.close()
+
+
+def test_length_norms_read_as_a_column_are_whooshs_document_by_document(indexed):
+    from index.scoring import field_lengths
+
+    _, path = indexed
+    ix = build.open_current(path)
+    with ix.searcher(weighting=CachedBM25F()) as searcher:
+        weighting = searcher.weighting
+        for sub, _offset in searcher.leaf_searchers():
+            reader = sub.reader()
+            for fieldname in ("title", "body", "topics", "spell"):
+                expected = [
+                    reader.doc_field_length(d, fieldname, 1) or 1 for d in range(reader.doc_count_all())
+                ]
+                assert field_lengths(reader, fieldname).tolist() == expected, fieldname
+                avgfl = searcher.avg_field_length(fieldname) or 1
+                b, k1 = weighting._field_B.get(fieldname, weighting.B), weighting.K1
+                norms = [k1 * ((1 - b) + b * length / avgfl) for length in expected]
+                assert weighting._norms_of(sub, fieldname).tolist() == norms, fieldname
+    ix.close()
