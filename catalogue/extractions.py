@@ -231,6 +231,18 @@ def run_outcomes(store, run_id: int) -> dict[str, int]:
     return {r[0]: r[1] for r in rows}
 
 
+def run_results(store, run_id: int) -> list[dict]:
+    """Every done resource of a run: id, address, outcome, HTTP status and error in words (in run order)."""
+    rows = store.conn.execute(
+        "SELECT q.resource_id, r.url, q.outcome, f.http_status, COALESCE(f.error, '') FROM crawl_queue q "
+        "JOIN resources r ON r.id = q.resource_id LEFT JOIN fetch_state f ON f.resource_id = q.resource_id "
+        "WHERE q.run_id = ? AND q.done = 1 ORDER BY q.rowid",
+        (run_id,),
+    )
+    keys = ("resource_id", "url", "outcome", "http_status", "error")
+    return [dict(zip(keys, row, strict=True)) for row in rows]
+
+
 def run_changed_ids(store, run_id: int) -> list[str]:
     """The resources of a run whose indexable content changed (to reindex)."""
     rows = connection_of(store).execute(

@@ -9,25 +9,23 @@ import logging
 import sqlite3
 import threading
 import time
-from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from urllib.parse import urlsplit
 
 from catalogue import extractions, linkhealth
 from catalogue.linkchecks import Check, LinkState
 from catalogue.links import LinkStatus, Verdict
 from catalogue.models import now_iso
+from crawler import outage
 from crawler.alternates import fall_back_to_alternates
 from crawler.checklink import check_resource
 from crawler.fetch import Fetcher
+from crawler.outage import host_of
 from crawler.politeness import HostQueue
-from crawler.verdicts import FAILING, NETWORK
+from crawler.verdicts import FAILING
 
 log = logging.getLogger(__name__)
-
-OUTAGE_MIN_HOSTS = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,35 +86,14 @@ class CheckRun:
         return 1 if self.confirmed_broken else 0
 
 
-def host_of(url: str) -> str:
-    """The host:port part of a URL (per-host grouping), lowercased."""
-    try:
-        return urlsplit(url).netloc.lower()
-    except ValueError:
-        return ""
-
-
 def is_outage(results: list[Check]) -> bool:
     """True when most hosts failed at the network level only (dns, refused, timeout): the machine is offline."""
-    by_host: dict[str, list[str]] = defaultdict(list)
-    for result in results:
-        by_host[host_of(result.url)].append(result.verdict)
-    dead = [h for h, verdicts in by_host.items() if all(v in NETWORK for v in verdicts)]
-    network_checks = sum(1 for r in results if r.verdict in NETWORK)
-    return (
-        len(dead) >= OUTAGE_MIN_HOSTS and len(dead) > len(by_host) / 2 and network_checks > len(results) / 2
-    )
+    return outage.is_outage([(r.url, r.verdict) for r in results])
 
 
 def outage_reason(results: list[Check]) -> str:
     """Why a run was called an outage, in French: how many links and sites could not be reached."""
-    hosts = {host_of(r.url) for r in results}
-    dead_hosts = {host_of(r.url) for r in results if r.verdict in NETWORK}
-    unreachable = sum(1 for r in results if r.verdict in NETWORK)
-    return (
-        f"réseau indisponible : {unreachable} liens sur {len(results)} injoignables "
-        f"(nom introuvable, connexion refusée ou délai dépassé) sur {len(dead_hosts)} sites sur {len(hosts)}"
-    )
+    return outage.outage_reason([(r.url, r.verdict) for r in results], "lien", "liens")
 
 
 def _cached(previous: LinkState | None, started_at: str, hours: float) -> bool:

@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 
 from catalogue import archive, extractions
 from catalogue.models import now_iso
+from crawler import outage
 from crawler.extract import Extraction, ExtractionError, UnsupportedContent, extract
 from crawler.fetch import Fetcher, FetchResult
 
@@ -65,6 +66,23 @@ class CrawlSummary:
     changed_ids: list[str] = field(default_factory=list)
     resumed: bool = False
     processed: int = 0  # resources fetched by this call (a resumed run did the others before)
+    results: list[dict] = field(default_factory=list)  # every resource of the run: id, url, outcome, error
+
+    @property
+    def failed(self) -> list[dict]:
+        """The resources of the run that did not answer with usable content."""
+        return [r for r in self.results if r["outcome"] not in SUCCESS_OUTCOMES]
+
+    @property
+    def outage(self) -> bool:
+        """True when most hosts of the run were unreachable: the network was down, not the sites."""
+        return outage.is_outage([(r["url"], r["outcome"]) for r in self.results])
+
+    @property
+    def reason(self) -> str:
+        """Why the run was an outage, in French (empty otherwise)."""
+        pairs = [(r["url"], r["outcome"]) for r in self.results]
+        return outage.outage_reason(pairs, "ressource", "ressources") if self.outage else ""
 
     @property
     def failures(self) -> int:
@@ -281,4 +299,5 @@ def crawl(
         changed_ids=extractions.run_changed_ids(store, run_id),
         resumed=resumed,
         processed=processed,
+        results=extractions.run_results(store, run_id),
     )

@@ -13,6 +13,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 from bs4 import BeautifulSoup, NavigableString, Tag
 
 from catalogue.errors import CatalogueError, ValidationError
+from catalogue.links import outcome_label
 from catalogue.models import Resource, check_url, joined_address, url_problem
 from catalogue.text import comparable
 from catalogue.urls import canonical_url
@@ -111,7 +112,7 @@ class PageImportError(CatalogueError):
 
     def __init__(self, url: str, message: str):
         self.url = url
-        super().__init__(f"{url}: {message}")
+        super().__init__(f"{url} : {message}")
 
 
 @dataclass
@@ -433,9 +434,10 @@ def import_page(store, fetcher, url: str, level: str | None = None, dry_run: boo
     """Fetch a page and add the resources it links to (nothing written with dry_run)."""
     fetched = fetcher.fetch(url)
     if not fetched.ok or fetched.body is None:
-        raise PageImportError(
-            url, f"la page n'a pas pu être récupérée ({fetched.outcome}: {fetched.error or fetched.status})"
+        why = fetched.error or (
+            f"le serveur répond {fetched.status}" if fetched.status else outcome_label(fetched.outcome)
         )
+        raise PageImportError(url, f"la page n'a pas pu être récupérée : {why}")
     page = parse_page(fetched.body, fetched.final_url or url, level, fetched.headers.get("Content-Type", ""))
     outcome = ImportOutcome(page=page)
     new = []

@@ -14,7 +14,12 @@ import click
 
 from catalogue import __version__
 from catalogue.cli import french
-from catalogue.cli.boundary import BUG_MESSAGE, discard_unwritable_stdout, expected_failure
+from catalogue.cli.boundary import (
+    BUG_MESSAGE,
+    catalogue_error_line,
+    discard_unwritable_stdout,
+    expected_failure,
+)
 from catalogue.errors import CatalogueError
 from catalogue.settings import Settings
 
@@ -42,6 +47,12 @@ def fail(message: str, code: int = 2) -> None:
     """Print an error on stderr (one French line) and exit with this code."""
     click.echo(f"catalogue : erreur : {message}", err=True)
     sys.exit(code)
+
+
+def failure(message: str) -> None:
+    """Print one item that failed (a resource, a link, a source) on stderr, under --quiet too: the run
+    goes on and ends with exit code 1."""
+    click.echo(f"catalogue : échec : {message}", err=True)
 
 
 def warn(message: str) -> None:
@@ -77,7 +88,8 @@ class Group(click.Group):
             finally:
                 sys.stdout.flush()  # a full disk or a closed pipe on stdout shows up here, inside the boundary
         except CatalogueError as exc:
-            fail(str(exc))
+            obj = ctx.obj if isinstance(ctx.obj, Context) else None
+            fail(catalogue_error_line(exc, obj.settings.database_path if obj else None))
         except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
             raise  # click's own: usage errors (exit 2), --help, Ctrl-C
         except Exception as exc:  # the one boundary of the command line

@@ -14,7 +14,7 @@ import sqlite3
 import sys
 from pathlib import Path
 
-from catalogue.errors import CatalogueError
+from catalogue.errors import CatalogueError, StoreError
 
 # SQLite primary result codes (the low byte of an extended code), see sqlite.org/rescode.html.
 SQLITE_MESSAGES = {
@@ -93,6 +93,17 @@ def expected_failure(exc: BaseException, database=None) -> str | None:
     if isinstance(exc, OSError):
         return _os_message(exc)
     return None
+
+
+def catalogue_error_line(exc: CatalogueError, database=None) -> str:
+    """The line of a library error; a database that cannot be opened says why in French words (read-only
+    file system, permission, disk full), not in the system's English."""
+    cause = exc.__cause__
+    if isinstance(exc, StoreError) and isinstance(cause, (OSError, sqlite3.Error)):
+        why = expected_failure(cause, database)
+        if why:
+            return f"impossible d'ouvrir la base de données : {why}"
+    return str(exc)
 
 
 BUG_MESSAGE = (

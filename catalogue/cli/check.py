@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from catalogue import linkhealth
-from catalogue.cli import Context, fail, pass_context, warn
+from catalogue.cli import Context, fail, failure, pass_context, warn
 from catalogue.cli.boundary import check_output_path, expected_failure
 from catalogue.cli.progress import Progress
 from catalogue.cli.wiring import catch_up_index, command_actor, open_changes
@@ -156,8 +156,8 @@ def register(group) -> None:
                     fail(f"le rapport n'a pas pu être écrit dans {report_file} : {exc.strerror or exc}")
         elif fmt:
             click.echo(render(report, fmt, site_url), nl=False)
-        elif not run.outage and (run.confirmed_broken or (not ctx.quiet and sys.stdout.isatty())):
-            # On a terminal, or when links are confirmed broken (the cron mail): the text report.
+        elif not run.outage and not ctx.quiet and (run.confirmed_broken or sys.stdout.isatty()):
+            # On a terminal, or when links are confirmed broken: the text report (never under --quiet).
             click.echo(render(report, "text"), nl=False)
         if mail_to:
             _mail(
@@ -166,7 +166,17 @@ def register(group) -> None:
         if run.outage:
             # Whatever --quiet and --report say: one line on stderr, exit 2 (cron mails it).
             fail(f"{run.reason} ; aucun état modifié, nouvel essai la nuit prochaine")
+        _say_broken(report)
         sys.exit(run.exit_code)
+
+
+def _say_broken(report: dict) -> None:
+    """Whatever --quiet says: one line on stderr per link confirmed broken (the run exits 1)."""
+    rows = {row["id"]: row for row in report["results"]}
+    for group, words in (("newly_broken", "lien cassé"), ("still_broken", "lien toujours cassé")):
+        for rid in report["groups"][group]:
+            row = rows[rid]
+            failure(f"{words} : {row['title'] or rid} <{row['url']}> : {row['message']}")
 
 
 def _subject(report: dict) -> str:

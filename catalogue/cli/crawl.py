@@ -4,12 +4,12 @@ import sys
 
 import click
 
-from catalogue.cli import Context, fail, pass_context
+from catalogue.cli import Context, fail, failure, pass_context
 from catalogue.cli.french import plural
 from catalogue.cli.progress import Progress
 from catalogue.cli.wiring import catch_up_index, command_actor, open_changes
 from catalogue.extractions import get_extraction
-from catalogue.links import OUTCOME_LABELS
+from catalogue.links import OUTCOME_LABELS, outcome_label
 from catalogue.models import Resource, check_url
 from catalogue.store import Store
 from catalogue.urls import canonical_url
@@ -55,7 +55,21 @@ def _run_crawl(ctx: Context, changes, ids=None, all_resources=False, stale=None,
             summary.outcomes.items(), key=lambda kv: (order.index(kv[0]) if kv[0] in order else 99, kv[0])
         ):
             click.echo(f"  {OUTCOME_LABELS.get(outcome, outcome)} : {count}")
+    _say_failures(summary)
     return summary
+
+
+def _say_failures(summary) -> None:
+    """Whatever --quiet says: a run without network is one line and exit 2; otherwise one line per
+    resource that did not answer (the command then exits 1)."""
+    if summary.outage:
+        fail(
+            f"exploration impossible : {summary.reason} ; les contenus déjà récupérés sont gardés, "
+            "relancez la commande quand le réseau sera revenu"
+        )
+    for item in summary.failed:
+        why = item["error"] or outcome_label(item["outcome"])
+        failure(f"{item['resource_id']} <{item['url']}> : {why}")
 
 
 def _fill_placeholder_titles(store, ids) -> None:

@@ -7,7 +7,7 @@ import sys
 import click
 
 from catalogue import proposals, sources
-from catalogue.cli import Context, fail, pass_context
+from catalogue.cli import Context, fail, failure, pass_context
 from catalogue.cli.check import run_lock
 from catalogue.cli.wiring import open_changes
 from catalogue.store import Store
@@ -175,14 +175,15 @@ def register(group) -> None:
             if ctx.interactive:
                 click.echo("", err=True)
         data = [r.to_dict() for r in reports]
-        code = 1 if any(r["health"] == "flagged" or (r["errors"] and not r["proposed"]) for r in data) else 0
+        failing = [r for r in data if r["health"] == "flagged" or (r["errors"] and not r["proposed"])]
+        code = 1 if failing else 0
         if as_json:
             click.echo(
                 json.dumps(
                     {"run_id": run.id, "resumed": run.resumed, "sources": data}, ensure_ascii=False, indent=2
                 )
             )
-        elif not ctx.quiet or code:
+        elif not ctx.quiet:
             if run.resumed:
                 click.echo("Reprise d'une veille interrompue.")
             if not data:
@@ -191,6 +192,7 @@ def register(group) -> None:
                 click.echo("\n".join(report_lines(report)))
             pending = _pending_count(ctx)
             click.echo(f"{pending} proposition(s) en attente de relecture : `catalogue proposals`.")
+        _say_failures(data, failing)
         sys.exit(code)
 
     @group.command("proposals")
@@ -270,6 +272,29 @@ def _merge_command(group) -> None:
             resource = changes.merge(_actor(), kept.id, dropped.id)
         if not ctx.quiet:
             click.echo(f"Fusionnée : {dropped.id} → {resource.id} {resource.title}")
+
+
+def _say_failures(data: list[dict], failing: list[dict]) -> None:
+    """Whatever --quiet says: a watch without network is one line and exit 2; otherwise one line per
+    source flagged or failing (the command then exits 1)."""
+    from crawler.outage import is_outage, outage_reason
+
+    attempts = [(r["url"], r["entry_outcome"]) for r in data]
+    if is_outage(attempts):
+        fail(
+            f"veille impossible : {outage_reason(attempts, 'source', 'sources')} ; "
+            "relancez `catalogue watch` quand le réseau sera revenu"
+        )
+    for report in failing:
+        where = f"source {report['source_id']} <{report['url']}>"
+        if report["name"] != report["url"]:
+            where = f"source {report['source_id']} « {report['name']} » <{report['url']}>"
+        if report["health"] == "flagged":
+            failure(f"{where} signalée : {report['health_reason']}")
+            continue
+        errors = report["errors"]
+        more = f" (et {len(errors) - 1} autre(s) erreur(s))" if len(errors) > 1 else ""
+        failure(f"{where} : {errors[0].removeprefix(report['url'] + ' : ')}{more}")
 
 
 def _pending_count(ctx: Context) -> int:

@@ -69,7 +69,10 @@ def test_crawl_all_prints_a_summary_by_outcome_and_exits_1_when_some_failed(site
         "  récupérées : 1",
         "  erreur HTTP : 1",
         "  fichier illisible : 1",
-    ] == result.output.splitlines()
+    ] == result.stdout.splitlines()
+    failed = sorted(result.stderr.splitlines())  # each failure named, in one French line
+    assert 2 == len(failed) and all(line.startswith("catalogue : échec : ") for line in failed), failed
+    assert f"<{site.url('/missing')}> : le serveur répond 404" in "\n".join(failed)
 
 
 def test_crawl_exits_0_when_every_resource_answered_and_is_silent_with_quiet(site, tmp_path):

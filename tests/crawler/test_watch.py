@@ -43,7 +43,7 @@ def open_store(data) -> Store:
 def pending(data) -> list[dict]:
     result = run(data, "proposals", "--json")
     assert 0 == result.exit_code, result.output
-    return json.loads(result.output)
+    return json.loads(result.stdout)
 
 
 def test_source_add_detects_each_kind_and_lists_them(data, site):
@@ -186,7 +186,7 @@ def test_second_night_proposes_nothing_new_asks_conditionally_and_flags_the_dead
         "--json",
     )
     assert 1 == result.exit_code, result.output
-    report = json.loads(result.output)
+    report = json.loads(result.stdout)
     assert [0] * 5 == [s["proposed"] for s in report["sources"]]
     assert first == {p["id"] for p in pending(data)}
     listing = report["sources"][0]
@@ -207,7 +207,7 @@ def test_a_rejected_address_is_never_proposed_again_even_from_a_new_source(data,
     site.a.routes["/nouvelle"] = site.a.routes["/actualites/article-1"]
     run(data, "source", "add", site.a.url("/nouvelle"), "--kind", "page")
     result = run(data, "watch", "--source", site.a.url("/nouvelle"), "--json")
-    assert 0 == json.loads(result.output)["sources"][0]["proposed"]
+    assert 0 == json.loads(result.stdout)["sources"][0]["proposed"]
 
 
 def test_an_interrupted_watch_resumes_and_still_proposes_each_resource_once(data, site, monkeypatch):
@@ -274,12 +274,12 @@ def test_accept_all_with_a_rejection_accepts_the_others(data, site):
 def test_articles_past_the_per_run_budget_are_read_by_the_next_run(data, site):
     budget = {**CLI_ENV, "USER": "camille", "CATALOGUE_WATCH_MAX_ARTICLES": "4"}
     first = CliRunner().invoke(cli, ["--data-dir", str(data), "watch", "--source", "1", "--json"], env=budget)
-    (report,) = json.loads(first.output)["sources"]
+    (report,) = json.loads(first.stdout)["sources"]
     assert (4, 5) == (report["articles_read"], report["articles_deferred"])
     second = CliRunner().invoke(
         cli, ["--data-dir", str(data), "watch", "--source", "1", "--json"], env=budget
     )
-    (again,) = json.loads(second.output)["sources"]
+    (again,) = json.loads(second.stdout)["sources"]
     assert ("not_modified", 4, 1) == (
         again["entry_outcome"],
         again["articles_read"],
