@@ -248,10 +248,21 @@ class Changes:
         self.announce(run.changed_ids, texts=False)  # link statuses only: the index, not the suggestions
 
     def import_batch(
-        self, actor: "Actor | str", resources: list[Resource], source: str
-    ) -> tuple[int, int, list[str]]:
-        """Upsert a batch of resources (an import file) with one audit entry; returns (created, updated, ids)."""
+        self,
+        actor: "Actor | str",
+        resources: list[Resource],
+        source: str,
+        withdrawals: dict[str, dict] | None = None,
+    ) -> tuple[int, int, list[str], list[str]]:
+        """Upsert a batch of resources (an import file) with one audit entry; returns (created, updated,
+        changed ids, ids withdrawn by this import).
+
+        `withdrawals` (by resource id, as `catalogue export --withdrawn` writes them) withdraw those
+        resources with their own date, reason and author, unless they are withdrawn already; an
+        import never puts a withdrawn resource back (that is `restore`).
+        """
         actor = as_actor(actor)
+        withdrawals = withdrawals or {}
         with self.store.transaction():
             fresh = []  # a line that says nothing new leaves its resource alone: 0 updates on a re-import
             for resource in resources:
@@ -262,15 +273,22 @@ class Changes:
                     resource.added_at = resource.added_at or existing.added_at
                 fresh.append(resource)
             created, updated = self.store.upsert_many(fresh)
+            withdrawn = []
+            for rid, row in withdrawals.items():
+                if self.store.withdrawal(rid) is None:
+                    by = row["withdrawn_by"] or actor.login
+                    withdrawal.withdraw(self.store, rid, row["withdrawn_reason"], by, now=row["withdrawn_at"])
+                    withdrawn.append(rid)
+            detail = f"{source} : {created} ajoutées, {updated} mises à jour"
             self._record(
                 actor,
                 "resource.import",
                 None,
-                detail=f"{source} : {created} ajoutées, {updated} mises à jour",
+                detail=detail + (f", {len(withdrawn)} retirées" if withdrawn else ""),
             )
-        ids = [r.id for r in fresh]
+        ids = [r.id for r in fresh] + withdrawn
         self.announce(ids)
-        return created, updated, ids
+        return created, updated, ids, withdrawn
 
     def import_page(
         self, actor: "Actor | str", url: str, level: str | None, new: list[Resource], *, summary=None

@@ -233,7 +233,7 @@ def run_outcomes(store, run_id: int) -> dict[str, int]:
 
 def run_results(store, run_id: int) -> list[dict]:
     """Every done resource of a run: id, address, outcome, HTTP status and error in words (in run order)."""
-    rows = store.conn.execute(
+    rows = connection_of(store).execute(
         "SELECT q.resource_id, r.url, q.outcome, f.http_status, COALESCE(f.error, '') FROM crawl_queue q "
         "JOIN resources r ON r.id = q.resource_id LEFT JOIN fetch_state f ON f.resource_id = q.resource_id "
         "WHERE q.run_id = ? AND q.done = 1 ORDER BY q.rowid",

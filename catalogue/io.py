@@ -4,6 +4,10 @@ Both formats carry every field of a Resource (see FIELD_NAMES). In CSV, list fie
 (themes, audience, suggested_themes) are joined with " ; ". An import is all or nothing:
 every line is parsed and validated first, then written in one transaction; the first
 bad line raises ImportFileError naming the line and the field.
+
+An export with withdrawn resources (`withdrawn=True`) adds the columns of withdrawal.FIELDS
+(date, reason, who), filled on the withdrawn resources' lines; an import reads them back, so a
+withdrawn resource stays withdrawn.
 """
 
 import csv
@@ -12,7 +16,7 @@ import json
 from collections.abc import Iterable, Iterator
 from typing import IO
 
-from catalogue import spreadsheet
+from catalogue import spreadsheet, withdrawal
 from catalogue.errors import ImportFileError, ValidationError
 from catalogue.models import FIELD_NAMES, LIST_FIELDS, Resource, validate
 from catalogue.vocabularies import Vocabularies
@@ -20,6 +24,7 @@ from catalogue.vocabularies import Vocabularies
 FORMATS = ("jsonl", "csv")
 LIST_SEPARATOR = " ; "
 REQUIRED = ("url", "title")
+COLUMNS = FIELD_NAMES + withdrawal.FIELDS  # what an import file may name
 
 
 def detect_format(name: str, first_chars: str) -> str:
@@ -33,7 +38,7 @@ def detect_format(name: str, first_chars: str) -> str:
 
 
 def _check_keys(keys: Iterable[str], source: str, line: int) -> None:
-    unknown = [k for k in keys if k not in FIELD_NAMES]
+    unknown = [k for k in keys if k not in COLUMNS]
     if unknown:
         raise ImportFileError(
             source,
@@ -46,7 +51,7 @@ def _check_keys(keys: Iterable[str], source: str, line: int) -> None:
 
 def _csv_header(raw: list[str], source: str) -> list[str]:
     """The field of each column (French names allowed); ImportFileError naming the unknown ones."""
-    header = [spreadsheet.field_name(h, FIELD_NAMES) or h.strip().lstrip(spreadsheet.BOM) for h in raw]
+    header = [spreadsheet.field_name(h, COLUMNS) or h.strip().lstrip(spreadsheet.BOM) for h in raw]
     _check_keys(header, source, 1)
     doubles = [h for h in dict.fromkeys(header) if header.count(h) > 1]
     if doubles:
@@ -54,19 +59,21 @@ def _csv_header(raw: list[str], source: str) -> list[str]:
     return header
 
 
-def _to_resource(data: dict, vocabularies: Vocabularies, source: str, line: int) -> Resource:
+Record = tuple[int, Resource, dict | None]  # line, resource, its withdrawal (None when listed)
+
+
+def _to_record(data: dict, vocabularies: Vocabularies, source: str, line: int) -> Record:
     for name in REQUIRED:
         if not str(data.get(name) or "").strip():
             raise ImportFileError(source, line, "est obligatoire et vide", field=name)
     try:
-        return validate(Resource.from_dict(data), vocabularies)
+        withdrawn = withdrawal.from_record(data)
+        return line, validate(Resource.from_dict(data), vocabularies), withdrawn
     except ValidationError as exc:
         raise ImportFileError(source, line, exc.message, field=exc.field) from exc
 
 
-def read_jsonl(
-    stream: IO[str], vocabularies: Vocabularies, source: str = "<stdin>"
-) -> Iterator[tuple[int, Resource]]:
+def read_jsonl(stream: IO[str], vocabularies: Vocabularies, source: str = "<stdin>") -> Iterator[Record]:
     """Parse JSON Lines into validated resources, with their line numbers; blank lines are skipped."""
     for number, raw in enumerate(stream, start=1):
         if not raw.strip():
@@ -80,12 +87,10 @@ def read_jsonl(
         if not isinstance(data, dict):
             raise ImportFileError(source, number, "chaque ligne doit être un objet JSON")
         _check_keys(data, source, number)
-        yield number, _to_resource(data, vocabularies, source, number)
+        yield _to_record(data, vocabularies, source, number)
 
 
-def read_csv(
-    stream: IO[str], vocabularies: Vocabularies, source: str = "<stdin>"
-) -> Iterator[tuple[int, Resource]]:
+def read_csv(stream: IO[str], vocabularies: Vocabularies, source: str = "<stdin>") -> Iterator[Record]:
     """Parse CSV (a header line of field names, or their French names) into validated resources, with the
     line each record starts on. The separator (, ; or tab) is the header's; an unclosed quote or a line
     with more or fewer cells than the header is refused with its line number."""
@@ -115,7 +120,7 @@ def read_csv(
         for name in ("type", "level"):
             if name in data and not data[name].strip():
                 data[name] = None
-        yield start, _to_resource(data, vocabularies, source, start)
+        yield _to_record(data, vocabularies, source, start)
 
 
 def _rows(reader, source: str) -> Iterator[tuple[int, list[str]]]:
@@ -137,10 +142,19 @@ def _rows(reader, source: str) -> Iterator[tuple[int, list[str]]]:
 
 def read_resources(stream: IO[str], fmt: str, vocabularies: Vocabularies, source: str) -> list[Resource]:
     """Read and validate a whole file; raise ImportFileError on the first bad line (nothing is returned then)."""
+    return read_import(stream, fmt, vocabularies, source)[0]
+
+
+def read_import(
+    stream: IO[str], fmt: str, vocabularies: Vocabularies, source: str
+) -> tuple[list[Resource], dict[str, dict]]:
+    """Read and validate a whole file: its resources, and the withdrawals its lines state (by resource id);
+    raise ImportFileError on the first bad line (nothing is returned then)."""
     reader = read_jsonl if fmt == "jsonl" else read_csv
     seen: dict[str, int] = {}
     resources = []
-    for line, resource in reader(stream, vocabularies, source):
+    withdrawals = {}
+    for line, resource, withdrawn in reader(stream, vocabularies, source):
         if resource.id in seen:
             raise ImportFileError(
                 source,
@@ -150,7 +164,9 @@ def read_resources(stream: IO[str], fmt: str, vocabularies: Vocabularies, source
             )
         seen[resource.id] = line
         resources.append(resource)
-    return resources
+        if withdrawn is not None:
+            withdrawals[resource.id] = withdrawn
+    return resources, withdrawals
 
 
 def import_resources(store, stream: IO[str], fmt: str, source: str) -> tuple[int, int, list[str]]:
@@ -181,14 +197,21 @@ def same_content(existing: Resource, incoming: Resource) -> bool:
     return all(getattr(existing, n) == getattr(incoming, n) for n in FIELD_NAMES if n not in COMPUTED)
 
 
-def write_jsonl(resources: Iterable[Resource], out: IO[str], fields: tuple[str, ...] = FIELD_NAMES) -> int:
+def write_jsonl(
+    resources: Iterable[Resource],
+    out: IO[str],
+    fields: tuple[str, ...] = FIELD_NAMES,
+    withdrawals: dict[str, dict] | None = None,
+) -> int:
     """Write resources as JSON Lines (these fields, default every one, stable key order). Returns the count.
 
     Public downloads pass models.PUBLIC_FIELDS; `catalogue export` (the backup) keeps every field.
+    A resource in `withdrawals` gets the withdrawal.FIELDS keys after its fields.
     """
     count = 0
     for resource in resources:
         data = {name: getattr(resource, name) for name in fields}
+        data.update((withdrawals or {}).get(resource.id, {}))
         out.write(json.dumps(data, ensure_ascii=False, sort_keys=False) + "\n")
         count += 1
     return count
@@ -211,15 +234,17 @@ def write_csv(
     *,
     spreadsheet: bool = False,
     fields: tuple[str, ...] = FIELD_NAMES,
+    withdrawals: dict[str, dict] | None = None,
 ) -> int:
     """Write resources as CSV with a header of these fields (default every one). Returns the count.
 
     spreadsheet=True (downloads meant for people): cells that would start a formula get a
     leading ' (see spreadsheet_cell). Left off for `catalogue export`, whose files are read
-    back by `catalogue import` exactly as written.
+    back by `catalogue import` exactly as written. With `withdrawals` (by resource id), the
+    withdrawal.FIELDS columns follow, empty for a listed resource.
     """
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(fields)
+    writer.writerow(fields + (withdrawal.FIELDS if withdrawals is not None else ()))
     count = 0
     for resource in resources:
         row = []
@@ -229,15 +254,26 @@ def write_csv(
                 value = LIST_SEPARATOR.join(value)
             value = "" if value is None else value
             row.append(spreadsheet_cell(value) if spreadsheet else value)
+        if withdrawals is not None:
+            withdrawn = withdrawals.get(resource.id, {})
+            row.extend(withdrawn.get(name, "") for name in withdrawal.FIELDS)
         writer.writerow(row)
         count += 1
     return count
 
 
-def export_resources(store, out: IO[str], fmt: str = "jsonl") -> int:
-    """Export every resource of the store, ordered by id (so two exports of equal catalogues are equal)."""
-    resources = sorted(store.iter_resources(), key=lambda r: r.id)
-    return (write_jsonl if fmt == "jsonl" else write_csv)(resources, out)
+def export_resources(store, out: IO[str], fmt: str = "jsonl", *, withdrawn: bool = False) -> int:
+    """Export every resource of the store, ordered by id (so two exports of equal catalogues are equal);
+    with `withdrawn`, the withdrawn ones too, marked with their withdrawal (date, reason, who)."""
+    resources = list(store.iter_resources())
+    withdrawals = None
+    if withdrawn:
+        withdrawals = withdrawal.all_withdrawn(store)
+        resources.extend(store.iter_resources(sorted(withdrawals)))
+    resources.sort(key=lambda r: r.id)
+    if fmt == "jsonl":
+        return write_jsonl(resources, out, withdrawals=withdrawals)
+    return write_csv(resources, out, withdrawals=withdrawals)
 
 
 def export_string(store, fmt: str = "jsonl") -> str:

@@ -234,7 +234,7 @@ def _check_date(value: str) -> str:
     return value
 
 
-def _check_stamp(name: str, value: str) -> str:
+def check_stamp(name: str, value: str) -> str:
     """An ISO date or date and time, not before 2000 nor in the future; as YYYY-MM-DDTHH:MM:SS+00:00."""
     if not value:
         return ""
@@ -298,5 +298,5 @@ def validate(resource: Resource, vocabularies: Vocabularies) -> Resource:
     if resource.source_url:
         resource.source_url = check_url(resource.source_url, "source_url")
     for name in STAMP_FIELDS:
-        setattr(resource, name, _check_stamp(name, getattr(resource, name)))
+        setattr(resource, name, check_stamp(name, getattr(resource, name)))
     return resource

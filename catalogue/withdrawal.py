@@ -7,9 +7,12 @@ can be deleted: deletion is for mistakes. The actions, with their audit entries 
 announcement of the changed ids, are in catalogue/changes.py.
 """
 
-from catalogue.errors import CatalogueError
-from catalogue.models import now_iso
+from catalogue.errors import CatalogueError, ValidationError
+from catalogue.models import check_stamp, clean_text, now_iso
 from catalogue.store import connection_of
+
+# The columns of `catalogue export --withdrawn` that mark a withdrawn resource (read back by the import).
+FIELDS = ("withdrawn_at", "withdrawn_reason", "withdrawn_by")
 
 
 class WithdrawalError(CatalogueError):
@@ -55,3 +58,32 @@ def delete(store, rid: str):
         )
     store.delete(rid)
     return resource
+
+
+def all_withdrawn(store) -> dict[str, dict]:
+    """Every withdrawn resource's withdrawal, by resource id: {withdrawn_at, withdrawn_reason, withdrawn_by}."""
+    rows = connection_of(store).execute("SELECT resource_id, reason, withdrawn_at, actor FROM withdrawals")
+    return {
+        row[0]: {"withdrawn_at": row[2], "withdrawn_reason": row[1], "withdrawn_by": row[3]} for row in rows
+    }
+
+
+def from_record(data: dict) -> dict | None:
+    """Take the withdrawal columns out of an import record: the withdrawal they state (checked and cleaned),
+    or None when the resource is not withdrawn. ValidationError names the faulty column."""
+    values = {name: data.pop(name, None) for name in FIELDS}
+    for name, value in values.items():
+        if value is not None and not isinstance(value, str):
+            raise ValidationError(name, "doit être un texte", value)
+    if not (values["withdrawn_at"] or "").strip():
+        stray = next((name for name in FIELDS if (values[name] or "").strip()), None)
+        if stray:
+            raise ValidationError(
+                "withdrawn_at", f"est obligatoire quand {stray} est donné (date du retrait)"
+            )
+        return None
+    return {
+        "withdrawn_at": check_stamp("withdrawn_at", values["withdrawn_at"].strip()),
+        "withdrawn_reason": clean_text(values["withdrawn_reason"] or "").strip(),
+        "withdrawn_by": clean_text(values["withdrawn_by"] or "", one_line=True).strip(),
+    }

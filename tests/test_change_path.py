@@ -106,6 +106,20 @@ def test_cli_import_is_one_audit_entry_and_one_index_update(cli_settings, tmp_pa
     assert 3 == len(indexed_ids(cli_settings, "importée"))
 
 
+def test_cli_import_of_withdrawn_resources_is_one_audit_entry_and_one_index_update(
+    cli_settings, tmp_path, index_writes
+):
+    rows = [{"url": f"https://ex.fr/import-{n}", "title": f"Fiche importée {n}"} for n in range(3)]
+    rows[1].update(withdrawn_at="2026-03-02T09:15:00+00:00", withdrawn_reason="Doublon", withdrawn_by="marie")
+    path = tmp_path / "sauvegarde.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    invoke(cli_settings, "import", str(path))
+    assert 1 == len(index_writes) and 1 == audit_count(cli_settings)
+    with Store.open(cli_settings) as store:
+        kept = sorted(store.find_by_url(rows[n]["url"]).id for n in (0, 2))
+    assert kept == indexed_ids(cli_settings, "importée")  # the withdrawn one never reached the index
+
+
 def test_cli_crawl_is_one_audit_entry_and_one_index_update(cli_settings, server, index_writes):
     server.routes["/guide"] = Response(body=GUIDE.encode())
     with Store.open(cli_settings) as store:

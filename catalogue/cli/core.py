@@ -13,7 +13,7 @@ from catalogue.cli.boundary import check_output_path
 from catalogue.cli.french import plural
 from catalogue.cli.wiring import catch_up_index, command_actor, open_changes, rebuild_index
 from catalogue.errors import NotFound
-from catalogue.io import FORMATS, detect_format, export_resources, read_resources
+from catalogue.io import FORMATS, detect_format, export_resources, read_import
 from catalogue.spreadsheet import decode
 from catalogue.store import Store
 from catalogue.vocabularies import KINDS, vocabularies_of
@@ -99,7 +99,10 @@ def register(group) -> None:
     def import_command(ctx: Context, file, fmt, no_index):
         """Importer les ressources de FICHIER (JSON Lines ou CSV ; - pour l'entrée standard).
 
-        Tout ou rien, par adresse : une ressource déjà au catalogue est mise à jour.
+        Tout ou rien, par adresse : une ressource déjà au catalogue est mise à jour. Une ligne
+        marquée retirée (colonnes withdrawn_at, withdrawn_reason, withdrawn_by de
+        `catalogue export --withdrawn`) retire sa ressource ; un import ne remet jamais au
+        catalogue une ressource retirée (c'est `catalogue restore`).
         """
         if file == "-":
             name, raw = "<stdin>", sys.stdin.buffer.read()
@@ -114,11 +117,14 @@ def register(group) -> None:
         with Store.open(ctx.settings) as store:
             if not no_index:
                 catch_up_index(store, ctx.settings)
-            resources = read_resources(io.StringIO(content), fmt, store.vocabularies, name)
+            resources, withdrawals = read_import(io.StringIO(content), fmt, store.vocabularies, name)
             changes = open_changes(store, ctx.settings, index=not no_index)
-            created, updated, _ids = changes.import_batch(command_actor(name), resources, name)
+            created, updated, _ids, withdrawn = changes.import_batch(
+                command_actor(name), resources, name, withdrawals
+            )
         if not ctx.quiet:
-            click.echo(f"{name} : {_created_updated(created, updated)}.")
+            also = f", {plural(len(withdrawn), 'retirée', 'retirées')} du catalogue" if withdrawn else ""
+            click.echo(f"{name} : {_created_updated(created, updated)}{also}.")
 
     @group.command("export")
     @click.option(
@@ -131,8 +137,14 @@ def register(group) -> None:
         type=click.Path(dir_okay=False, writable=True),
         help="Fichier à écrire (par défaut : la sortie standard).",
     )
+    @click.option(
+        "--withdrawn",
+        is_flag=True,
+        help="Inclure les ressources retirées du catalogue, marquées comme telles (date, motif et auteur "
+        "du retrait) ; `catalogue import` de ce fichier les garde retirées.",
+    )
     @pass_context
-    def export_command(ctx: Context, fmt, output):
+    def export_command(ctx: Context, fmt, output, withdrawn):
         """Exporter toutes les ressources (tous les champs, thèmes suggérés compris), par identifiant."""
         if output:
             check_output_path(output, "--output")
@@ -140,10 +152,10 @@ def register(group) -> None:
             if output:
                 tmp = Path(output + ".tmp")
                 with tmp.open("w", encoding="utf-8", newline="") as out:
-                    export_resources(store, out, fmt)
+                    export_resources(store, out, fmt, withdrawn=withdrawn)
                 tmp.replace(output)
             else:
-                export_resources(store, sys.stdout, fmt)
+                export_resources(store, sys.stdout, fmt, withdrawn=withdrawn)
 
     @group.command("show")
     @click.argument("ref", metavar="ID|ADRESSE")
