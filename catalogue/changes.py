@@ -329,6 +329,23 @@ class Changes:
         self.announce([resource.id])
         return resource
 
+    def end_sessions(self, actor: "Actor | str", name: str) -> int:
+        """End every session of the account `name` (every browser, the actor's own included), audited;
+        returns how many were open. Nothing the index shows changes."""
+        from catalogue import sessions
+
+        actor = as_actor(actor)
+        with self.store.transaction():
+            ended = sessions.end_user_sessions(self.store, name)
+            self._record(
+                actor,
+                "user.logout",
+                None,
+                detail=f"{name} : {ended} {'session fermée' if ended <= 1 else 'sessions fermées'} "
+                "(« Se déconnecter partout »)",
+            )
+        return ended
+
     def reject_proposal(self, actor: "Actor | str", proposal_id: int, reason: str = ""):
         """Reject a proposal (audited by catalogue.proposals); nothing the index shows changes."""
         from catalogue import proposals

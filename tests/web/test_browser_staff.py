@@ -132,6 +132,7 @@ def _staff_pages() -> dict[str, str]:
         "equipe-nouvelle": "/equipe/ressources/nouvelle",
         "equipe-importer": "/equipe/importer",
         "equipe-journal": "/equipe/journal",
+        "equipe-compte": "/equipe/compte",
     }
 
 

@@ -8,6 +8,7 @@ bp = Blueprint("staff", __name__, url_prefix="/equipe")
 
 # The views attach their routes to bp; imported after bp exists.
 from web.staff import (  # noqa: E402,F401
+    account,
     auth,
     csrf,
     health,
