@@ -329,6 +329,16 @@ class Changes:
         self.announce([resource.id])
         return resource
 
+    def record_watch(self, actor: "Actor | str", reports: list[dict]) -> None:
+        """Note a watch run (the nightly one, or « Lire maintenant » on one source) in the audit log, with
+        what each source gave in words. Its proposals are not in the index until accepted."""
+        from catalogue.watchruns import report_words
+
+        actor = as_actor(actor)
+        said = " | ".join(report_words(report)[0] for report in reports) or "aucune source à lire"
+        with self.store.transaction():
+            self._record(actor, "source.watch", None, detail=said[:2000])
+
     def end_sessions(self, actor: "Actor | str", name: str) -> int:
         """End every session of the account `name` (every browser, the actor's own included), audited;
         returns how many were open. Nothing the index shows changes."""

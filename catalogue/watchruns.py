@@ -3,6 +3,7 @@
 import json
 from dataclasses import dataclass
 
+from catalogue.linkwords import plural
 from catalogue.models import now_iso
 from catalogue.store import connection_of
 
@@ -74,3 +75,39 @@ def reports(store, run_id: int) -> list[dict]:
         "SELECT report FROM watch_queue WHERE run_id = ? AND done = 1 ORDER BY source_id", (run_id,)
     )
     return [json.loads(r[0]) for r in rows]
+
+
+def report_words(report: dict) -> list[str]:
+    """What one source gave in a watch run (SourceReport.to_dict()), in French lines: the first says what
+    was read and found, the others what is left for later, what failed and whether the source is flagged."""
+    from catalogue.sources import KIND_LABELS
+
+    kind = KIND_LABELS.get(report["kind"], report["kind"])
+    if report["entry_outcome"] == "not_modified":
+        seen = "inchangée depuis le dernier passage (304)"
+    else:
+        seen = (
+            f"{plural(report['index_pages'], 'page lue', 'pages lues')}, "
+            f"{plural(report['new_articles'], 'article nouveau', 'articles nouveaux')}"
+        )
+    lines = [
+        f"{report['name']} ({kind}) : {seen} ; "
+        f"{plural(report['proposed'], 'ressource proposée', 'ressources proposées')}, "
+        f"{plural(report['alternates'], 'adresse alternative', 'adresses alternatives')}, "
+        f"{plural(report['known'], 'déjà connue', 'déjà connues')}, "
+        f"{plural(report['skipped'], 'lien écarté', 'liens écartés')}"
+    ]
+    if report.get("articles_deferred"):
+        lines.append(
+            f"  {plural(report['articles_deferred'], 'article de plus sera lu', 'articles de plus seront lus')}"
+            " au prochain passage"
+        )
+    if report["failed_links"]:
+        lines.append(
+            f"  {plural(report['failed_links'], 'lien proposé', 'liens proposés')} en échec à la lecture"
+        )
+    for error in report["errors"][:5]:
+        lines.append(f"  erreur : {error}")
+    if report["health"] == "flagged":
+        lines.append(f"  SOURCE SIGNALÉE : {report['health_reason']}")
+    return lines

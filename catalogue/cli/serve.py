@@ -66,6 +66,15 @@ class SiteServices:
         with Store.open(self.settings) as store:
             return crawl.crawl(store, self.settings, ids=list(ids))
 
+    def watch_now(self, source_id: int) -> list[dict]:
+        """Read one watched source now, as the nightly watch does (same lock, same code); its report as a
+        dict (the caller records it as a change). CheckLocked while another watch runs."""
+        from catalogue.cli.watch import run_watch
+
+        with Store.open(self.settings) as store:
+            _run, reports = run_watch(store, self.settings, [str(source_id)])
+        return [report.to_dict() for report in reports]
+
     def detect_source_kind(self, url: str) -> tuple[str | None, str]:
         """What a source address is (listing, page, feed, sitemap), or (None, the reason)."""
         from crawler.fetch import Fetcher

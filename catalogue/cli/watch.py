@@ -6,10 +6,10 @@ import sys
 
 import click
 
-from catalogue import proposals, sources
+from catalogue import proposals, sources, watchruns
 from catalogue.cli import Context, fail, failure, pass_context
 from catalogue.cli.check import run_lock
-from catalogue.cli.wiring import open_changes
+from catalogue.cli.wiring import command_actor, open_changes
 from catalogue.store import Store
 
 WATCH_LOCK = "watch.lock"
@@ -19,27 +19,13 @@ def _actor() -> str:
     return os.environ.get("USER") or "cli"
 
 
-def report_lines(report: dict) -> list[str]:
-    """One source's watch report in French, as lines of text."""
-    kind = sources.KIND_LABELS.get(report["kind"], report["kind"])
-    if report["entry_outcome"] == "not_modified":
-        seen = "inchangée depuis le dernier passage (304)"
-    else:
-        seen = f"{report['index_pages']} page(s) lue(s), {report['new_articles']} article(s) nouveau(x)"
-    lines = [
-        f"{report['name']} ({kind}) : {seen} ; {report['proposed']} ressource(s) proposée(s), "
-        f"{report['alternates']} adresse(s) alternative(s), {report['known']} déjà connue(s), "
-        f"{report['skipped']} lien(s) écarté(s)"
-    ]
-    if report.get("articles_deferred"):
-        lines.append(f"  {report['articles_deferred']} article(s) de plus seront lus au prochain passage")
-    if report["failed_links"]:
-        lines.append(f"  {report['failed_links']} lien(s) proposé(s) en échec à la lecture")
-    for error in report["errors"][:5]:
-        lines.append(f"  erreur : {error}")
-    if report["health"] == "flagged":
-        lines.append(f"  SOURCE SIGNALÉE : {report['health_reason']}")
-    return lines
+def run_watch(store, settings, source_refs=None, progress=None):
+    """The watch as cron and the staff's « Lire maintenant » run it: under the watch lock (CheckLocked when
+    another watch holds it), the given sources or the due ones; returns (run, reports)."""
+    from crawler.watch import watch
+
+    with run_lock(settings.data_path, WATCH_LOCK, "une veille"):
+        return watch(store, settings, list(source_refs or ()) or None, progress=progress)
 
 
 def register(group) -> None:
@@ -153,20 +139,16 @@ def register(group) -> None:
         Sortie 0 si tout va bien, 1 si une source est signalée ou en échec, 2 si la veille n'a pas pu tourner.
         Une veille interrompue reprend où elle s'était arrêtée.
         """
-        from crawler.watch import watch
 
         def progress(report: dict) -> None:
             click.echo(
                 f"\r\033[K{report['name'][:50]} : {report['proposed']} proposée(s)", err=True, nl=False
             )
 
-        with run_lock(ctx.settings.data_path, WATCH_LOCK, "une veille"), Store.open(ctx.settings) as store:
+        with Store.open(ctx.settings) as store:
             try:
-                run, reports = watch(
-                    store,
-                    ctx.settings,
-                    list(source_refs) or None,
-                    progress=progress if ctx.interactive else None,
+                run, reports = run_watch(
+                    store, ctx.settings, source_refs, progress=progress if ctx.interactive else None
                 )
             except KeyboardInterrupt:
                 fail(
@@ -174,7 +156,8 @@ def register(group) -> None:
                 )
             if ctx.interactive:
                 click.echo("", err=True)
-        data = [r.to_dict() for r in reports]
+            data = [r.to_dict() for r in reports]
+            open_changes(store, ctx.settings).record_watch(command_actor(*source_refs), data)
         failing = [r for r in data if r["health"] == "flagged" or (r["errors"] and not r["proposed"])]
         code = 1 if failing else 0
         if as_json:
@@ -189,7 +172,7 @@ def register(group) -> None:
             if not data:
                 click.echo("Aucune source à lire maintenant.")
             for report in data:
-                click.echo("\n".join(report_lines(report)))
+                click.echo("\n".join(watchruns.report_words(report)))
             pending = _pending_count(ctx)
             click.echo(f"{pending} proposition(s) en attente de relecture : `catalogue proposals`.")
         _say_failures(data, failing)

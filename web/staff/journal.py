@@ -21,6 +21,7 @@ ACTIONS = {
     "proposal.reject": "Proposition refusée",
     "source.add": "Source ajoutée",
     "source.remove": "Source retirée",
+    "source.watch": "Lecture des sources",
     "resource.merge": "Ressources fusionnées",
     "resource.withdraw": "Retrait du catalogue",
     "resource.restore": "Remise au catalogue",

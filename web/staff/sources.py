@@ -4,8 +4,11 @@ import re
 
 from flask import flash, g, redirect, render_template, request, url_for
 
-from catalogue import audit, sources
-from web.context import get_store, get_vocabularies, service
+from catalogue import audit, proposals, sources
+from catalogue.errors import CatalogueError
+from catalogue.linkwords import plural
+from catalogue.watchruns import report_words
+from web.context import get_changes, get_store, get_vocabularies, service
 from web.staff import bp
 from web.staff.auth import login_required
 
@@ -30,6 +33,7 @@ def _render(values: dict, error: str = "", status: int = 200):
             values=values,
             error=error,
             can_detect=service("detect_source_kind") is not None,
+            can_read=service("watch_now") is not None,
         ),
         status,
     )
@@ -92,6 +96,39 @@ def source_list():
 
 def _audited(source: sources.Source) -> dict:
     return {name: getattr(source, name) for name in ("url", "name", "kind", "level", "themes", "every_days")}
+
+
+@bp.route("/sources/<int:source_id>/lire", methods=["POST"])
+@login_required
+def source_read(source_id: int):
+    """« Lire maintenant »: read one source as the nightly watch does (same code, same lock), audited;
+    a message says what was found."""
+    back = redirect(url_for("staff.source_list", _anchor=f"source-{source_id}"))
+    store = get_store()
+    try:
+        source = sources.get(store, source_id)
+    except sources.SourceError:
+        flash("Cette source n'existe plus.", "error")
+        return redirect(url_for("staff.source_list"))
+    watch_now = service("watch_now")
+    if watch_now is None:
+        flash("La lecture des sources n'est pas disponible sur ce serveur.", "error")
+        return back
+    try:
+        reports = watch_now(source.id)
+    except CatalogueError as exc:  # another watch holds the lock (the nightly one)
+        flash(
+            f"Lecture de « {source.label} » impossible maintenant : {exc}. Réessayez dans un moment.", "error"
+        )
+        return back
+    get_changes().record_watch(g.staff_user, reports)
+    for report in reports:
+        failed = report["health"] == "flagged" or (report["errors"] and not report["proposed"])
+        words = " ; ".join(line.strip() for line in report_words(report))
+        flash(f"Lecture terminée. {words}.", "error" if failed else "success")
+    pending = plural(proposals.count_pending(store), "proposition en attente", "propositions en attente")
+    flash(f"{pending} de relecture.", "success")
+    return back
 
 
 @bp.route("/sources/<int:source_id>/retirer", methods=["POST"])
