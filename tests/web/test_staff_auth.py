@@ -170,7 +170,7 @@ def test_staff_pages_are_never_cached_and_show_who_is_logged_in(staff):
     response = staff.get("/equipe/")
     assert response.headers["Cache-Control"] == "no-store"
     html = response.get_data(as_text=True)
-    assert "Connecté·e : <strong>alice</strong>" in html
+    assert 'Connecté·e : <a href="/equipe/compte"><strong>alice</strong></a>' in html  # the account page
     assert 'href="/equipe/">Espace équipe</a>' in html or "Espace équipe" in html
 
 
