@@ -31,12 +31,13 @@ from urllib.parse import urljoin, urlsplit
 
 import requests
 from requests.adapters import HTTPAdapter
+from requests.cookies import extract_cookies_to_jar
 from requests.structures import CaseInsensitiveDict
 
 from crawler.bodies import BodyTooLarge, read_body
 from crawler.deadline import POOL_CLASSES, Attempt, Watchdog
 from crawler.failures import classify_exception
-from crawler.netguard import GuardRefusal, check_address, check_url
+from crawler.netguard import GuardRefusal, ResolverCache, check_address, check_url
 from crawler.politeness import Politeness
 from crawler.robots import ROBOTS_PARSED_BYTES, RobotsCache
 
@@ -124,6 +125,7 @@ class Fetcher:
         )
         self.robots = RobotsCache(self._fetch_robots, self.user_agent)
         self.watchdog = Watchdog()
+        self.resolver = ResolverCache()  # a night asks the same few hundred hosts thousands of times
 
     def close(self) -> None:
         """Close the connections and stop the deadline watchdog."""
@@ -170,7 +172,9 @@ class Fetcher:
         current = result.url
         seen = {current}
         for hop in range(settings.max_redirects + 1):
-            target = check_url(current, settings.allow_private_networks, settings.connect_timeout)
+            target = check_url(
+                current, settings.allow_private_networks, settings.connect_timeout, self.resolver
+            )
             origin = f"{target.scheme}://{urlsplit(current).netloc}"
             if respect_robots:
                 rules = self.robots.rules(origin)
@@ -289,9 +293,7 @@ class Fetcher:
         timeout = (min(settings.connect_timeout, remaining), min(settings.read_timeout, remaining))
         if remaining <= 0:
             raise TimeoutError("deadline")
-        response = self.session.request(
-            result.method, url, headers=headers, stream=True, allow_redirects=False, timeout=timeout
-        )
+        response = self._send(result.method, url, headers, timeout)
         try:
             result.status = response.status_code
             result.headers = response.headers
@@ -315,6 +317,28 @@ class Fetcher:
         finally:
             attempt.release()  # disarmed first: a pooled connection must never be shut by an old deadline
             response.close()
+
+    def _send(self, method: str, url: str, headers: dict, timeout) -> requests.Response:
+        """One request through the session's adapter, no redirect followed: what `Session.request` does
+        with `allow_redirects=False` and no proxy from the environment (the session's headers under
+        ours, its cookies sent and kept), without the work this fetcher never uses (merging settings
+        into new copies, preparing the next request of a redirect: `_fetch` follows redirects itself).
+        Measured: about a fifth of the CPU of a check's request."""
+        session = self.session
+        prepared = requests.PreparedRequest()
+        prepared.prepare(
+            method=method,
+            url=url,
+            headers={**session.headers, **headers},
+            cookies=session.cookies,
+            hooks=session.hooks,
+        )
+        adapter = session.get_adapter(url=prepared.url)
+        response = adapter.send(
+            prepared, stream=True, timeout=timeout, verify=session.verify, cert=session.cert, proxies={}
+        )
+        extract_cookies_to_jar(session.cookies, prepared, response.raw)
+        return response
 
     def _fetch_robots(self, robots_url: str) -> tuple[int | None, str, bool]:
         found = self.fetch(

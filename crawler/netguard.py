@@ -3,6 +3,8 @@
 import ipaddress
 import socket
 import threading
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -71,12 +73,28 @@ def parse_target(url: str) -> tuple[str, str, int]:
     return scheme, host, port or (443 if scheme == "https" else 80)
 
 
+def _ip_literal(host: str) -> str | None:
+    """The address itself when the host is written as an IP address in its canonical form, else None.
+
+    Such a host needs no resolver (getaddrinfo would give it back unchanged); any other spelling
+    (127.1, 0x7f.1, 017700000001…) goes through getaddrinfo, which reads it as the system does."""
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return None
+    return host if str(address) == host else None
+
+
 def resolve(host: str, port: int, timeout: float | None = None) -> tuple[str, ...]:
     """The IP addresses of a host name; GuardRefusal("dns") when it does not resolve within timeout seconds.
 
     getaddrinfo cannot be interrupted and a stalled resolver can hold it for many seconds, so
-    it runs in a daemon thread that is abandoned when the timeout passes.
+    it runs in a daemon thread that is abandoned when the timeout passes. An IP address in its
+    canonical form is its own answer (no thread, no lookup).
     """
+    literal = _ip_literal(host)
+    if literal is not None:
+        return (literal,)
     outcome: dict = {}
 
     def lookup():
@@ -108,10 +126,40 @@ def check_address(address: str, host: str, allow_private: bool) -> None:
         raise GuardRefusal("forbidden_address", f"« {host} » mène à {address}, {reason} : accès refusé")
 
 
-def check_url(url: str, allow_private: bool, dns_timeout: float | None = None) -> Target:
-    """Check a URL's scheme, resolve its host and check every address; return the Target or raise GuardRefusal."""
+class ResolverCache:
+    """`resolve` with the answers kept for `ttl` seconds, for a fetcher that asks the same hosts again and
+    again (a night's check: thousands of links on a few hundred sites). Failures are not kept: each
+    fetch asks again. Safe for DNS rebinding: each new connection's real peer is checked anyway
+    (crawler.deadline), whatever the name resolved to here."""
+
+    def __init__(self, ttl: float = 300.0, resolver: Callable[..., tuple[str, ...]] | None = None):
+        self.ttl = ttl
+        self.resolver = resolver  # None: this module's resolve, looked up at each call
+        self._lock = threading.Lock()
+        self._answers: dict[tuple[str, int], tuple[float, tuple[str, ...]]] = {}
+
+    def __call__(self, host: str, port: int, timeout: float | None = None) -> tuple[str, ...]:
+        key, now = (host.lower(), port), time.monotonic()
+        with self._lock:
+            kept = self._answers.get(key)
+        if kept is not None and kept[0] > now:
+            return kept[1]
+        addresses = (self.resolver or resolve)(host, port, timeout)
+        with self._lock:
+            self._answers[key] = (now + self.ttl, addresses)
+        return addresses
+
+
+def check_url(
+    url: str,
+    allow_private: bool,
+    dns_timeout: float | None = None,
+    resolver: Callable[..., tuple[str, ...]] | None = None,
+) -> Target:
+    """Check a URL's scheme, resolve its host (with `resolver`) and check every address; return the Target or
+    raise GuardRefusal."""
     scheme, host, port = parse_target(url)
-    addresses = resolve(host, port, dns_timeout)
+    addresses = (resolver or resolve)(host, port, dns_timeout)
     for address in addresses:
         check_address(address, host, allow_private)
     return Target(scheme, host.lower(), port, addresses)

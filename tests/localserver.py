@@ -36,6 +36,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             server.log.append((self.command, self.path, dict(self.headers)))
             server.active += 1
             server.max_active = max(server.max_active, server.active)
+        answering = False
         try:
             path = self.path.split("?", 1)[0]
             handler = server.routes.get(self.path) or server.routes.get(path)
@@ -47,6 +48,12 @@ class _Handler(http.server.BaseHTTPRequestHandler):
                 return
             if resp.delay:
                 time.sleep(resp.delay)
+            # Active from its arrival to the start of its answer: the window a polite client controls.
+            # Once the answer is written, the client may send its next request before this thread
+            # runs again; counting until then would see one request too many now and then.
+            with server.lock:
+                server.active -= 1
+                answering = True
             self.send_response(resp.status)
             headers = {"Content-Type": resp.content_type, **resp.headers}
             for k, v in headers.items():
@@ -59,8 +66,9 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         except (BrokenPipeError, ConnectionResetError):
             pass
         finally:
-            with server.lock:
-                server.active -= 1
+            if not answering:
+                with server.lock:
+                    server.active -= 1
 
     do_GET = do_HEAD = do_POST = _serve
 
