@@ -36,7 +36,8 @@ class Watchdog:
                 self._thread = threading.Thread(target=self._run, name="fetch-watchdog", daemon=True)
                 self._thread.start()
             heapq.heappush(self._heap, (when, next(self._counter), entry))
-            self._cond.notify()
+            if self._heap[0][2] is entry:
+                self._cond.notify()  # only an earlier deadline changes how long the watchdog sleeps
         return entry
 
     def cancel(self, entry: list) -> bool:
