@@ -157,7 +157,8 @@ def register(group) -> None:
             if ctx.interactive:
                 click.echo("", err=True)
             data = [r.to_dict() for r in reports]
-            open_changes(store, ctx.settings).record_watch(command_actor(*source_refs), data)
+            if data:  # a night with no source due changes nothing: no audit entry
+                open_changes(store, ctx.settings).record_watch(command_actor(*source_refs), data)
         failing = [r for r in data if r["health"] == "flagged" or (r["errors"] and not r["proposed"])]
         code = 1 if failing else 0
         if as_json:

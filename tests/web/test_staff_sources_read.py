@@ -146,3 +146,13 @@ def test_the_nightly_watch_is_audited_the_same_way(client):
     [entry] = watch_entries(settings)
     assert ("système", True) == (entry.actor, entry.detail.startswith("CRPV billets (flux RSS/Atom) : "))
     assert "catalogue watch 2" in entry.detail
+
+
+def test_a_nightly_watch_with_no_source_due_writes_no_audit_entry(client):
+    runner = CliRunner()
+    args = ["--data-dir", str(client.settings.data_path), "-q", "watch"]
+    assert 0 == runner.invoke(cli, args, env=CLI_ENV).exit_code  # both sources read: they were due
+    assert 1 == len(watch_entries(client.settings))
+    again = runner.invoke(cli, args, env=CLI_ENV)  # the same night: nothing is due
+    assert (0, "") == (again.exit_code, again.output)
+    assert 1 == len(watch_entries(client.settings))
