@@ -44,7 +44,8 @@ def end_request(exc=None) -> None:
 
 
 def get_searcher() -> CachedSearcher:
-    """The one Searcher of this app (thread-safe, reopens itself when the index changed), behind a result cache."""
+    """The Searcher of this app (thread-safe, reopens itself when the index changed), behind a result cache,
+    with a second one for resource pages' « see also » lists (which then never wait behind a search)."""
     searcher = current_app.extensions.get(_SEARCHER)
     if searcher is None:
         with current_app.extensions[_LOCK]:
@@ -52,9 +53,14 @@ def get_searcher() -> CachedSearcher:
             if searcher is None:
                 from index.search import Searcher
 
-                index_path = get_settings().index_path
-                # Warmed in the background on each new view of the index (index.search.Searcher.warm).
-                searcher = CachedSearcher(Searcher(index_path, get_vocabularies(), warm=True), index_path)
+                index_path, vocabularies = get_settings().index_path, get_vocabularies()
+                # Warmed in the background on each new view of the index (index.search.Searcher.warm);
+                # « see also » lists need no warming (no query is run).
+                searcher = CachedSearcher(
+                    Searcher(index_path, vocabularies, warm=True),
+                    index_path,
+                    related_searcher=Searcher(index_path, vocabularies),
+                )
                 current_app.extensions[_SEARCHER] = searcher
     return searcher
 

@@ -26,10 +26,23 @@ def query_key(query: SearchQuery) -> tuple:
 
 
 class CachedSearcher:
-    """Wraps a Searcher (same `search`/`related`/`close`); results are shared read-only between requests."""
+    """Wraps a Searcher (same `search`/`related`/`close`); results are shared read-only between requests.
 
-    def __init__(self, searcher, index_path, size: int = DEFAULT_SIZE, related_size: int = RELATED_SIZE):
+    « See also » lists may come from a second Searcher of the same index (`related_searcher`):
+    a Searcher runs one call at a time, and a resource page should not wait behind a whole
+    search (facets, snippets) to list five resources.
+    """
+
+    def __init__(
+        self,
+        searcher,
+        index_path,
+        size: int = DEFAULT_SIZE,
+        related_size: int = RELATED_SIZE,
+        related_searcher=None,
+    ):
         self.searcher = searcher
+        self.related_searcher = related_searcher or searcher
         self.index_path = Path(index_path)
         self.size = size
         self._lock = threading.Lock()
@@ -73,15 +86,17 @@ class CachedSearcher:
         """A resource page's « see also »: the most recent resources passing these filters, computed
         once per index version (resources sharing themes share it; the order of values does not matter)."""
         key = (tuple((name, tuple(sorted(values))) for name, values in sorted(filters.items())), limit)
-        return self._cached("related", key, lambda: self.searcher.related(filters, limit))
+        return self._cached("related", key, lambda: self.related_searcher.related(filters, limit))
 
     def thesaurus(self) -> list[str]:
         """The synonym groups' words and phrases (never cached: staff edits apply at once)."""
         return self.searcher.thesaurus()
 
     def close(self) -> None:
-        """Close the underlying searcher and forget the cached results."""
+        """Close the underlying searchers and forget the cached results."""
         with self._lock:
             for entries in self._entries.values():
                 entries.clear()
         self.searcher.close()
+        if self.related_searcher is not self.searcher:
+            self.related_searcher.close()

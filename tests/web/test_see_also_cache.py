@@ -1,6 +1,8 @@
 """The resource page's « see also » list is computed once per index version and themes, and computed
 again as soon as the index or the resource's themes change."""
 
+import threading
+
 from bs4 import BeautifulSoup
 
 from catalogue.models import Resource
@@ -9,6 +11,7 @@ from catalogue.urls import resource_id
 from index.build import update
 
 MENTORAT_FICHE = resource_id("https://exemple.test/fiches/jardin-04")  # theme « mentorat »
+OTHER_THEMES = resource_id("https://exemple.test/fiches/jardin-00")  # theme « évaluation »
 
 
 def see_also(client, rid: str) -> tuple[list[str], str]:
@@ -57,3 +60,18 @@ def test_see_also_follows_the_resource_when_its_themes_change(client, site_setti
     new_titles, url = see_also(client, MENTORAT_FICHE)
     assert "/recherche?theme=lecture-langage" == url
     assert new_titles and set(new_titles) <= lecture
+
+
+def test_a_resource_page_is_served_while_a_search_holds_the_searcher(client, app):
+    """« See also » lists come from a searcher of their own: a resource page never waits behind a
+    running search (the join's timeout only keeps a failing run from hanging)."""
+    see_also(client, MENTORAT_FICHE)  # opens the searchers
+    searching = app.extensions["catalogue.searcher"].searcher
+    answers = []
+    page = threading.Thread(target=lambda: answers.append(see_also(client, OTHER_THEMES)))
+    with searching._lock:  # as Searcher.search holds it for a whole search
+        page.start()
+        page.join(timeout=60)
+        served_during_the_search = not page.is_alive()
+    page.join()
+    assert served_during_the_search and [] != answers[0][0]
