@@ -12,30 +12,10 @@ from datetime import UTC, date, datetime, timedelta
 from catalogue.errors import CatalogueError, NotFound
 from catalogue.frenchdates import french_date
 from catalogue.linkchecks import CHECK_COLUMNS, STATE_COLUMNS, Check, LinkState, ListedLink
-from catalogue.links import FAILING, NEUTRAL, STATUSES, LinkStatus, Verdict
+from catalogue.links import FAILING, NEUTRAL, LinkStatus, Verdict
 from catalogue.models import now_iso
 from catalogue.store import connection_of
 from catalogue.urls import canonical_url, resource_id
-
-__all__ = [
-    "FAILING",
-    "NEUTRAL",
-    "STATUSES",
-    "french_date",
-    "next_state",
-    "start_run",
-    "record_run",
-    "state_of",
-    "history",
-    "summary_by_verdict",
-    "nightly_counts",
-    "failing",
-    "moved",
-    "apply_moved",
-    "status_map",
-    "last_run",
-    "previous_states",
-]
 
 
 class MoveError(CatalogueError):

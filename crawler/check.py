@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 
 from catalogue import extractions, linkhealth
 from catalogue.linkchecks import Check, LinkState
-from catalogue.links import LinkStatus, Verdict
+from catalogue.links import FAILING, LinkStatus, Verdict
 from catalogue.models import now_iso
 from crawler import outage
 from crawler.alternates import fall_back_to_alternates
@@ -23,7 +23,6 @@ from crawler.checklink import check_resource
 from crawler.fetch import Fetcher
 from crawler.outage import host_of
 from crawler.politeness import HostQueue
-from crawler.verdicts import FAILING
 
 log = logging.getLogger(__name__)
 

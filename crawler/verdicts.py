@@ -7,11 +7,7 @@ import html
 import re
 from urllib.parse import urlsplit
 
-from catalogue.links import FAILING, NETWORK, NEUTRAL, Verdict
 from catalogue.urls import canonical_url
-
-VERDICTS = tuple(Verdict)
-__all__ = ["FAILING", "NEUTRAL", "NETWORK", "VERDICTS", "verdict_of", "soft404_phrase", "moved_target"]
 
 BLOCKED_STATUSES = (401, 403, 999)
 SOFT404_MAX_BYTES = 32 * 1024  # only small HTML answers are read for error phrases

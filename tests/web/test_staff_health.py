@@ -4,6 +4,7 @@ import re
 from datetime import UTC, datetime, timedelta
 
 from catalogue import audit, linkhealth
+from catalogue.frenchdates import french_date
 from catalogue.models import Resource
 from catalogue.store import Store
 from index import build
@@ -208,7 +209,7 @@ def test_a_night_without_network_is_shown_in_words_and_on_the_chart(staff, staff
             store, run, results, outage=True, confirm_nights=2, finished_at=when, reason=reason
         )
     html = staff.get("/equipe/liens").get_data(as_text=True)
-    day = linkhealth.french_date(when).rsplit(" ", 1)[0]
+    day = french_date(when).rsplit(" ", 1)[0]
     sentence = f"nuit du {day} : réseau indisponible, aucun état modifié"
     assert f"{sentence}</time> — {reason}" in html
     assert '<rect class="serie-perdue"' in html and f"<title>{sentence}</title>" in html
