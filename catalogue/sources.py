@@ -294,6 +294,25 @@ def record_health(
         )
 
 
+def forget_run(store, source: Source) -> None:
+    """Put back a source's run state as `source` holds it (read before the run): when it was last read
+    and its health. For a night without network, which says nothing of the source: it stays due
+    and no failed run is counted."""
+    with store.transaction():
+        connection_of(store).execute(
+            "UPDATE sources SET last_run_at = ?, last_ok_at = ?, health = ?, health_reason = ?, "
+            "failed_runs = ? WHERE id = ?",
+            (
+                source.last_run_at,
+                source.last_ok_at,
+                source.health,
+                source.health_reason,
+                source.failed_runs,
+                source.id,
+            ),
+        )
+
+
 def counts(store) -> dict[int, dict[str, int]]:
     """Per source: articles seen and proposals by status."""
     db = connection_of(store)

@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 from catalogue import fingerprint, proposals, sources, watchruns
+from catalogue.links import NETWORK
 from catalogue.models import PARTIAL_DATE, now_iso
 from catalogue.suggest import ThemeSuggester
 from catalogue.text import comparable
@@ -26,6 +27,7 @@ from crawler.crawl import process
 from crawler.discover import detect_kind, is_sitemap, parse_feed, parse_listing, parse_sitemap
 from crawler.fetch import Fetcher
 from crawler.import_page import parse_page
+from crawler.outage import is_outage
 from crawler.watchhealth import HostLines, SourceReport, judge
 
 log = logging.getLogger(__name__)
@@ -301,6 +303,21 @@ class Watch:
             sources.finish_article(self.store, source.id, article_url, "done")
 
 
+def _forget_outage(store, todo: list, reports: list[SourceReport]) -> None:
+    """A run without network (most sources unreachable at the network level) says nothing of the sources
+    it could not reach: they stay due, and no failed run counts towards their flag."""
+    if not is_outage([(r.url, r.entry_outcome) for r in reports]):
+        return
+    for source, report in zip(todo, reports, strict=True):
+        if report.entry_outcome in NETWORK:
+            sources.forget_run(store, source)
+            report.failed_runs, report.health, report.health_reason = (
+                source.failed_runs,
+                source.health,
+                source.health_reason,
+            )
+
+
 def watch(store, settings, source_ids=None, *, fetcher=None, progress=None, now: datetime | None = None):
     """Watch the given sources (or the due ones), resuming an interrupted run; returns (run, reports)."""
     found = watchruns.unfinished(store)
@@ -320,6 +337,7 @@ def watch(store, settings, source_ids=None, *, fetcher=None, progress=None, now:
     fetcher = fetcher or Fetcher(settings)
     try:
         reports = Watch(store, settings, fetcher, progress).run(todo, run_id)
+        _forget_outage(store, todo, reports)
         watchruns.finish(store, run_id)
     finally:
         if own:

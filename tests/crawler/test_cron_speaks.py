@@ -102,6 +102,15 @@ def test_watch_with_the_network_down_is_one_french_line_and_exit_2(data):
     assert "5 sources sur 5 injoignables" in line
 
 
+def test_nights_without_network_leave_the_sources_due_and_never_flag_them(data):
+    add_sources(data, UNREACHABLE)
+    for _ in range(4):  # more nights than CATALOGUE_WATCH_FAILURE_RUNS (3)
+        one_error_line(cron(data, "watch"), "veille impossible")  # each time they are all read again
+    with Store.open(Settings({"data_dir": str(data), **FAST}, environ={})) as store:
+        states = {(s.health, s.failed_runs, s.last_run_at) for s in sources.all_sources(store)}
+    assert {("ok", 0, None)} == states
+
+
 def test_watch_names_the_failing_source_on_stderr_and_keeps_stdout_silent(data):
     add_sources(data, ["http://127.0.0.2:9/actualites"])
     done = cron(data, "watch")
