@@ -9,6 +9,7 @@ import click
 from catalogue import proposals, sources, watchruns
 from catalogue.cli import Context, fail, failure, pass_context
 from catalogue.cli.check import run_lock
+from catalogue.cli.french import plural
 from catalogue.cli.wiring import command_actor, open_changes
 from catalogue.store import Store
 
@@ -175,7 +176,8 @@ def register(group) -> None:
             for report in data:
                 click.echo("\n".join(watchruns.report_words(report)))
             pending = _pending_count(ctx)
-            click.echo(f"{pending} proposition(s) en attente de relecture : `catalogue proposals`.")
+            waiting = plural(pending, "proposition en attente", "propositions en attente")
+            click.echo(f"{waiting} de relecture : `catalogue proposals`.")
         _say_failures(data, failing)
         sys.exit(code)
 
