@@ -14,7 +14,7 @@ from functools import lru_cache
 from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer, StopFilter, Token, Tokenizer
 from whoosh.lang.snowball.french import FrenchStemmer
 
-from catalogue.text import fold
+from catalogue.text import clear_fold_cache, fold
 
 # Words, and number ranges such as 16-25 or 2021/2022 kept as one token.
 TOKEN_PATTERN = r"\d+(?:[-–/]\d+)+|\w+"
@@ -268,7 +268,8 @@ def _spelling_forms(word: str) -> tuple[str, ...]:
 def clear_caches() -> None:
     """Forget the words cached by a build (hundreds of thousands after a big catalogue): their
     memory, and the time the garbage collector spends walking them at every full collection."""
-    for cached in (fold, stem, _index_forms, _query_forms, _spelling_forms):
+    clear_fold_cache()
+    for cached in (stem, _index_forms, _query_forms, _spelling_forms):
         cached.cache_clear()
 
 

@@ -56,6 +56,7 @@ from index.generations import (
     schema_of,
 )
 from index.postingpool import use_term_pool
+from index.termblocks import use_term_blocks
 from index.schema import SCHEMA_VERSION, build_schema, document_fields
 
 __all__ = [
@@ -221,6 +222,7 @@ def _write_generation(store, folder: Path, procs: int, merge: bool, progress) ->
     if procs == 1:
         _preload_lengths(writer)
         use_term_pool(writer)
+        use_term_blocks(writer)
         uninstall = fastfields.install(writer.schema)
     try:
         for doc in _all_documents(store):

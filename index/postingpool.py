@@ -9,42 +9,60 @@ keeps, per term, the list of its postings, sorts only the terms, writes a run as
 blocks of terms, and merges the runs term by term. It hands the writer the same postings
 in the same order, so the index is byte for byte the one Whoosh's pool gives
 (tests/index/test_postingpool.py).
+
+Memory is bounded the way Whoosh bounds its pool, by `limitmb`, but counted in the bytes the
+postings really take (the sizes of their Python objects, `sys.getsizeof`): a run is written
+as soon as the pool holds that much. At commit the runs are merged a block at a time, and a
+block holds at most BLOCK_POSTINGS postings, so the merge holds about one block per run
+whatever the size of the catalogue.
 """
 
 import heapq
 import pickle
-from itertools import islice
+import sys
 
 from whoosh.writing import PostingPool
 
-# Terms pickled together in a run file: one pickle call per block, not per posting.
-BLOCK_TERMS = 2_000
+# Postings pickled together in a run file (whole terms; a term alone may hold more, at most one
+# per document of the run): one pickle call per block, not per posting, and about 1 MB in memory.
+BLOCK_POSTINGS = 8_192
+
+# Bytes of one posting held: its (docnum, weight, value) tuple, its weight (a float of its own;
+# the docnum is the document's, shared by all its postings and counted once), its slot in its
+# term's list. A value of n bytes adds BYTES_OBJECT + n, except the empty one (a shared object).
+POSTING_BYTES = sys.getsizeof((0, 0.0, b"")) + sys.getsizeof(0.0) + 8
+BYTES_OBJECT = sys.getsizeof(b"")
+# Bytes of a new term: its (field, term) key, its term bytes, its list, its entry in the dict
+# (a dict of n entries takes about 48 n bytes between two resizes). The field name is shared.
+TERM_BYTES = sys.getsizeof(("", b"")) + BYTES_OBJECT + sys.getsizeof([]) + 48
+DOCUMENT_BYTES = sys.getsizeof(2**29)
 
 
 class TermPool(PostingPool):
     """A PostingPool for writers that add documents in increasing order (a fresh segment)."""
 
-    def __init__(self, tempstore, segment, limitmb=128, **kwargs):
+    def __init__(self, tempstore, segment, limitmb=128, block_postings=BLOCK_POSTINGS, **kwargs):
         super().__init__(tempstore, segment, limitmb=limitmb, **kwargs)
+        self.block_postings = block_postings
         self.terms: dict[tuple[str, bytes], list] = {}
         self.last_docnum = -1
 
     def add(self, item):
         fieldname, tbytes, docnum, weight, vbytes = item
-        if docnum < self.last_docnum:
-            # A posting of an earlier document (a merged segment): order no longer holds by design.
-            raise ValueError("TermPool takes postings in document order only")
-        self.last_docnum = docnum
+        if docnum != self.last_docnum:
+            if docnum < self.last_docnum:
+                # A posting of an earlier document (a merged segment): order no longer holds by design.
+                raise ValueError("TermPool takes postings in document order only")
+            self.last_docnum = docnum
+            self.currentsize += DOCUMENT_BYTES
         key = (fieldname, tbytes)
         postings = self.terms.get(key)
         if postings is None:
             self.terms[key] = postings = []
             self.fieldnames.add(fieldname)
-            self.currentsize += 100 + len(fieldname) + len(tbytes)
+            self.currentsize += TERM_BYTES + len(tbytes)
         postings.append((docnum, weight, vbytes))
-        # Scaled so that a full pool takes the memory PostingPool's takes when it counts `limit`
-        # (measured in objects: its estimate is 3/4 of its real size, a posting here half of it).
-        self.currentsize += 120 + (len(vbytes) if vbytes else 0)
+        self.currentsize += POSTING_BYTES + (BYTES_OBJECT + len(vbytes) if vbytes else 0)
         if self.currentsize > self.limit:
             self.save()
 
@@ -53,8 +71,7 @@ class TermPool(PostingPool):
             return
         path, f = self._new_run()
         try:
-            records = iter(self._sorted_records())
-            while block := list(islice(records, BLOCK_TERMS)):
+            for block in self._blocks():
                 pickle.dump(block, f, pickle.HIGHEST_PROTOCOL)
         finally:
             f.close()
@@ -65,6 +82,18 @@ class TermPool(PostingPool):
     def _sorted_records(self):
         terms = self.terms
         return [(key[0], key[1], terms[key]) for key in sorted(terms)]
+
+    def _blocks(self):
+        """The sorted terms in blocks of about `block_postings` postings."""
+        block, held = [], 0
+        for record in self._sorted_records():
+            block.append(record)
+            held += len(record[2])
+            if held >= self.block_postings:
+                yield block
+                block, held = [], 0
+        if block:
+            yield block
 
     def _read_run(self, path, number):
         f = self._open_run(path)
@@ -80,23 +109,26 @@ class TermPool(PostingPool):
             f.close()
             self._remove_run(path)
 
-    def items(self, maxfiles=128):
-        """Every posting, sorted by field, term, then document (the order Whoosh's pool gives)."""
+    def iter_terms(self):
+        """(field name, term bytes, postings in document order), sorted by field and term.
+
+        A term held by several runs comes as several records in a row, one per run, in document order.
+        """
         if not self.runs:
             records = self._sorted_records()
             self.terms = {}
-            return (
-                (fieldname, tbytes, docnum, weight, vbytes)
-                for fieldname, tbytes, postings in records
-                for docnum, weight, vbytes in postings
-            )
+            return iter(records)
         self.save()
         runs, self.runs = self.runs, []
         # Equal terms come out of the runs in run order, that is in document order.
         merged = heapq.merge(*(self._read_run(path, n) for n, path in enumerate(runs)))
+        return ((fieldname, tbytes, postings) for fieldname, tbytes, _run, postings in merged)
+
+    def items(self, maxfiles=128):
+        """Every posting, sorted by field, term, then document (the order Whoosh's pool gives)."""
         return (
             (fieldname, tbytes, docnum, weight, vbytes)
-            for fieldname, tbytes, _run, postings in merged
+            for fieldname, tbytes, postings in self.iter_terms()
             for docnum, weight, vbytes in postings
         )
 
@@ -105,7 +137,7 @@ class TermPool(PostingPool):
         super().cleanup()
 
 
-def use_term_pool(writer) -> None:
+def use_term_pool(writer, **options) -> None:
     """Give this fresh single-process writer a TermPool (before any document is added)."""
     old = writer.pool
-    writer.pool = TermPool(old.tempstore, old.segment, limitmb=old.limit // (1024 * 1024))
+    writer.pool = TermPool(old.tempstore, old.segment, limitmb=old.limit // (1024 * 1024), **options)

@@ -1,6 +1,7 @@
-"""A rebuild's writer (term-grouped posting pool, one-pass terms) writes the index Whoosh's own writer writes, byte for byte."""
+"""A rebuild's writer (term-grouped posting pool, term-by-term flush, one-pass terms) writes the index Whoosh's own writer writes, byte for byte."""
 
 import random
+import tracemalloc
 
 import pytest
 from whoosh import index as whoosh_index
@@ -10,6 +11,7 @@ from catalogue.models import Resource
 from catalogue.vocabularies import load_vocabularies
 from index import fastfields
 from index.postingpool import TermPool, use_term_pool
+from index.termblocks import use_term_blocks
 from index.schema import build_schema, document_fields
 
 WORDS = (
@@ -40,14 +42,15 @@ def documents(count: int) -> list[dict]:
     return out
 
 
-def write(folder, docs, *, term_pool: bool, limitmb: int) -> dict[str, bytes]:
+def write(folder, docs, *, term_pool: bool, limitmb: int, block_postings: int = 8_192) -> dict[str, bytes]:
     """Index `docs` in a new index in `folder`; its files by extension (segment names are random)."""
     folder.mkdir()
     ix = whoosh_index.create_in(str(folder), build_schema())
     writer = ix.writer(limitmb=limitmb, compound=False)
     uninstall = lambda: None  # noqa: E731
     if term_pool:
-        use_term_pool(writer)
+        use_term_pool(writer, block_postings=block_postings)
+        use_term_blocks(writer)  # and the term-by-term flush
         uninstall = fastfields.install(writer.schema)  # and the one-pass terms of a rebuild
     for fields in docs:
         writer.add_document(**fields)
@@ -64,7 +67,8 @@ def write(folder, docs, *, term_pool: bool, limitmb: int) -> dict[str, bytes]:
     return {"runs": runs, "files": files}
 
 
-@pytest.mark.parametrize(("count", "limitmb"), [(40, 64), (300, 1)])
+# 128 and 256: terms found in every document fill exactly one and two of the codec's blocks.
+@pytest.mark.parametrize(("count", "limitmb"), [(40, 64), (128, 64), (256, 64), (300, 1)])
 def test_the_term_pool_writes_the_segment_files_whooshs_pool_writes(tmp_path, count, limitmb):
     docs = documents(count)
     plain = write(tmp_path / "plain", docs, term_pool=False, limitmb=limitmb)
@@ -87,3 +91,39 @@ def test_the_term_pool_refuses_a_posting_of_an_earlier_document(tmp_path):
         writer.pool.add(("title", b"b", 2, 1.0, b""))
     writer.cancel()
     ix.close()
+
+
+def test_a_small_limit_writes_several_runs_of_several_blocks_and_the_same_segment(tmp_path):
+    docs = documents(300)
+    plain = write(tmp_path / "plain", docs, term_pool=False, limitmb=1)
+    ours = write(tmp_path / "ours", docs, term_pool=True, limitmb=1, block_postings=50)
+    assert ours["runs"] > 2
+    assert plain["files"] == ours["files"]
+
+
+def test_the_pool_counts_the_memory_its_postings_take(tmp_path):
+    """The size that decides when a run is written is the memory the held postings really take."""
+    ix = whoosh_index.create_in(str(tmp_path), build_schema())
+    writer = ix.writer(limitmb=512)
+    use_term_pool(writer)
+    pool = writer.pool
+    schema = writer.schema
+    docs = documents(150)
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        for docnum, fields in enumerate(docs):
+            for name in ("title", "body", "spell", "topics", "f_publisher"):
+                if name in fields:
+                    for tbytes, _freq, weight, vbytes in schema[name].index(fields[name]):
+                        pool.add((name, tbytes, docnum, weight * 1.0, vbytes))
+        held = tracemalloc.get_traced_memory()[0] - before
+        postings, runs, counted = sum(len(p) for p in pool.terms.values()), len(pool.runs), pool.currentsize
+    finally:
+        tracemalloc.stop()
+        writer.cancel()
+        ix.close()
+    assert runs == 0
+    assert postings > 20_000
+    print(counted / held)
+    assert 0.85 * held < counted < 1.15 * held
