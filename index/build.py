@@ -18,6 +18,7 @@ subscribed at the composition root before the index update (catalogue/changes.py
 """
 
 import logging
+import os
 import shutil
 import time
 from collections.abc import Callable, Iterable
@@ -32,6 +33,7 @@ from whoosh.util.numeric import byte_to_length
 from catalogue.documents import iter_documents
 from index import fastfields
 from index.analysis import clear_caches
+from index.analysispool import AnalysisPool
 from index.generations import (
     CURRENT,
     LEGACY_FILES,
@@ -56,8 +58,8 @@ from index.generations import (
     schema_of,
 )
 from index.postingpool import use_term_pool
-from index.termblocks import use_term_blocks
 from index.schema import SCHEMA_VERSION, build_schema, document_fields
+from index.termblocks import use_term_blocks
 
 __all__ = [
     "CURRENT",
@@ -85,6 +87,9 @@ WRITER_LIMIT_MB = 256
 WRITER_TIMEOUT = 60.0
 # Resources read from the store at a time: the whole catalogue never sits in memory.
 BATCH = 500
+# From this many resources a rebuild analyses the text in worker processes (starting them
+# takes about a second; below, one process is as fast).
+ANALYSIS_POOL_FROM = 2_000
 
 
 class PreloadedLengths:
@@ -104,10 +109,15 @@ class PreloadedLengths:
         self._tables: dict[str, list] = {}
 
     def doc_field_length(self, docnum, fieldname, default=0):
+        table = self.field_lengths(fieldname)
+        return table[docnum] if table else default
+
+    def field_lengths(self, fieldname) -> list:
+        """The lengths of this field by document number (None for none), or [] if no document has it."""
         table = self._tables.get(fieldname)
         if table is None:
             table = self._tables[fieldname] = self._load(fieldname)
-        return table[docnum] if table else default
+        return table
 
     def _load(self, fieldname) -> list:
         column = self._reader._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
@@ -159,9 +169,12 @@ def rebuild(
     progress: Callable[[int, int], None] | None = None,
     procs: int = 1,
     merge: bool = True,
+    analysers: int | None = None,
 ) -> dict:
     """Rebuild the whole index from the store beside the live one and swap it in. Returns stats.
 
+    `analysers`: worker processes analysing the text for the one writer (index.analysispool);
+    by default one per core from ANALYSIS_POOL_FROM resources, none below.
     IndexBuildError if another rebuild of this index is running.
     """
     started = time.monotonic()
@@ -169,21 +182,21 @@ def rebuild(
     index_path.mkdir(parents=True, exist_ok=True)
     try:
         with held(index_path / REBUILD_LOCK):
-            return _rebuild(store, index_path, progress, procs, merge, started)
+            return _rebuild(store, index_path, progress, (procs, merge, analysers), started)
     except LockBusy:
         raise IndexBuildError(
             f"l'index de {index_path} est déjà en reconstruction : réessayez quand elle sera finie"
         ) from None
 
 
-def _rebuild(store, index_path: Path, progress, procs: int, merge: bool, started: float) -> dict:
+def _rebuild(store, index_path: Path, progress, options: tuple, started: float) -> dict:
     discard_orphans(index_path)
     since = store.last_change()  # what the new generation will hold at least
     name = generation_name((numbers(index_path) or [0])[-1] + 1)
     folder = index_path / name
     try:
         folder.mkdir()
-        count, segments = _write_generation(store, folder, procs, merge, progress)
+        count, segments, analysers = _write_generation(store, folder, *options, progress)
         record_schema(folder, SCHEMA_VERSION)
         record_applied(folder, since)
     except BaseException:
@@ -203,14 +216,19 @@ def _rebuild(store, index_path: Path, progress, procs: int, merge: bool, started
         "bytes": size,
         "segments": segments,
         "replayed": caught.resources,
+        "analysers": analysers,
     }
     log.info("index rebuilt: %s", stats)
     return stats
 
 
-def _write_generation(store, folder: Path, procs: int, merge: bool, progress) -> tuple[int, int]:
-    """Write every resource of the store into a new Whoosh index in `folder`; (documents, segments)."""
+def _write_generation(
+    store, folder: Path, procs: int, merge: bool, analysers, progress
+) -> tuple[int, int, int]:
+    """Write every resource of the store into a new Whoosh index in `folder`; (documents, segments, analysers)."""
     total = store.count()
+    if analysers is None:
+        analysers = (os.cpu_count() or 1) if total >= ANALYSIS_POOL_FROM else 0
     vocabularies = store.vocabularies
     count = 0
     ix = whoosh_index.create_in(str(folder), build_schema())
@@ -219,18 +237,32 @@ def _write_generation(store, folder: Path, procs: int, merge: bool, progress) ->
         options.update(procs=procs, multisegment=True)
     writer = ix.writer(**options)
     uninstall = lambda: None  # noqa: E731
+    ready: dict = {}  # the terms the analysers computed for the document being added
+    pool = None
     if procs == 1:
         _preload_lengths(writer)
         use_term_pool(writer)
         use_term_blocks(writer)
-        uninstall = fastfields.install(writer.schema)
+        uninstall = fastfields.install(writer.schema, ready)
+        if analysers > 0:
+            pool = AnalysisPool(analysers, writer.schema)
+    else:
+        analysers = 0
     try:
-        for doc in _all_documents(store):
-            writer.add_document(**document_fields(doc, vocabularies))
+        documents = (document_fields(doc, vocabularies) for doc in _all_documents(store))
+        for fields, terms in pool.analysed(documents) if pool else ((f, None) for f in documents):
+            if terms is not None:
+                ready.clear()
+                ready.update(terms)
+            writer.add_document(**fields)
             count += 1
             if progress and (count % 100 == 0 or count == total):
                 progress(count, total)
+        if pool:
+            pool.close()
     except BaseException:
+        if pool:
+            pool.terminate()
         writer.cancel()
         raise
     finally:
@@ -241,7 +273,7 @@ def _write_generation(store, folder: Path, procs: int, merge: bool, progress) ->
         ix.writer(compound=False).commit(optimize=True)
     segments = len(ix._segments())
     ix.close()
-    return count, segments
+    return count, segments, analysers
 
 
 @dataclass

@@ -61,36 +61,52 @@ def spelling_terms(value: str, fmt) -> list[tuple]:
     return [(w.encode("utf-8"), f, float(f) * boost, pack_uint(f)) for w, f in freqs.items()]
 
 
-def _terms_function(field) -> Callable | None:
-    """The one-pass terms of this field, or None where Whoosh's own path is kept."""
+def _compute(field) -> Callable | None:
+    """The one-pass terms function of this field, or None where Whoosh's own path is kept."""
     fmt, analyzer = field.format, getattr(field, "analyzer", None)
     if type(analyzer) is FrenchTokenizer and type(fmt) in (Positions, Characters):
-        compute = french_terms
-    elif type(analyzer) is SpellingTokenizer and type(fmt) is Frequency:
-        compute = spelling_terms
-    else:
-        return None
-    whoosh_index = type(field).index
-
-    def index(value, **kwargs):
-        if isinstance(value, str) and kwargs.get("mode", "index") == "index" and not kwargs.keys() - {"mode"}:
-            return compute(value, fmt)
-        return whoosh_index(field, value, **kwargs)
-
-    return index
+        return french_terms
+    if type(analyzer) is SpellingTokenizer and type(fmt) is Frequency:
+        return spelling_terms
+    return None
 
 
-def install(schema) -> Callable[[], None]:
-    """Give the French text fields of a writer's schema the one-pass terms; returns the function that takes them off."""
+def terms_functions(schema) -> dict[str, tuple[Callable, object]]:
+    """{field name: (one-pass terms function, the field's format)} of the fields that have one."""
+    out = {}
+    for name, field in schema.items():
+        compute = _compute(field)
+        if compute is not None:
+            out[name] = (compute, field.format)
+    return out
+
+
+def install(schema, ready: dict | None = None) -> Callable[[], None]:
+    """Give the French text fields of a writer's schema the one-pass terms; returns the function that takes them off.
+
+    `ready`, when given, holds the terms of the document being added, computed elsewhere
+    (index.analysispool), by field name: a field takes (and removes) its own instead of analysing.
+    """
     patched = []
-    for _name, field in schema.items():
-        index = _terms_function(field)
-        if index is not None:
-            field.index = index
-            patched.append(field)
+    for name, (compute, fmt) in terms_functions(schema).items():
+        field = schema[name]
+        field.index = _index_function(name, field, compute, fmt, {} if ready is None else ready)
+        patched.append(field)
 
     def uninstall() -> None:
         for field in patched:
             vars(field).pop("index", None)
 
     return uninstall
+
+
+def _index_function(name, field, compute, fmt, ready: dict) -> Callable:
+    whoosh_index = type(field).index
+
+    def index(value, **kwargs):
+        if isinstance(value, str) and kwargs.get("mode", "index") == "index" and not kwargs.keys() - {"mode"}:
+            terms = ready.pop(name, None)
+            return compute(value, fmt) if terms is None else terms
+        return whoosh_index(field, value, **kwargs)
+
+    return index

@@ -35,46 +35,56 @@ def write_terms(fieldwriter, schema, lengths, terms) -> None:
 
     A term may come in several records in a row (one per run of the pool): they are one posting list.
     """
-    field_length = lengths.doc_field_length if lengths is not None else (lambda docnum, fieldname: 0)
     lastfield = lastterm = None
-    writer = pending = None  # the postings of the current term not written yet
+    writer = pending = length_of = None  # pending: the postings of the current term not written yet
     for fieldname, tbytes, postings in terms:
         if tbytes != lastterm or fieldname != lastfield:
             if lastterm is not None:
-                _finish_term(fieldwriter, writer, pending, lastfield, field_length)
+                _finish_term(fieldwriter, writer, pending, length_of)
             if fieldname != lastfield:
                 if lastfield is not None:
                     fieldwriter.finish_field()
                 fieldwriter.start_field(fieldname, schema[fieldname])
-                lastfield = fieldname
+                lastfield, length_of = fieldname, _length_lookup(lengths, fieldname)
             fieldwriter.start_term(tbytes)
             writer, pending, lastterm = fieldwriter._postwriter, postings, tbytes
         else:
             pending = pending + postings
-        pending = _write_full_blocks(writer, pending, fieldname, field_length)
+        pending = _write_full_blocks(writer, pending, length_of)
     if lastterm is not None:
-        _finish_term(fieldwriter, writer, pending, lastfield, field_length)
+        _finish_term(fieldwriter, writer, pending, length_of)
     if lastfield is not None:
         fieldwriter.finish_field()
 
 
-def _write_full_blocks(writer, pending: list, fieldname, field_length) -> list:
+def _length_lookup(lengths, fieldname):
+    """docnum -> the length of this field in that document (None or 0 for none)."""
+    if lengths is None:
+        return lambda docnum: 0
+    field_lengths = getattr(lengths, "field_lengths", None)  # index.build.PreloadedLengths
+    if field_lengths is None:
+        return lambda docnum: lengths.doc_field_length(docnum, fieldname)
+    table = field_lengths(fieldname)
+    return table.__getitem__ if table else (lambda docnum: 0)
+
+
+def _write_full_blocks(writer, pending: list, length_of) -> list:
     """Write blocks while more than a block is pending (add_posting writes a full block when the
     next posting comes); the postings left, at most one block."""
     size, start = writer._blocklimit, 0
     while len(pending) - start > size:
-        _fill_block(writer, pending[start : start + size], fieldname, field_length)
+        _fill_block(writer, pending[start : start + size], length_of)
         writer._write_block()
         start += size
     return pending[start:] if start else pending
 
 
-def _finish_term(fieldwriter, writer, pending: list, fieldname, field_length) -> None:
-    _fill_block(writer, pending, fieldname, field_length)
+def _finish_term(fieldwriter, writer, pending: list, length_of) -> None:
+    _fill_block(writer, pending, length_of)
     fieldwriter.finish_term()  # writes the last block, or inlines the term's postings
 
 
-def _fill_block(writer, postings, fieldname, field_length) -> None:
+def _fill_block(writer, postings, length_of) -> None:
     """The buffers and statistics W3PostingsWriter.add_posting leaves after adding these postings to an empty block."""
     docnums = [p[0] for p in postings]
     weights = [p[1] for p in postings]
@@ -83,6 +93,6 @@ def _fill_block(writer, postings, fieldname, field_length) -> None:
     writer._values = [p[2] for p in postings if p[2]]
     top = max(weights)
     writer._maxweight = top if top > 0 else 0  # starts at 0, replaced by a larger weight only
-    found = [n for n in (field_length(d, fieldname) for d in docnums) if n]
+    found = [n for n in map(length_of, docnums) if n]
     writer._minlength = min(found) if found else None
     writer._maxlength = max(found) if found else 0

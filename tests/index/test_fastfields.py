@@ -38,9 +38,8 @@ def random_texts(count: int) -> list[str]:
 def test_one_pass_terms_are_whooshs_terms(field_name, text):
     field = build_schema()[field_name]
     whoosh = sorted(field.index(text))
-    index = fastfields._terms_function(field)
-    assert index is not None
-    assert sorted(index(text)) == whoosh
+    compute, fmt = fastfields.terms_functions(build_schema())[field_name]
+    assert sorted(compute(text, fmt)) == whoosh
 
 
 def test_install_covers_the_french_fields_and_uninstall_leaves_the_schema_pickle_unchanged():
@@ -58,6 +57,18 @@ def test_install_covers_the_french_fields_and_uninstall_leaves_the_schema_pickle
 
 
 def test_other_calls_keep_whooshs_path():
-    field = build_schema()["title"]
-    index = fastfields._terms_function(field)
-    assert sorted(index(["évaluation", "lycée"])) == sorted(field.index(["évaluation", "lycée"]))
+    schema = build_schema()
+    whoosh = sorted(schema["title"].index(["évaluation", "lycée"]))
+    uninstall = fastfields.install(schema)
+    assert sorted(schema["title"].index(["évaluation", "lycée"])) == whoosh
+    uninstall()
+
+
+def test_a_field_takes_terms_computed_elsewhere_once():
+    schema = build_schema()
+    ready = {"title": [(b"pret", 1, 1.0, b"")]}
+    uninstall = fastfields.install(schema, ready)
+    assert schema["title"].index("évaluation") == [(b"pret", 1, 1.0, b"")]
+    assert ready == {}
+    assert sorted(schema["title"].index("évaluation")) == sorted(build_schema()["title"].index("évaluation"))
+    uninstall()

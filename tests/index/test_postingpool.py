@@ -11,8 +11,8 @@ from catalogue.models import Resource
 from catalogue.vocabularies import load_vocabularies
 from index import fastfields
 from index.postingpool import TermPool, use_term_pool
-from index.termblocks import use_term_blocks
 from index.schema import build_schema, document_fields
+from index.termblocks import use_term_blocks
 
 WORDS = (
     "évaluation parentalité collège lycée élèves réussite décrochage mentorat lecture "

@@ -1,0 +1,82 @@
+"""A rebuild's French text analysis done in worker processes that feed the one writer.
+
+Analysing the text fields is most of a rebuild's work in the writer's process (tokens,
+stems, terms and their encoded positions, in Python). Workers started for the rebuild
+compute them with the same one-pass functions (index.fastfields) on the values the writer
+will add; the writer takes each document's pre-analysed, pre-encoded terms instead of
+analysing, and does the rest as before (the other fields, the posting pool, the commit).
+So the segment is the one a single process writes (tests/index/test_analysispool.py), and
+the writer and the workers run on different cores: less time, not less CPU.
+
+Documents go to the workers in chunks, a few chunks ahead of the writer: memory does not
+grow with the catalogue. Workers are forked (a spawned worker would re-run the caller's main
+script), touch neither the store nor the index, and exit when the writer's end of their
+task pipe closes: a killed rebuild's workers end with it, releasing what they inherited.
+"""
+
+import multiprocessing
+from collections import deque
+from collections.abc import Iterable, Iterator
+from itertools import islice
+
+from index import fastfields
+from index.schema import build_schema
+
+# Documents sent to a worker at once, and chunks in flight per worker: enough to keep them busy.
+CHUNK = 32
+AHEAD = 3
+
+_terms: dict = {}  # in a worker: field name -> (one-pass terms function, field format)
+
+
+def _start_worker() -> None:
+    _terms.update(fastfields.terms_functions(build_schema()))
+
+
+def _analyse(chunk: list[dict]) -> list[dict]:
+    out = []
+    for values in chunk:
+        terms = {}
+        for name, value in values.items():
+            compute, fmt = _terms[name]
+            terms[name] = compute(value, fmt)
+        out.append(terms)
+    return out
+
+
+class AnalysisPool:
+    """Worker processes analysing the text fields of documents for one writer."""
+
+    def __init__(self, processes: int, schema):
+        self.names = frozenset(fastfields.terms_functions(schema))
+        self.processes = processes
+        self._pool = multiprocessing.get_context("fork").Pool(processes, initializer=_start_worker)
+
+    def analysed(self, documents: Iterable[dict]) -> Iterator[tuple[dict, dict]]:
+        """Each document's fields with the terms of its analysed fields ({field: terms}), in order."""
+        names = self.names
+        pending: deque = deque()
+        documents = iter(documents)
+        while chunk := list(islice(documents, CHUNK)):
+            values = [
+                {k: v for k, v in fields.items() if k in names and isinstance(v, str)} for fields in chunk
+            ]
+            pending.append((chunk, self._pool.apply_async(_analyse, (values,))))
+            if len(pending) >= AHEAD * self.processes:
+                yield from _results(pending.popleft())
+        while pending:
+            yield from _results(pending.popleft())
+
+    def close(self) -> None:
+        """Stop the workers and wait for them (their CPU time then counts in RUSAGE_CHILDREN)."""
+        self._pool.close()
+        self._pool.join()
+
+    def terminate(self) -> None:
+        self._pool.terminate()
+        self._pool.join()
+
+
+def _results(item) -> Iterator[tuple[dict, dict]]:
+    chunk, result = item
+    return zip(chunk, result.get(), strict=True)
