@@ -34,14 +34,24 @@ def _start_worker() -> None:
 
 
 def _analyse(chunk: list[dict]) -> list[dict]:
-    out = []
-    for values in chunk:
-        terms = {}
-        for name, value in values.items():
-            compute, fmt = _terms[name]
+    return [terms_of(values, _terms) for values in chunk]
+
+
+def terms_of(fields: dict, functions: dict) -> dict:
+    """{field name: terms} of the fields with a one-pass terms function (index.fastfields)."""
+    terms = {}
+    for name, (compute, fmt) in functions.items():
+        value = fields.get(name)
+        if isinstance(value, str):
             terms[name] = compute(value, fmt)
-        out.append(terms)
-    return out
+    return terms
+
+
+def analysed_here(documents: Iterable[dict], schema) -> Iterator[tuple[dict, dict]]:
+    """AnalysisPool.analysed() in this process."""
+    functions = fastfields.terms_functions(schema)
+    for fields in documents:
+        yield fields, terms_of(fields, functions)
 
 
 class AnalysisPool:

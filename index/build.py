@@ -31,9 +31,8 @@ from whoosh.index import LockError
 from whoosh.util.numeric import byte_to_length
 
 from catalogue.documents import iter_documents
-from index import fastfields
 from index.analysis import clear_caches
-from index.analysispool import AnalysisPool
+from index.analysispool import AnalysisPool, analysed_here
 from index.generations import (
     CURRENT,
     LEGACY_FILES,
@@ -57,7 +56,7 @@ from index.generations import (
     record_schema,
     schema_of,
 )
-from index.postingpool import use_term_pool
+from index.postingpool import add_document, use_term_pool
 from index.schema import SCHEMA_VERSION, build_schema, document_fields
 from index.termblocks import use_term_blocks
 
@@ -236,25 +235,28 @@ def _write_generation(
     if procs > 1:
         options.update(procs=procs, multisegment=True)
     writer = ix.writer(**options)
-    uninstall = lambda: None  # noqa: E731
-    ready: dict = {}  # the terms the analysers computed for the document being added
     pool = None
     if procs == 1:
         _preload_lengths(writer)
         use_term_pool(writer)
         use_term_blocks(writer)
-        uninstall = fastfields.install(writer.schema, ready)
         if analysers > 0:
             pool = AnalysisPool(analysers, writer.schema)
     else:
         analysers = 0
     try:
         documents = (document_fields(doc, vocabularies) for doc in _all_documents(store))
-        for fields, terms in pool.analysed(documents) if pool else ((f, None) for f in documents):
-            if terms is not None:
-                ready.clear()
-                ready.update(terms)
-            writer.add_document(**fields)
+        if pool:
+            analysed = pool.analysed(documents)
+        elif procs == 1:
+            analysed = analysed_here(documents, writer.schema)
+        else:
+            analysed = ((fields, None) for fields in documents)
+        for fields, terms in analysed:
+            if terms is None:
+                writer.add_document(**fields)  # a writer of several processes: Whoosh's own path
+            else:
+                add_document(writer, fields, terms)
             count += 1
             if progress and (count % 100 == 0 or count == total):
                 progress(count, total)
@@ -265,8 +267,6 @@ def _write_generation(
             pool.terminate()
         writer.cancel()
         raise
-    finally:
-        uninstall()  # the schema pickled at commit is Whoosh's own
     writer.commit()
     if procs > 1 and merge:
         # Two segments make queries ~1.35x slower; a huge catalogue may merge off-hours instead.

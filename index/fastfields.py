@@ -7,8 +7,9 @@ then groups them by term and encodes them. This module does the same work in one
 field, with the analyzers' own rules and cached word forms (index.analysis), and encodes
 with the format's own `encode`: the same terms, frequencies, weights and encoded values
 (tests/index/test_fastfields.py compares them with Whoosh's on every field of the schema).
-It is installed on a rebuild's writer only, and taken off before the writer commits: the
-schema pickled into the index never sees it.
+A rebuild computes them (index.analysispool) and hands them to its writer
+(index.postingpool.add_document) instead of asking the fields: the schema pickled into the
+index is untouched.
 """
 
 from collections.abc import Callable
@@ -79,34 +80,3 @@ def terms_functions(schema) -> dict[str, tuple[Callable, object]]:
         if compute is not None:
             out[name] = (compute, field.format)
     return out
-
-
-def install(schema, ready: dict | None = None) -> Callable[[], None]:
-    """Give the French text fields of a writer's schema the one-pass terms; returns the function that takes them off.
-
-    `ready`, when given, holds the terms of the document being added, computed elsewhere
-    (index.analysispool), by field name: a field takes (and removes) its own instead of analysing.
-    """
-    patched = []
-    for name, (compute, fmt) in terms_functions(schema).items():
-        field = schema[name]
-        field.index = _index_function(name, field, compute, fmt, {} if ready is None else ready)
-        patched.append(field)
-
-    def uninstall() -> None:
-        for field in patched:
-            vars(field).pop("index", None)
-
-    return uninstall
-
-
-def _index_function(name, field, compute, fmt, ready: dict) -> Callable:
-    whoosh_index = type(field).index
-
-    def index(value, **kwargs):
-        if isinstance(value, str) and kwargs.get("mode", "index") == "index" and not kwargs.keys() - {"mode"}:
-            terms = ready.pop(name, None)
-            return compute(value, fmt) if terms is None else terms
-        return whoosh_index(field, value, **kwargs)
-
-    return index

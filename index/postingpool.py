@@ -66,6 +66,32 @@ class TermPool(PostingPool):
         if self.currentsize > self.limit:
             self.save()
 
+    def add_field(self, fieldname, docnum, items, boost) -> int:
+        """add() for each of a field's (term bytes, frequency, weight, value) in one document; returns
+        the sum of their frequencies. The postings and their order are add()'s."""
+        if docnum != self.last_docnum:
+            if docnum < self.last_docnum:
+                raise ValueError("TermPool takes postings in document order only")
+            self.last_docnum = docnum
+            self.currentsize += DOCUMENT_BYTES
+        terms = self.terms
+        size = length = 0
+        for tbytes, freq, weight, vbytes in items:
+            key = (fieldname, tbytes)
+            postings = terms.get(key)
+            if postings is None:
+                terms[key] = postings = []
+                size += TERM_BYTES + len(tbytes)
+            postings.append((docnum, weight * boost, vbytes))
+            size += POSTING_BYTES + (BYTES_OBJECT + len(vbytes) if vbytes else 0)
+            length += freq
+        if size:
+            self.fieldnames.add(fieldname)
+            self.currentsize += size
+            if self.currentsize > self.limit:
+                self.save()
+        return length
+
     def save(self):
         if not self.terms:
             return
@@ -135,6 +161,50 @@ class TermPool(PostingPool):
     def cleanup(self):
         self.terms = {}
         super().cleanup()
+
+
+def add_document(writer, fields: dict, terms: dict) -> None:
+    """Whoosh's SegmentWriter.add_document for a writer with a TermPool, taking the terms of the
+    fields in `terms` ({field name: [(term bytes, frequency, weight, value), …]}) as given and
+    adding each field's postings in one call (TermPool.add_field) instead of one call each.
+
+    Same checks, same postings, lengths, stored values and columns (tests/index/test_postingpool.py);
+    term vectors and separate spelling fields, which the catalogue's schema has none of, are refused.
+    """
+    writer._check_state()
+    perdocwriter, schema, docnum, pool = writer.perdocwriter, writer.schema, writer.docnum, writer.pool
+    docboost = writer._doc_boost(fields)
+    fieldnames = sorted(name for name in fields if not name.startswith("_"))
+    writer._check_fields(schema, fieldnames)
+    perdocwriter.start_doc(docnum)
+    try:
+        for fieldname in fieldnames:
+            value = fields[fieldname]
+            if value is None:
+                continue
+            field = schema[fieldname]
+            if field.vector or field.separate_spelling():
+                raise ValueError(f"field {fieldname!r}: term vectors and separate spelling are not supported")
+            length = 0
+            if field.indexed:
+                items = terms.get(fieldname)
+                if items is None:
+                    items = field.index(value)
+                added = pool.add_field(
+                    fieldname, docnum, items, writer._field_boost(fields, fieldname, docboost)
+                )
+                if field.scorable:
+                    length = added
+            stored = fields.get(f"_stored_{fieldname}", value)
+            perdocwriter.add_field(fieldname, field, stored if field.stored else None, length)
+            if field.column_type and stored is not None:
+                perdocwriter.add_column_value(fieldname, field.column_type, field.to_column_value(stored))
+    except Exception:
+        perdocwriter.cancel_doc()
+        raise
+    perdocwriter.finish_doc()
+    writer._added = True
+    writer.docnum += 1
 
 
 def use_term_pool(writer, **options) -> None:

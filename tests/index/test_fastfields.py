@@ -1,6 +1,5 @@
 """The one-pass terms of the French text fields equal Whoosh's, field by field, and leave the schema as it was."""
 
-import pickle
 import random
 
 import pytest
@@ -40,35 +39,3 @@ def test_one_pass_terms_are_whooshs_terms(field_name, text):
     whoosh = sorted(field.index(text))
     compute, fmt = fastfields.terms_functions(build_schema())[field_name]
     assert sorted(compute(text, fmt)) == whoosh
-
-
-def test_install_covers_the_french_fields_and_uninstall_leaves_the_schema_pickle_unchanged():
-    schema = build_schema()
-    before = pickle.dumps(schema)
-    uninstall = fastfields.install(schema)
-    assert sorted(name for name, field in schema.items() if "index" in vars(field)) == [
-        "body",
-        "spell",
-        "title",
-        "topics",
-    ]
-    uninstall()
-    assert pickle.dumps(schema) == before
-
-
-def test_other_calls_keep_whooshs_path():
-    schema = build_schema()
-    whoosh = sorted(schema["title"].index(["évaluation", "lycée"]))
-    uninstall = fastfields.install(schema)
-    assert sorted(schema["title"].index(["évaluation", "lycée"])) == whoosh
-    uninstall()
-
-
-def test_a_field_takes_terms_computed_elsewhere_once():
-    schema = build_schema()
-    ready = {"title": [(b"pret", 1, 1.0, b"")]}
-    uninstall = fastfields.install(schema, ready)
-    assert schema["title"].index("évaluation") == [(b"pret", 1, 1.0, b"")]
-    assert ready == {}
-    assert sorted(schema["title"].index("évaluation")) == sorted(build_schema()["title"].index("évaluation"))
-    uninstall()

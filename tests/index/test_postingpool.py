@@ -9,8 +9,8 @@ from whoosh import index as whoosh_index
 from catalogue.documents import Document
 from catalogue.models import Resource
 from catalogue.vocabularies import load_vocabularies
-from index import fastfields
-from index.postingpool import TermPool, use_term_pool
+from index.analysispool import analysed_here
+from index.postingpool import TermPool, add_document, use_term_pool
 from index.schema import build_schema, document_fields
 from index.termblocks import use_term_blocks
 
@@ -47,14 +47,14 @@ def write(folder, docs, *, term_pool: bool, limitmb: int, block_postings: int = 
     folder.mkdir()
     ix = whoosh_index.create_in(str(folder), build_schema())
     writer = ix.writer(limitmb=limitmb, compound=False)
-    uninstall = lambda: None  # noqa: E731
-    if term_pool:
+    if term_pool:  # as a rebuild: the one-pass terms, added a field at a time, flushed a term at a time
         use_term_pool(writer, block_postings=block_postings)
-        use_term_blocks(writer)  # and the term-by-term flush
-        uninstall = fastfields.install(writer.schema)  # and the one-pass terms of a rebuild
-    for fields in docs:
-        writer.add_document(**fields)
-    uninstall()
+        use_term_blocks(writer)
+        for fields, terms in analysed_here(docs, writer.schema):
+            add_document(writer, fields, terms)
+    else:
+        for fields in docs:
+            writer.add_document(**fields)
     runs = len(writer.pool.runs)
     writer.commit()
     (segment,) = ix._segments()
