@@ -1,7 +1,9 @@
 """Site benchmark: the real server (`catalogue serve`, waitress) on the seed plus 10,000 generated resources,
-driven by 16 concurrent clients for 60 s over searches with facets and resource pages, then
+driven by 16 concurrent clients for 60 s over searches with facets and resource pages, and
 the same load on a minimal reference app (bench/reference_app.py: SQLite FTS5, facets by SQL
-GROUP BY, a plain Jinja template) under the same waitress settings, in the same run.
+GROUP BY, a plain Jinja template) under the same waitress settings, in the same run: both
+servers run side by side, driven one at a time in alternating slices (--rounds, ABBA order),
+so that a change of the shared machine's load during the run weighs on both alike.
 
 Prints requests/s, median and p95 latency per kind of page, and errors, for both, and ours as
 ratios to the reference ("ratio_to_reference"). Targets, as ratios that hold on any machine:
@@ -9,7 +11,7 @@ search-page p95 <= 1.5x the reference's, resource pages <= 1.2x, no error. Every
 on 127.0.0.1.
 
     python bench/web.py [--size 10000] [--clients 16] [--seconds 60] [--threads 8] [--workers 1]
-                        [--think 0] [--keep DIR]
+                        [--think 0] [--keep DIR] [--rounds 4]
 
 Clients send their next request as soon as the last one is answered (--think 0): a closed
 loop, the hardest reading of "16 concurrent clients". --think gives each client a random
@@ -306,29 +308,64 @@ def summarise(samples: list, seconds: float) -> dict:
     return report
 
 
-def run_load(args, data_dir: Path, ids: list[str], reference: Path | None = None) -> dict:
-    """Start one server, warm it, drive it with the load, stop it; its figures."""
+def start_warm(args, data_dir: Path, reference: Path | None = None) -> tuple[subprocess.Popen, int]:
+    """Start one server (ours, or the reference given its database) and warm it; (process, port)."""
     port = free_port()
     server = start_server(data_dir, port, args.threads, args.workers, reference)
-    base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(20):  # warm the searcher's caches (and the reference's page cache)
-            requests.get(f"{base}/recherche", params={"q": "évaluation"}, timeout=30)
-        cpu_before = time.process_time()
-        samples, errors, seconds = asyncio.run(
-            drive("127.0.0.1", port, ids, args.seconds, args.clients, args.think)
-        )
-        load_cpu = time.process_time() - cpu_before
+            requests.get(f"http://127.0.0.1:{port}/recherche", params={"q": "évaluation"}, timeout=30)
+    except BaseException:
+        stop(server)
+        raise
+    return server, port
+
+
+def stop(server: subprocess.Popen) -> None:
+    server.terminate()
+    server.wait(timeout=30)
+
+
+def run_loads(
+    args, data_dir: Path, ids: list[str], reference: Path | None = None
+) -> tuple[dict, dict | None]:
+    """Drive our server and the reference (both started, then idle when not driven) in alternating
+    slices, ABBA order, `args.seconds` each in all: a change of the machine's load during the run
+    falls on both alike. Returns (ours, reference's) figures."""
+    names = ["ours"] if reference is None else ["ours", "reference"]
+    rounds = args.rounds if reference is not None else 1
+    servers = {}
+    try:
+        servers["ours"] = start_warm(args, data_dir)
+        if reference is not None:
+            servers["reference"] = start_warm(args, data_dir, reference)
+        collected = {name: {"samples": [], "errors": [], "seconds": 0.0, "cpu": 0.0} for name in names}
+        for n in range(rounds):
+            for name in names if n % 2 == 0 else names[::-1]:
+                _server, port = servers[name]
+                cpu_before = time.process_time()
+                samples, errors, seconds = asyncio.run(
+                    drive("127.0.0.1", port, ids, args.seconds / rounds, args.clients, args.think)
+                )
+                got = collected[name]
+                got["samples"] += samples
+                got["errors"] += errors
+                got["seconds"] += seconds
+                got["cpu"] += time.process_time() - cpu_before
     finally:
-        server.terminate()
-        server.wait(timeout=30)
-    return {
-        "seconds": round(seconds, 1),
-        "load_generator_cpu_seconds": round(load_cpu, 1),
-        "errors": len(errors),
-        "first_errors": errors[:5],
-        **summarise(samples, seconds),
+        for server, _port in servers.values():
+            stop(server)
+    figures = {
+        name: {
+            "seconds": round(got["seconds"], 1),
+            "load_generator_cpu_seconds": round(got["cpu"], 1),
+            "errors": len(got["errors"]),
+            "first_errors": got["errors"][:5],
+            **summarise(got["samples"], got["seconds"]),
+        }
+        for name, got in collected.items()
     }
+    return figures["ours"], figures.get("reference")
 
 
 def ratios(ours: dict, reference: dict) -> dict:
@@ -357,6 +394,12 @@ def main() -> None:
         "--reindex", action="store_true", help="rebuild the kept index (after a change of index code)"
     )
     parser.add_argument("--no-reference", action="store_true", help="drive only our site")
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=4,
+        help="alternating slices of the load per server (ABBA order), so that a change of the machine's load falls on both",
+    )
     args = parser.parse_args()
 
     tmp = None if args.keep else tempfile.TemporaryDirectory(prefix="bench-web-")
@@ -366,8 +409,7 @@ def main() -> None:
         reference_db = None if args.no_reference else prepare_reference(settings)
         with Store.open(settings) as store:
             ids = store.ids()
-        ours = run_load(args, data_dir, ids)
-        reference = None if reference_db is None else run_load(args, data_dir, ids, reference_db)
+        ours, reference = run_loads(args, data_dir, ids, reference_db)
     finally:
         if tmp:
             tmp.cleanup()
@@ -377,6 +419,7 @@ def main() -> None:
         "waitress_threads": args.threads,
         "server_processes": args.workers,
         "think_seconds": args.think,
+        "rounds": args.rounds if reference is not None else 1,
         **ours,
     }
     if reference is not None:
