@@ -1,4 +1,5 @@
-"""A small cache of recent search results in front of the app's one Searcher, emptied when the index changes.
+"""A small cache of recent search results and « see also » lists in front of the app's Searchers, emptied
+when the index changes.
 
 Pages repeat the same searches (the home page's counts, theme links, "Voir aussi", a
 shared URL); the catalogue changes rarely (a nightly crawl, a staff edit). The index's
