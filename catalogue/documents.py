@@ -51,7 +51,8 @@ class Document:
 
 def iter_documents(store, ids: Iterable[str] | None = None) -> Iterator[Document]:
     """The documents of every resource of a store (or of these ids)."""
-    statuses = _link_statuses(store)
+    ids = None if ids is None else list(ids)
+    statuses = _link_statuses(store, ids)
     for resource in store.iter_resources(ids):
         document = Document(resource=resource)
         _add_extraction(store, document)
@@ -59,9 +60,9 @@ def iter_documents(store, ids: Iterable[str] | None = None) -> Iterator[Document
         yield document
 
 
-def _link_statuses(store) -> dict[str, str]:
+def _link_statuses(store, ids: list[str] | None) -> dict[str, str]:
     """The link checker's tri-state by resource id (migration 0003), read once per iteration."""
-    return status_map(store)
+    return status_map(store, ids)
 
 
 def _add_extraction(store, document: Document) -> None:
