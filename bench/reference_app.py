@@ -35,17 +35,9 @@ sys.path.insert(0, str(ROOT))
 
 from catalogue.cli.serve import serve_forever  # noqa: E402
 from catalogue.documents import iter_documents  # noqa: E402
+from index.facets import FACET_LIMITS  # noqa: E402
+from index.query import FACETS  # noqa: E402 - the product's facets and truncation: the same page
 
-FACETS = {
-    "theme": "Thème",
-    "level": "Niveau",
-    "type": "Type de ressource",
-    "publisher": "Éditeur",
-    "year": "Année",
-    "territory": "Territoire",
-    "status": "État du lien",
-}
-LIMITS = {"theme": 30, "level": 10, "type": 20, "publisher": 10, "year": 15, "territory": 10, "status": 5}
 PER_PAGE = 20
 STOP = frozenset("a au aux d de des du en et l la le les pour qu que un une sur dans par".split())
 SCHEMA = """
@@ -131,7 +123,7 @@ def facet_counts(conn, match: str, filters: dict) -> list[dict]:
     panels = []
     for name, label in FACETS.items():
         where, params = where_clause(match, filters, skip=name)
-        limit = LIMITS[name]
+        limit = FACET_LIMITS[name]
         if name == "theme":
             sql = f"SELECT t.theme, count(*) AS n FROM themes t WHERE t.rowid IN (SELECT r.rowid FROM resources r{where}) GROUP BY t.theme"
         else:

@@ -15,9 +15,9 @@ not handled here are run through Whoosh's own matcher.
 """
 
 from bisect import bisect_left
-from collections import OrderedDict
 
 import numpy as np
+from cachetools import LRUCache
 from whoosh import query as wq
 from whoosh.automata import lev
 from whoosh.matching.wrappers import FilterMatcher
@@ -38,8 +38,8 @@ class Evaluator:
         self.context = searcher.context()
         # Document numbers run from 0 to the reader's doc_count_all() (deleted ones included).
         self.size = searcher.reader().doc_count_all()
-        self._cache: OrderedDict = OrderedDict()
-        self._cached = 0
+        # Least recently used first out, bounded by the postings held (an expansion counts its words).
+        self._cache = LRUCache(maxsize=CACHE_POSTINGS, getsizeof=_postings_held)
 
     def scores(self, q) -> np.ndarray:
         """Every document's score for `q`: a new vector of `size` scores, zero where it does not match."""
@@ -70,7 +70,7 @@ class Evaluator:
         found = self._recall(key)
         if found is None:
             found = [w for w in q._btexts(self.searcher.reader()) if w]
-            self._remember(key, found, len(found))
+            self._remember(key, found)
         return found
 
     def _dense(self, sparse: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
@@ -93,24 +93,14 @@ class Evaluator:
             return self._term(q.field(), words[0], 1.0)
         either = wq.Or([wq.Term(q.field(), w) for w in words], boost=q.boost)
         context = self.context.set(weighting=None) if q.constantscore else self.context
-        return self._remember_sparse(key, self._whoosh(either, context))
+        return self._remember(key, self._whoosh(either, context))
 
-    def _remember(self, key, value, size: int):
+    def _remember(self, key, value):
         self._cache[key] = value
-        self._cached += size + 1
-        while self._cached > CACHE_POSTINGS and len(self._cache) > 1:
-            _, old = self._cache.popitem(last=False)
-            self._cached -= (len(old[0]) if isinstance(old, tuple) else len(old)) + 1
         return value
 
-    def _remember_sparse(self, key, sparse: tuple[np.ndarray, np.ndarray]):
-        return self._remember(key, sparse, len(sparse[0]))
-
     def _recall(self, key):
-        found = self._cache.get(key)
-        if found is not None:
-            self._cache.move_to_end(key)
-        return found
+        return self._cache.get(key)
 
     def _term(self, fieldname: str, text, boost: float) -> tuple[np.ndarray, np.ndarray]:
         searcher = self.searcher
@@ -123,7 +113,7 @@ class Evaluator:
             return _EMPTY
         found = self._recall(("t", fieldname, term))
         if found is None:
-            found = self._remember_sparse(("t", fieldname, term), self._term_scores(fieldname, term))
+            found = self._remember(("t", fieldname, term), self._term_scores(fieldname, term))
         return _boosted(found, boost)
 
     def _term_scores(self, fieldname: str, term: bytes) -> tuple[np.ndarray, np.ndarray]:
@@ -161,7 +151,7 @@ class Evaluator:
         key = ("p", fieldname, tuple(terms), slop)
         found = self._recall(key)
         if found is None:
-            found = self._remember_sparse(key, self._phrase_scores(fieldname, terms, slop))
+            found = self._remember(key, self._phrase_scores(fieldname, terms, slop))
         return _boosted(found, q.boost)
 
     def _phrase_scores(self, fieldname: str, terms: list[bytes], slop: int) -> tuple[np.ndarray, np.ndarray]:
@@ -193,6 +183,11 @@ class Evaluator:
         ids = np.fromiter(sorted(found), dtype=np.int64, count=len(found))
         scores = np.fromiter((found[d] for d in ids.tolist()), dtype=np.float64, count=len(found))
         return ids, np.where(scores == 0.0, MATCHED_ZERO, scores)
+
+
+def _postings_held(value) -> int:
+    """The size of a cached result: postings of a (documents, scores) pair, words of an expansion."""
+    return (len(value[0]) if isinstance(value, tuple) else len(value)) + 1
 
 
 _EMPTY = (np.zeros(0, dtype=np.int64), np.zeros(0))

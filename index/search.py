@@ -92,7 +92,7 @@ class _Snapshot:
         self.counted = LRU(SEARCHES_CACHED)
         self._value_sets = None
         self._live = None
-        self._sort_keys = {}
+        self._ranks = {}
 
     @property
     def reader(self):
@@ -110,7 +110,7 @@ class _Snapshot:
         self.stored = LRU(STORED_CACHED)
         self.counted = LRU(SEARCHES_CACHED)
         old.close()
-        self._value_sets, self._live, self._sort_keys = None, None, {}
+        self._value_sets, self._live, self._ranks = None, None, {}
         return True
 
     @property
@@ -144,13 +144,13 @@ class _Snapshot:
 
     def rank(self, fieldname: str) -> np.ndarray:
         """For every document number, the rank of its value in a sortable column (equal values, equal ranks)."""
-        if fieldname not in self._sort_keys:
+        if fieldname not in self._ranks:
             reader = self.reader
             # An index of no document has no columns: Whoosh's empty reader raises NotImplementedError.
             values = list(reader.column_reader(fieldname)) if reader.doc_count_all() else []
             _, ranks = np.unique(np.asarray(values, dtype=object), return_inverse=True)
-            self._sort_keys[fieldname] = np.asarray(ranks, dtype=np.int64).reshape(-1)
-        return self._sort_keys[fieldname]
+            self._ranks[fieldname] = np.asarray(ranks, dtype=np.int64).reshape(-1)
+        return self._ranks[fieldname]
 
     def close(self):
         self.searcher.close()
