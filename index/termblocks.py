@@ -1,17 +1,29 @@
-"""A rebuild's postings written to the segment term by term, a block at a time.
+"""A rebuild's postings written to the segment term by term, a block at a time, without a call per posting.
 
 At commit Whoosh's writer hands its codec every posting on its own: for each one the
 field writer checks the order, looks up the document's field length and calls the
 postings writer, which appends the posting to three buffers and updates four statistics;
-every 128 postings it writes a block. That is a quarter of a rebuild's CPU time (profiled
-on 5,000 resources). The term pool (index/postingpool.py) already holds each term's
-postings together and in order, so this fills each block's buffers at once, with the
-statistics Whoosh's `add_posting` would have computed, and lets Whoosh's own postings
-writer encode and write the block and the term's info. The segment files are byte for byte
-those of Whoosh's path (tests/index/test_postingpool.py).
+every 128 postings it writes a block, delta-encoding the ids, comparing the weights and
+updating the term's statistics posting by posting again. That was a third of a rebuild's
+CPU time. The term pool (index/postingpool.py) already holds each term's postings together
+and in order, so this encodes each block at once, with C-level helpers (zip, map, array,
+filter, pickle, zlib), into the bytes W3PostingsWriter._write_block writes, and each term's
+info into the bytes W3FieldWriter.finish_term adds to the terms table. The segment files
+are byte for byte those of Whoosh's path (tests/index/test_termblocks.py,
+tests/index/test_postingpool.py).
 """
 
+import zlib
 from array import array
+from itertools import chain
+from operator import sub
+from pickle import dumps
+
+from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3PostingsWriter, W3TermInfo
+from whoosh.system import pack_int, pack_long, pack_ushort
+from whoosh.util.numeric import length_to_byte
+
+NO_ID = 0xFFFFFFFF  # W3TermInfo.to_bytes's stand-in for a missing id
 
 
 def use_term_blocks(writer) -> None:
@@ -35,26 +47,45 @@ def write_terms(fieldwriter, schema, lengths, terms) -> None:
 
     A term may come in several records in a row (one per run of the pool): they are one posting list.
     """
+    if not _encodes_like_whoosh(fieldwriter):
+        _write_through_whoosh(fieldwriter, schema, lengths, terms)
+        return
+    postfile = fieldwriter._postfile
+    out = TermWriter(postfile, fieldwriter._tindex.add, postfile.tell())
     lastfield = lastterm = None
-    writer = pending = length_of = None  # pending: the postings of the current term not written yet
+    records = []  # the postings lists of the current term
     for fieldname, tbytes, postings in terms:
-        if tbytes != lastterm or fieldname != lastfield:
-            if lastterm is not None:
-                _finish_term(fieldwriter, writer, pending, length_of)
-            if fieldname != lastfield:
-                if lastfield is not None:
-                    fieldwriter.finish_field()
-                fieldwriter.start_field(fieldname, schema[fieldname])
-                lastfield, length_of = fieldname, _length_lookup(lengths, fieldname)
-            fieldwriter.start_term(tbytes)
-            writer, pending, lastterm = fieldwriter._postwriter, postings, tbytes
-        else:
-            pending = pending + postings
-        pending = _write_full_blocks(writer, pending, length_of)
-    if lastterm is not None:
-        _finish_term(fieldwriter, writer, pending, length_of)
+        if tbytes == lastterm and fieldname == lastfield:
+            records.append(postings)
+            continue
+        if records:
+            out.write_term(lastterm, records)
+        if fieldname != lastfield:
+            if lastfield is not None:
+                fieldwriter.finish_field()
+            fieldwriter.start_field(fieldname, schema[fieldname])
+            out.start_field(fieldwriter, _length_lookup(lengths, fieldname))
+            lastfield = fieldname
+        lastterm, records = tbytes, [postings]
+    if records:
+        out.write_term(lastterm, records)
     if lastfield is not None:
         fieldwriter.finish_field()
+
+
+def _encodes_like_whoosh(fieldwriter) -> bool:
+    """True for the codec TermWriter reproduces: Whoosh 3's, numeric ids, no inlined postings.
+
+    Whoosh inlines a term of fewer than `inlinelimit` postings; its default of 1 never does
+    (and in whoosh-reloaded 2.7.5 inlining raises AttributeError: it calls a missing set_inline).
+    """
+    postwriter = fieldwriter._codec.postings_writer(fieldwriter._postfile)
+    return type(postwriter) is W3PostingsWriter and postwriter._inlinelimit <= 1 and not postwriter._byteids
+
+
+def _write_through_whoosh(fieldwriter, schema, lengths, terms) -> None:
+    items = ((f, t, docnum, weight, value) for f, t, postings in terms for docnum, weight, value in postings)
+    fieldwriter.add_postings(schema, lengths, items)
 
 
 def _length_lookup(lengths, fieldname):
@@ -68,31 +99,99 @@ def _length_lookup(lengths, fieldname):
     return table.__getitem__ if table else (lambda docnum: 0)
 
 
-def _write_full_blocks(writer, pending: list, length_of) -> list:
-    """Write blocks while more than a block is pending (add_posting writes a full block when the
-    next posting comes); the postings left, at most one block."""
-    size, start = writer._blocklimit, 0
-    while len(pending) - start > size:
-        _fill_block(writer, pending[start : start + size], length_of)
-        writer._write_block()
-        start += size
-    return pending[start:] if start else pending
+class TermWriter:
+    """Writes each term's blocks to the postings file and its info to the terms table, as W3FieldWriter would."""
 
+    def __init__(self, postfile, add_info, offset: int):
+        self._postfile = postfile
+        self._add_info = add_info  # the terms table's OrderedHashWriter.add
+        self._offset = offset  # where the next term's postings start (tracked: tell() is a system call)
 
-def _finish_term(fieldwriter, writer, pending: list, length_of) -> None:
-    _fill_block(writer, pending, length_of)
-    fieldwriter.finish_term()  # writes the last block, or inlines the term's postings
+    def start_field(self, fieldwriter, length_of) -> None:
+        """After fieldwriter.start_field: the field's number, format and codec settings."""
+        postwriter = fieldwriter._postwriter
+        self._fieldkey = pack_ushort(fieldwriter._fieldid)
+        self._blocklimit = postwriter._blocklimit
+        self._compression = postwriter._compression
+        self._length_of = length_of
+        fixedsize = fieldwriter._format.fixed_value_size()
+        # W3PostingsWriter._mini_values: a tuple of the non-empty values, nothing, or their concatenation.
+        if fixedsize is None or fixedsize < 0:
+            self._mini_values = lambda values: tuple(filter(None, values))
+        elif fixedsize == 0:
+            self._mini_values = lambda values: None
+        else:
+            self._mini_values = lambda values: b"".join(filter(None, values))
 
+    def write_term(self, tbytes: bytes, records: list) -> None:
+        postings = records[0] if len(records) == 1 else list(chain.from_iterable(records))
+        size, count = self._blocklimit, len(postings)
+        # W3TermInfo's statistics, updated block by block as its add_block does.
+        weight = df = maxlength = maxweight = 0
+        minlength = minid = maxid = None
+        chunks = [WHOOSH3_HEADER_MAGIC]
+        for start in range(0, count, size):
+            block = postings[start : start + size] if count > size else postings
+            ids, blockweight, blockmin, blockmax, topweight, data = self._encode_block(block)
+            weight += blockweight
+            df += len(ids)
+            minlength = blockmin if minlength is None else min(minlength, blockmin)
+            maxlength = max(maxlength, blockmax)
+            maxweight = max(maxweight, topweight)
+            if minid is None:
+                minid = ids[0]
+            maxid = ids[-1]
+            last = start + size >= count
+            info = dumps(
+                (
+                    len(ids),
+                    maxid,
+                    topweight,
+                    self._compression,
+                    length_to_byte(blockmin),
+                    length_to_byte(blockmax),
+                ),
+                2,
+            )
+            chunks += (pack_int(-(len(info) + len(data)) if last else len(info) + len(data)), info, data)
+        written = b"".join(chunks)
+        self._postfile.write(written)
+        info = W3TermInfo._struct.pack(
+            0,
+            weight,
+            df,
+            0 if minlength is None else length_to_byte(minlength),
+            length_to_byte(maxlength),
+            maxweight,
+            NO_ID if minid is None else minid,
+            NO_ID if maxid is None else maxid,
+        )
+        self._add_info(self._fieldkey + tbytes, info + pack_long(self._offset) + pack_int(len(written)))
+        self._offset += len(written)
 
-def _fill_block(writer, postings, length_of) -> None:
-    """The buffers and statistics W3PostingsWriter.add_posting leaves after adding these postings to an empty block."""
-    docnums = [p[0] for p in postings]
-    weights = [p[1] for p in postings]
-    writer._ids = array("I", docnums)
-    writer._weights = array("f", weights)
-    writer._values = [p[2] for p in postings if p[2]]
-    top = max(weights)
-    writer._maxweight = top if top > 0 else 0  # starts at 0, replaced by a larger weight only
-    found = [n for n in map(length_of, docnums) if n]
-    writer._minlength = min(found) if found else None
-    writer._maxlength = max(found) if found else 0
+    def _encode_block(self, block: list):
+        """(ids, sum of weights, min length, max length, max weight, data bytes) of a block of postings,
+        as W3PostingsWriter.add_posting and _write_block compute them."""
+        ids, weights, values = zip(*block, strict=True)
+        stored = array("f", weights)  # Whoosh keeps the weights as 32-bit floats
+        count = len(ids)
+        if stored.count(1.0) == count:
+            mini_weights = None
+        elif stored.count(stored[0]) == count:
+            mini_weights = stored[0]
+        else:
+            mini_weights = tuple(stored)
+        deltas = tuple(map(sub, ids, chain((0,), ids)))
+        data = dumps((deltas, mini_weights, self._mini_values(values)), 2)
+        if self._compression:
+            data = zlib.compress(data, self._compression)
+        found = list(filter(None, map(self._length_of, ids)))  # documents with no length count for nothing
+        top = max(weights)  # add_posting keeps the first largest of the weights as given, from 0
+        return (
+            ids,
+            sum(stored),
+            min(found) if found else None,
+            max(found) if found else 0,
+            top if top > 0 else 0,
+            data,
+        )
