@@ -7,12 +7,15 @@ suggestions go to `resources.suggested_themes`; the trigger words to the
 
 import json
 import re
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
-from catalogue.documents import iter_documents
-from catalogue.models import now_iso
-from catalogue.store import connection_of
+from catalogue.documents import Document
+from catalogue.errors import NotFound
+from catalogue.forkpool import cores, forked_pool, ordered_results
+from catalogue.models import Resource, now_iso
+from catalogue.store import LISTED, connection_of
 from catalogue.text import fold
 from catalogue.vocabularies import Vocabulary
 
@@ -27,6 +30,16 @@ MAX_TEXT_OCCURRENCES = 5
 TEXT_CHARS = 60_000
 # Resources read at a time: the whole catalogue never sits in memory.
 BATCH = 500
+# Resources from which apply() computes the suggestions in worker processes, one per core:
+# below, starting the workers costs more than they save.
+WORKERS_FROM = 2_000
+# Resources sent to a worker at once, and chunks in flight per worker: enough to keep them busy.
+CHUNK = 50
+AHEAD = 3
+# A resource whose themes a person set: it gets no suggestion (`themes` is a JSON list).
+CURATED = "json_array_length(themes) > 0"
+
+Progress = Callable[[int, int], None]
 
 
 @dataclass(frozen=True)
@@ -75,7 +88,19 @@ def _word_pattern(word: str) -> str:
 def _alternation(forms: list[str], inflected: bool) -> str:
     # Longest first, so that "décrochage scolaire" wins over "décrochage" at the same place.
     word = _word_pattern if inflected else re.escape
-    return "|".join(r"\s+".join(word(w) for w in f.split()) for f in sorted(forms, key=len, reverse=True))
+    ordered = [f.split() for f in sorted(forms, key=len, reverse=True)]
+    if not all(ordered):  # an empty form matches anywhere: the plain alternation says what that does
+        return "|".join(r"\s+".join(word(w) for w in words) for words in ordered)
+    # One branch per first character, the forms in the same order inside it: forms that start with
+    # different characters never match at the same place, so they never compete. The regex then
+    # tries a few branches at each place instead of every form (2.4x faster on French texts).
+    branches: dict[str, list[str]] = {}
+    for words in ordered:
+        branches.setdefault(re.escape(words[0][0]), []).append(r"\s+".join(word(w) for w in words))
+    return "|".join(
+        f"{first}(?:{'|'.join(p.removeprefix(first) for p in patterns)})"
+        for first, patterns in branches.items()
+    )
 
 
 def _prepared(text: str) -> str:
@@ -126,9 +151,10 @@ class ThemeSuggester:
         ):
             if not table:
                 continue
-            for m in pattern.finditer(source):
-                for pair in table.get(key(" ".join(m.group(1).split())), ()):
-                    counts[pair] = counts.get(pair, 0) + 1
+            # Each distinct match once: a text repeats its words.
+            for found, hits in Counter(pattern.findall(source)).items():
+                for pair in table.get(key(" ".join(found.split())), ()):
+                    counts[pair] = counts.get(pair, 0) + hits
         return counts
 
     def suggest(self, title: str, description: str, text: str) -> list[Suggestion]:
@@ -152,40 +178,178 @@ class ThemeSuggester:
         ]
 
 
-def apply(store, ids: Iterable[str] | None = None) -> int:
-    """Recompute the suggested themes of every resource (or these) without curated themes; returns how many got one."""
+def apply(
+    store, ids: Iterable[str] | None = None, *, workers: int | None = None, progress: Progress | None = None
+) -> int:
+    """Recompute the suggested themes of every listed resource (or of these) without curated themes;
+    returns how many got one.
+
+    Only the texts of the resources to suggest for are read; the curated ones lose their
+    suggestions in a few set-wise statements. `workers`: processes computing the suggestions
+    (0: this process; None: one per core from WORKERS_FROM resources to suggest for).
+    `progress(done, total)` after each chunk saved. One transaction: on any failure (a worker
+    that dies included) the store is left as it was.
+    """
     db = connection_of(store)
     suggester = ThemeSuggester(store.vocabularies.themes)
     now = now_iso()
-    with_suggestions = 0
-    ids = store.ids() if ids is None else list(ids)
     with store.transaction():
-        for doc in (
-            d
-            for start in range(0, len(ids), BATCH)
-            for d in iter_documents(store, ids[start : start + BATCH])
-        ):
-            resource = doc.resource
-            suggestions = (
-                [] if resource.themes else suggester.suggest(doc.title, doc.description, doc.full_text)
+        todo = _clear(db, None if ids is None else list(dict.fromkeys(ids)))
+        if workers is None:
+            workers = cores() if len(todo) >= WORKERS_FROM and cores() > 1 else 0
+        pool = forked_pool(workers, _keep_suggester, (suggester,)) if workers and todo else None
+        try:
+            chunks = _chunks(store, todo)
+            results = (
+                ordered_results(pool, _suggest_all, chunks, AHEAD * workers)
+                if pool is not None
+                else ((tag, _suggest_all(texts, suggester)) for tag, texts in chunks)
             )
-            themes = [s.theme for s in suggestions]
-            db.execute("DELETE FROM theme_suggestions WHERE resource_id = ?", (resource.id,))
-            db.executemany(
-                "INSERT INTO theme_suggestions (resource_id, theme, score, words, computed_at) VALUES (?, ?, ?, ?, ?)",
-                [
-                    (resource.id, s.theme, s.score, json.dumps(list(s.words), ensure_ascii=False), now)
-                    for s in suggestions
-                ],
-            )
-            if themes != resource.suggested_themes:
-                # Not an edit by a person: updated_at stays as it is.
-                db.execute(
-                    "UPDATE resources SET suggested_themes = ? WHERE id = ?",
-                    (json.dumps(themes, ensure_ascii=False), resource.id),
-                )
-            with_suggestions += bool(themes)
+            with_suggestions = done = 0
+            for tag, suggestions in results:
+                with_suggestions += _save(db, tag, suggestions, now)
+                done += len(tag)
+                if progress is not None:
+                    progress(done, len(todo))
+        finally:
+            if pool is not None:
+                pool.shutdown(wait=True, cancel_futures=True)
     return with_suggestions
+
+
+def _scopes(ids: list[str] | None) -> Iterator[tuple[str, list[str]]]:
+    """SQL conditions on `resources` (with their parameters) that select, together, the resources to update."""
+    if ids is None:
+        yield LISTED, []
+        return
+    for start in range(0, len(ids), BATCH):
+        chunk = ids[start : start + BATCH]
+        yield f"id IN ({', '.join('?' * len(chunk))})", chunk
+
+
+def _clear(db, ids: list[str] | None) -> list[str]:
+    """Remove the explanations of the resources to update and the suggestions of the curated ones
+    among them; the ids of the others (to suggest for), in order. NotFound for an unknown id."""
+    todo: list[str] = []
+    for where, params in _scopes(ids):
+        if ids is not None:
+            found = {r[0] for r in db.execute(f"SELECT id FROM resources WHERE {where}", params)}
+            for rid in params:
+                if rid not in found:
+                    raise NotFound(rid)
+        db.execute(
+            f"DELETE FROM theme_suggestions WHERE resource_id IN (SELECT id FROM resources WHERE {where})",
+            params,
+        )
+        # Not an edit by a person: updated_at stays as it is. json() reads '[ ]' as '[]', as Python does.
+        db.execute(
+            f"UPDATE resources SET suggested_themes = '[]' "
+            f"WHERE {where} AND {CURATED} AND json(suggested_themes) != '[]'",
+            params,
+        )
+        todo.extend(
+            r[0]
+            for r in db.execute(
+                f"SELECT id FROM resources WHERE {where} AND NOT {CURATED} ORDER BY added_at, id", params
+            )
+        )
+    if ids is not None:
+        wanted = set(todo)
+        todo = [rid for rid in ids if rid in wanted]
+    return todo
+
+
+def _chunks(store, ids: list[str]) -> Iterator[tuple[list[tuple[str, list]], list[tuple[str, str, str]]]]:
+    """([(id, current suggested themes)], [(title, description, text)]) for chunks of these resources."""
+    for start in range(0, len(ids), BATCH):
+        documents = _documents(store, ids[start : start + BATCH])
+        for at in range(0, len(documents), CHUNK):
+            chunk = documents[at : at + CHUNK]
+            yield (
+                [(doc.id, doc.resource.suggested_themes) for doc in chunk],
+                [(doc.title, doc.description, doc.full_text[:TEXT_CHARS]) for doc in chunk],
+            )
+
+
+def _documents(store, ids: list[str]) -> list[Document]:
+    """The documents of these resources with what suggestion reads: title, description, texts
+    (the extracted one cut where suggestion stops reading), episodes; and the current suggestions."""
+    db = connection_of(store)
+    marks = ", ".join("?" * len(ids))
+    rows = {
+        row["id"]: row
+        for row in db.execute(
+            "SELECT r.id, r.url, r.title, r.description, r.text, r.suggested_themes, "
+            "e.title AS e_title, e.description AS e_description, substr(e.text, 1, ?) AS e_text "
+            f"FROM resources r LEFT JOIN extractions e ON e.resource_id = r.id WHERE r.id IN ({marks})",
+            [TEXT_CHARS, *ids],
+        )
+    }
+    episodes: dict[str, list[dict]] = {}
+    for row in db.execute(
+        f"SELECT resource_id, title, description FROM episodes WHERE resource_id IN ({marks}) "
+        "ORDER BY resource_id, position",
+        ids,
+    ):
+        episodes.setdefault(row["resource_id"], []).append(
+            {"title": row["title"], "description": row["description"]}
+        )
+    documents = []
+    for rid in ids:
+        row = rows[rid]
+        resource = Resource(
+            url=row["url"],
+            id=rid,
+            title=row["title"],
+            description=row["description"],
+            text=row["text"],
+            suggested_themes=json.loads(row["suggested_themes"]),
+        )
+        documents.append(
+            Document(
+                resource,
+                extracted_title=row["e_title"] or "",
+                extracted_description=row["e_description"] or "",
+                extracted_text=row["e_text"] or "",
+                episodes=episodes.get(rid, []),
+            )
+        )
+    return documents
+
+
+def _save(db, tag: list[tuple[str, list]], suggestions: list[list[Suggestion]], now: str) -> int:
+    """Write the suggestions of a chunk of resources (their explanations were removed); how many got one."""
+    db.executemany(
+        "INSERT INTO theme_suggestions (resource_id, theme, score, words, computed_at) VALUES (?, ?, ?, ?, ?)",
+        [
+            (rid, s.theme, s.score, json.dumps(list(s.words), ensure_ascii=False), now)
+            for (rid, _), found in zip(tag, suggestions, strict=True)
+            for s in found
+        ],
+    )
+    changed = []
+    for (rid, current), found in zip(tag, suggestions, strict=True):
+        themes = [s.theme for s in found]
+        if themes != current:
+            changed.append((json.dumps(themes, ensure_ascii=False), rid))
+    # Not an edit by a person: updated_at stays as it is.
+    db.executemany("UPDATE resources SET suggested_themes = ? WHERE id = ?", changed)
+    return sum(bool(found) for found in suggestions)
+
+
+_worker: dict = {}  # in a worker process: the parent's ThemeSuggester (forked, not pickled)
+
+
+def _keep_suggester(suggester: ThemeSuggester) -> None:
+    _worker["suggester"] = suggester
+
+
+def _suggest_all(
+    texts: list[tuple[str, str, str]], suggester: ThemeSuggester | None = None
+) -> list[list[Suggestion]]:
+    """The suggestions of each (title, description, text), with this suggester or the worker's."""
+    suggester = suggester or _worker["suggester"]
+    return [suggester.suggest(*parts) for parts in texts]
 
 
 def explanations(store, rid: str) -> dict[str, list[str]]:
