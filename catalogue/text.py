@@ -7,7 +7,10 @@ from functools import lru_cache
 # Replaced one after the other (str.replace finds a character at C speed, where str.translate
 # looks up every character of a French text); no replacement holds another's character.
 _SPECIAL_FOLDS = (("œ", "oe"), ("æ", "ae"), ("ß", "ss"), ("’", "'"), ("‘", "'"))
-# Once decomposed, an accent is a combining mark after its letter: only runs of non-ASCII characters hold any.
+# Once decomposed, an accent is a combining mark after its letter. The marks of Latin letters,
+# U+0300-U+036F but U+034F (not a mark), are cut from the UTF-8 bytes in one pass; any other mark
+# can only be in a run of non-ASCII characters.
+_LATIN_MARKS = re.compile(rb"\xcc[\x80-\xbf]|\xcd[\x80-\x8e\x90-\xaf]")
 _NON_ASCII = re.compile(r"[^\x00-\x7f]+")
 
 
@@ -30,6 +33,11 @@ def _fold(text: str) -> str:
         if special in text:
             text = text.replace(special, plain)
     decomposed = unicodedata.normalize("NFKD", text)
+    if decomposed.isascii():
+        return decomposed
+    # surrogatepass: a lone surrogate (a text read back from an old database) goes through as it is.
+    encoded = decomposed.encode("utf-8", "surrogatepass")
+    decomposed = _LATIN_MARKS.sub(b"", encoded).decode("utf-8", "surrogatepass")
     if decomposed.isascii():
         return decomposed
     return _NON_ASCII.sub(_without_marks, decomposed)
