@@ -10,15 +10,15 @@ the site warms each new view of the index) and, for the record, on a cold one (a
 
 The build is printed as a ratio to FTS5's, built from the same store right after it,
 on one line `build ratio whoosh/fts5: N.NNx in wall time` (the time a person waits; the
-rebuild analyses text in worker processes, so it uses more than one core) followed by the
-ratio in CPU time (this process and its workers, RUSAGE_CHILDREN, on every core). On a
+rebuild is written in parts by one process per core, so it uses more than one core) followed by
+the ratio in CPU time (this process and its children, RUSAGE_CHILDREN, on every core). On a
 shared machine wall times do not compare: when FTS5, which runs on one core, got less than
 80 % of a core, the line leads with the CPU-time ratio and says so. Both are always printed.
 Peak RSS is the build's (theme suggestion and rebuild; the peak is reset after generating
-the documents where Linux allows it): the writer's process, its workers', and their sum.
+the documents where Linux allows it): the rebuild's process, the other writers', and their sum.
 Targets: build <= 10x FTS5 at 100,000 with peak RSS < 1 GB; page p95 <= 2x FTS5's.
 
-    python bench/search.py --size 10000 [--queries 200] [--procs 1] [--keep DIR [--reuse | --reuse-store]]
+    python bench/search.py --size 10000 [--queries 200] [--procs N] [--keep DIR [--reuse | --reuse-store]]
 """
 
 import argparse
@@ -215,7 +215,7 @@ def store_resources(store, batch: int = 500):
 
 
 def cpu_seconds() -> float:
-    """CPU time of this process and its finished children (a build with --procs 2 forks writers)."""
+    """CPU time of this process and its finished children (the processes writing parts of the index)."""
     return sum(
         usage.ru_utime + usage.ru_stime
         for usage in (resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN))
@@ -259,9 +259,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", type=int, default=10_000, help="Number of resources (default 10000).")
     parser.add_argument("--queries", type=int, default=200)
-    parser.add_argument("--procs", type=int, default=1, help="Writer processes for the build (default 1).")
     parser.add_argument(
-        "--no-merge", action="store_true", help="With --procs 2: leave the segments unmerged."
+        "--procs",
+        type=int,
+        default=None,
+        help="Processes writing the index (default: the product's, one per core).",
     )
     parser.add_argument("--keep", help="Work in this folder and keep it (default: a temporary folder).")
     parser.add_argument(
@@ -295,7 +297,7 @@ UNSHARED_CORE_SHARE = 0.8
 
 def print_build_ratio(whoosh: tuple[float, float], fts5: tuple[float, float], generation: float) -> None:
     """The build as a ratio to FTS5's: (CPU seconds, wall seconds) of each."""
-    cpu = f"{whoosh[0] / fts5[0]:.2f}x in CPU time ({whoosh[0]:.1f} s / {fts5[0]:.1f} s, workers included)"
+    cpu = f"{whoosh[0] / fts5[0]:.2f}x in CPU time ({whoosh[0]:.1f} s / {fts5[0]:.1f} s, children included)"
     wall = f"{whoosh[1] / fts5[1]:.2f}x in wall time ({whoosh[1]:.1f} s / {fts5[1]:.1f} s)"
     share = fts5[0] / fts5[1] if fts5[1] else 1.0
     if share >= UNSHARED_CORE_SHARE:
@@ -331,17 +333,17 @@ def build(args, settings):
         reset_peak_rss()
         start, cpu = time.monotonic(), cpu_seconds()
         suggest.apply(store)  # as `catalogue reindex` does before the build
-        stats = rebuild(store, settings.index_path, procs=args.procs, merge=not args.no_merge)
+        stats = rebuild(store, settings.index_path, procs=args.procs)
         seconds = time.monotonic() - start
         args.build_times = (cpu_seconds() - cpu, seconds)
         vocabularies = store.vocabularies
-    # The analysis workers (or the writers of --procs 2) are children: their largest peak, once each.
+    # The processes writing the other parts of the index are children: their largest peak, once each.
     own, children = peak_rss_mb(), resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    workers = stats.get("analysers", 0) or (args.procs if args.procs > 1 else 0)
+    workers = stats["processes"] - 1
     print(
         f"build: {stats['documents']} documents in {seconds:.1f} s = {stats['documents'] / seconds:.0f} documents/s "
         f"(theme suggestion included, {stats['segments']} segment(s)), index {stats['bytes'] / 1e6:.0f} MB, "
-        f"peak RSS {own:.0f} MB (writer's process), workers {workers} x {children:.0f} MB at most: "
+        f"peak RSS {own:.0f} MB (rebuild's process), {workers} other writer(s) x {children:.0f} MB at most: "
         f"{own + workers * children:.0f} MB together at most",
         flush=True,
     )

@@ -161,7 +161,7 @@ def prepare(data_dir: Path, size: int, reindex: bool = False) -> Settings:
         ):
             started = time.monotonic()
             suggest.apply(store)  # as `catalogue reindex` does before the build
-            stats = rebuild(store, settings.index_path, procs=2)
+            stats = rebuild(store, settings.index_path)
             store.set_meta("bench_indexed", str(store.count()))
             print(f"index: {stats['documents']} documents in {time.monotonic() - started:.1f} s", flush=True)
     return settings

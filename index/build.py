@@ -18,7 +18,6 @@ subscribed at the composition root before the index update (catalogue/changes.py
 """
 
 import logging
-import os
 import shutil
 import time
 from collections.abc import Callable, Iterable
@@ -26,13 +25,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from whoosh import index as whoosh_index
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 from whoosh.index import LockError
-from whoosh.util.numeric import byte_to_length
 
 from catalogue.documents import iter_documents
 from index.analysis import clear_caches
-from index.analysispool import AnalysisPool, analysed_here
 from index.generations import (
     CURRENT,
     LEGACY_FILES,
@@ -56,9 +52,8 @@ from index.generations import (
     record_schema,
     schema_of,
 )
-from index.postingpool import add_document, use_term_pool
 from index.schema import SCHEMA_VERSION, build_schema, document_fields
-from index.termblocks import use_term_blocks
+from index.shards import parts, prepare, shard_count, write_shards
 
 __all__ = [
     "CURRENT",
@@ -86,59 +81,6 @@ WRITER_LIMIT_MB = 256
 WRITER_TIMEOUT = 60.0
 # Resources read from the store at a time: the whole catalogue never sits in memory.
 BATCH = 500
-# From this many resources a rebuild analyses the text in worker processes (starting them
-# takes about a second; below, one process is as fast).
-ANALYSIS_POOL_FROM = 2_000
-
-
-class PreloadedLengths:
-    """A segment's field lengths held in memory, for the writer's final flush.
-
-    When it writes the postings, Whoosh looks up the length of the posting's field in its
-    document once per posting, each time reading the length column on disk through three
-    layers of calls: 15 % of a build's time (measured on 3,000 resources). This reads each
-    field's column once. The lengths only feed the blocks' length bounds: an index built
-    with it is byte for byte the one built without (tests/index/test_build.py).
-    """
-
-    _DECODED = [None] + [byte_to_length(b) for b in range(1, 256)]  # 0 = no length, as Whoosh
-
-    def __init__(self, reader):
-        self._reader = reader
-        self._tables: dict[str, list] = {}
-
-    def doc_field_length(self, docnum, fieldname, default=0):
-        table = self.field_lengths(fieldname)
-        return table[docnum] if table else default
-
-    def field_lengths(self, fieldname) -> list:
-        """The lengths of this field by document number (None for none), or [] if no document has it."""
-        table = self._tables.get(fieldname)
-        if table is None:
-            table = self._tables[fieldname] = self._load(fieldname)
-        return table
-
-    def _load(self, fieldname) -> list:
-        column = self._reader._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
-        if column is None:
-            return []
-        decoded = self._DECODED
-        return [decoded[b] for b in column.load()]
-
-    def close(self):
-        self._reader.close()
-
-
-def _preload_lengths(writer) -> None:
-    """Make this single-process writer flush with PreloadedLengths (see there)."""
-    per_document_reader = writer.per_document_reader
-    writer.per_document_reader = lambda: PreloadedLengths(per_document_reader())
-
-
-def _all_documents(store):
-    ids = store.ids()
-    for start in range(0, len(ids), BATCH):
-        yield from iter_documents(store, ids[start : start + BATCH])
 
 
 def index_current(index_path: str | Path) -> bool:
@@ -166,14 +108,12 @@ def rebuild(
     index_path: str | Path,
     *,
     progress: Callable[[int, int], None] | None = None,
-    procs: int = 1,
-    merge: bool = True,
-    analysers: int | None = None,
+    procs: int | None = None,
 ) -> dict:
     """Rebuild the whole index from the store beside the live one and swap it in. Returns stats.
 
-    `analysers`: worker processes analysing the text for the one writer (index.analysispool);
-    by default one per core from ANALYSIS_POOL_FROM resources, none below.
+    `procs`: processes writing it, each the segment of a part of the catalogue (index.shards);
+    by default one per core from SHARDS_FROM resources, one below.
     IndexBuildError if another rebuild of this index is running.
     """
     started = time.monotonic()
@@ -181,21 +121,21 @@ def rebuild(
     index_path.mkdir(parents=True, exist_ok=True)
     try:
         with held(index_path / REBUILD_LOCK):
-            return _rebuild(store, index_path, progress, (procs, merge, analysers), started)
+            return _rebuild(store, index_path, progress, procs, started)
     except LockBusy:
         raise IndexBuildError(
             f"l'index de {index_path} est déjà en reconstruction : réessayez quand elle sera finie"
         ) from None
 
 
-def _rebuild(store, index_path: Path, progress, options: tuple, started: float) -> dict:
+def _rebuild(store, index_path: Path, progress, procs, started: float) -> dict:
     discard_orphans(index_path)
     since = store.last_change()  # what the new generation will hold at least
     name = generation_name((numbers(index_path) or [0])[-1] + 1)
     folder = index_path / name
     try:
         folder.mkdir()
-        count, segments, analysers = _write_generation(store, folder, *options, progress)
+        count, segments, processes = _write_generation(store, folder, procs, progress)
         record_schema(folder, SCHEMA_VERSION)
         record_applied(folder, since)
     except BaseException:
@@ -215,65 +155,36 @@ def _rebuild(store, index_path: Path, progress, options: tuple, started: float) 
         "bytes": size,
         "segments": segments,
         "replayed": caught.resources,
-        "analysers": analysers,
+        "processes": processes,
     }
     log.info("index rebuilt: %s", stats)
     return stats
 
 
-def _write_generation(
-    store, folder: Path, procs: int, merge: bool, analysers, progress
-) -> tuple[int, int, int]:
-    """Write every resource of the store into a new Whoosh index in `folder`; (documents, segments, analysers)."""
-    total = store.count()
-    if analysers is None:
-        analysers = (os.cpu_count() or 1) if total >= ANALYSIS_POOL_FROM else 0
-    vocabularies = store.vocabularies
-    count = 0
+def _write_generation(store, folder: Path, procs: int | None, progress) -> tuple[int, int, int]:
+    """Write every resource of the store into a new Whoosh index in `folder`; (documents, segments, processes)."""
+    ids = store.ids()
+    total = len(ids)
     ix = whoosh_index.create_in(str(folder), build_schema())
-    options = {"limitmb": WRITER_LIMIT_MB, "compound": False}
-    if procs > 1:
-        options.update(procs=procs, multisegment=True)
-    writer = ix.writer(**options)
-    pool = None
-    if procs == 1:
-        _preload_lengths(writer)
-        use_term_pool(writer)
-        use_term_blocks(writer)
-        if analysers > 0:
-            pool = AnalysisPool(analysers, writer.schema)
-    else:
-        analysers = 0
+    writer = ix.writer(limitmb=WRITER_LIMIT_MB, compound=False)
+    processes = shard_count(total, procs)
+    reported = None
+
+    def report(done):
+        nonlocal reported
+        if progress and done != reported:
+            reported = done
+            progress(done, total)
+
     try:
-        documents = (document_fields(doc, vocabularies) for doc in _all_documents(store))
-        if pool:
-            analysed = pool.analysed(documents)
-        elif procs == 1:
-            analysed = analysed_here(documents, writer.schema)
-        else:
-            analysed = ((fields, None) for fields in documents)
-        for fields, terms in analysed:
-            if terms is None:
-                writer.add_document(**fields)  # a writer of several processes: Whoosh's own path
-            else:
-                add_document(writer, fields, terms)
-            count += 1
-            if progress and (count % 100 == 0 or count == total):
-                progress(count, total)
-        if pool:
-            pool.close()
+        prepare(writer)
+        segments = write_shards(writer, store, folder, parts(ids, processes), report)
     except BaseException:
-        if pool:
-            pool.terminate()
         writer.cancel()
         raise
-    writer.commit()
-    if procs > 1 and merge:
-        # Two segments make queries ~1.35x slower; a huge catalogue may merge off-hours instead.
-        ix.writer(compound=False).commit(optimize=True)
-    segments = len(ix._segments())
+    report(total)  # resources deleted meanwhile are not written: the bar still ends full
     ix.close()
-    return count, segments, analysers
+    return sum(s.doc_count_all() for s in segments), len(segments), processes
 
 
 @dataclass

@@ -7,12 +7,13 @@ then groups them by term and encodes them. This module does the same work in one
 field, with the analyzers' own rules and cached word forms (index.analysis), and encodes
 with the format's own `encode`: the same terms, frequencies, weights and encoded values
 (tests/index/test_fastfields.py compares them with Whoosh's on every field of the schema).
-A rebuild computes them (index.analysispool) and hands them to its writer
+A rebuild computes them (`analysed`) and hands them to its writer
 (index.postingpool.add_document) instead of asking the fields: the schema pickled into the
 index is untouched.
 """
 
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
 
 from whoosh.formats import Characters, Frequency, Positions
 from whoosh.system import pack_uint
@@ -29,16 +30,35 @@ from index.analysis import (
 
 def french_terms(value: str, fmt) -> list[tuple]:
     """(term bytes, frequency, weight, encoded value) of a FrenchTokenizer field in Positions or Characters format."""
-    with_chars = isinstance(fmt, Characters)
+    if isinstance(fmt, Characters):
+        return _french_terms_with_chars(value, fmt)
+    words = _lowercase_words(value)
+    seen: dict[str, list] = {}
+    pos = None
+    for n, word in enumerate(words):
+        if word in STOP_WORDS:
+            continue
+        # The tokenizer's StopFilter(renumber=True): the first kept word keeps its place.
+        pos = n if pos is None else pos + 1
+        for form in _index_forms(word):
+            places = seen.get(form)
+            if places is None:
+                seen[form] = [pos]
+            else:
+                places.append(pos)
+    boost, encode = fmt.field_boost, fmt.encode
+    return [(w.encode("utf-8"), len(p), float(len(p)) * boost, encode(p)) for w, p in seen.items()]
+
+
+def _french_terms_with_chars(value: str, fmt) -> list[tuple]:
     seen: dict[str, list] = {}
     pos = None
     for n, match in enumerate(_TOKEN.finditer(value)):
         word = match.group().lower()
         if word in STOP_WORDS:
             continue
-        # The tokenizer's StopFilter(renumber=True): the first kept word keeps its place.
         pos = n if pos is None else pos + 1
-        item = (pos, match.start(), match.end()) if with_chars else pos
+        item = (pos, match.start(), match.end())
         for form in _index_forms(word):
             places = seen.get(form)
             if places is None:
@@ -52,14 +72,33 @@ def french_terms(value: str, fmt) -> list[tuple]:
 def spelling_terms(value: str, fmt) -> list[tuple]:
     """(term bytes, frequency, weight, encoded value) of a SpellingTokenizer field in Frequency format."""
     freqs: dict[str, int] = {}
-    for match in _TOKEN.finditer(value):
-        word = match.group().lower()
+    # Counted in C, each distinct word looked at once (in the order of first appearance, as before).
+    for word, count in Counter(_lowercase_words(value)).items():
         if len(word) < 3 or word in STOP_WORDS:
             continue
         for form in _spelling_forms(word):
-            freqs[form] = freqs.get(form, 0) + 1
+            freqs[form] = freqs.get(form, 0) + count
     boost = fmt.field_boost
     return [(w.encode("utf-8"), f, float(f) * boost, pack_uint(f)) for w, f in freqs.items()]
+
+
+def _lowercase_words(value: str) -> list[str]:
+    """The tokenizer's words, lowercased: each match of the original text, lowercased.
+
+    The whole text lowercased at once gives the same words (no character changes class by
+    lowercasing) unless a character lowercases to two (İ) or in context (Σ at the end of a
+    word, which str.lower decides by the letters around it, beyond the word)."""
+    lowered = value.lower()
+    if len(lowered) == len(value) and "Σ" not in value:
+        return _TOKEN.findall(lowered)
+    return [match.group().lower() for match in _TOKEN.finditer(value)]
+
+
+# Fields whose values repeat from document to document: the topics field holds the labels and
+# keywords of a resource's themes, a few hundred combinations in a whole catalogue. Their terms
+# are computed once per value (at most MEMO_SIZE values kept).
+REPEATED_FIELDS = frozenset({"topics"})
+MEMO_SIZE = 4_096
 
 
 def _compute(field) -> Callable | None:
@@ -80,3 +119,28 @@ def terms_functions(schema) -> dict[str, tuple[Callable, object]]:
         if compute is not None:
             out[name] = (compute, field.format)
     return out
+
+
+def analysed(documents: Iterable[dict], schema) -> Iterator[tuple[dict, dict]]:
+    """Each document's fields with the terms of the fields that have a one-pass terms function ({field: terms}).
+
+    The terms of a value met before in a field of REPEATED_FIELDS are those computed then."""
+    functions = terms_functions(schema)
+    memo: dict[tuple[str, str], list] = {}
+    for fields in documents:
+        terms = {}
+        for name, (compute, fmt) in functions.items():
+            value = fields.get(name)
+            if not isinstance(value, str):
+                continue
+            if name in REPEATED_FIELDS:
+                key = (name, value)
+                found = memo.get(key)
+                if found is None:
+                    if len(memo) >= MEMO_SIZE:
+                        memo.clear()
+                    found = memo[key] = compute(value, fmt)
+                terms[name] = found
+            else:
+                terms[name] = compute(value, fmt)
+        yield fields, terms

@@ -92,7 +92,7 @@ def _length_lookup(lengths, fieldname):
     """docnum -> the length of this field in that document (None or 0 for none)."""
     if lengths is None:
         return lambda docnum: 0
-    field_lengths = getattr(lengths, "field_lengths", None)  # index.build.PreloadedLengths
+    field_lengths = getattr(lengths, "field_lengths", None)  # index.shards.PreloadedLengths
     if field_lengths is None:
         return lambda docnum: lengths.doc_field_length(docnum, fieldname)
     table = field_lengths(fieldname)

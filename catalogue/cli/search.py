@@ -232,10 +232,10 @@ def register(group) -> None:
     @click.option(
         "--procs",
         type=click.IntRange(1, 8),
-        default=1,
-        show_default=True,
+        default=None,
         metavar="N",
-        help="Processus d'écriture ; 2 accélèrent les très grands catalogues (plus de mémoire).",
+        help="Processus d'écriture, chacun écrit une part de l'index "
+        "(par défaut : un par cœur à partir de 2 000 ressources).",
     )
     @pass_context
     def reindex_command(ctx: Context, procs):

@@ -72,7 +72,7 @@ def command_actor(*words: str) -> Actor:
     return Actor.system(shlex.join([*path, *words]))
 
 
-def rebuild_index(store, settings, *, progress=None, procs: int = 1) -> dict:
+def rebuild_index(store, settings, *, progress=None, procs: int | None = None) -> dict:
     """Recompute every suggested theme, then rebuild the whole index (stats, with "suggested")."""
     from index.build import rebuild
 

@@ -7,7 +7,7 @@ from contextlib import contextmanager
 import pytest
 
 from catalogue.models import Resource
-from index import build
+from index import build, shards
 from index.query import SearchQuery
 from index.search import Searcher
 
@@ -107,7 +107,7 @@ def test_preloaded_lengths_give_the_index_whoosh_itself_writes(indexed, monkeypa
     store, path = indexed
     build.rebuild(store, path)
     fast = _segment_files(path)
-    monkeypatch.setattr(build, "_preload_lengths", lambda writer: None)
+    monkeypatch.setattr(shards, "_preload_lengths", lambda writer: None)
     build.rebuild(store, path)
     plain = _segment_files(path)
     assert {".pst", ".trm"} <= set(fast)
