@@ -139,8 +139,11 @@ def analysed(documents: Iterable[dict], schema) -> Iterator[tuple[dict, dict]]:
                 if found is None:
                     if len(memo) >= MEMO_SIZE:
                         memo.clear()
-                    found = memo[key] = compute(value, fmt)
-                terms[name] = found
+                    terms[name] = memo[key] = compute(value, fmt)
+                else:
+                    # A value object of its own per posting, as computed: pickle writes an object
+                    # met twice in a block as a reference, which would change the segment's bytes.
+                    terms[name] = [(t, f, w, v[:1] + v[1:]) for t, f, w, v in found]
             else:
                 terms[name] = compute(value, fmt)
         yield fields, terms

@@ -90,12 +90,9 @@ class TermPool(PostingPool):
         self._next_document(docnum)
         terms = self._field_terms(fieldname)
         known = len(terms)
-        if boost == 1:
-            for tbytes, _freq, weight, vbytes in items:
-                terms[tbytes].append((docnum, weight, vbytes))
-        else:
-            for tbytes, _freq, weight, vbytes in items:
-                terms[tbytes].append((docnum, weight * boost, vbytes))
+        # Multiplied even by 1.0, as Whoosh does: an int weight becomes the float it pickles.
+        for tbytes, _freq, weight, vbytes in items:
+            terms[tbytes].append((docnum, weight * boost, vbytes))
         values = list(map(len, map(_fourth, items)))
         self.currentsize += (
             (len(terms) - known) * (TERM_BYTES + TERM_TEXT)

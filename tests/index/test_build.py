@@ -35,7 +35,7 @@ def test_a_crash_during_rebuild_leaves_the_live_index_untouched(indexed, monkeyp
     def broken(doc, vocabularies):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(build, "document_fields", broken)
+    monkeypatch.setattr(shards, "document_fields", broken)
     with pytest.raises(RuntimeError):
         build.rebuild(store, path)
     assert build.current_generation(path) == before
