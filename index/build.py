@@ -165,9 +165,10 @@ def _write_generation(store, folder: Path, procs: int | None, progress) -> tuple
     """Write every resource of the store into a new Whoosh index in `folder`; (documents, segments, processes)."""
     ids = store.ids()
     total = len(ids)
-    ix = whoosh_index.create_in(str(folder), build_schema())
-    writer = ix.writer(limitmb=WRITER_LIMIT_MB, compound=False)
     processes = shard_count(total, procs)
+    ix = whoosh_index.create_in(str(folder), build_schema())
+    # The buffer is shared out: each process writing a part holds at most its share.
+    writer = ix.writer(limitmb=max(16, WRITER_LIMIT_MB // processes), compound=False)
     reported = None
 
     def report(done):

@@ -152,7 +152,7 @@ def test_a_crawl_killed_at_any_point_leaves_nothing_unindexed(tmp_path, server, 
 # -- rebuild --------------------------------------------------------------------------
 
 REBUILD_POINTS = [
-    ("index.build:document_fields", 50, False),  # the new generation half-written
+    ("index.shards:document_fields", 50, False),  # the new generation half-written
     ("index.build:record_applied", 1, False),  # written, its change number not noted, not live
     ("index.build:point_to", 1, False),  # complete, not yet live
     ("index.build:catch_up", 1, True),  # live, not yet caught up with the changes made meanwhile
