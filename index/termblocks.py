@@ -53,22 +53,21 @@ def write_terms(fieldwriter, schema, lengths, terms) -> None:
     postfile = fieldwriter._postfile
     out = TermWriter(postfile, fieldwriter._tindex.add, postfile.tell())
     lastfield = lastterm = None
-    records = []  # the postings lists of the current term
     for fieldname, tbytes, postings in terms:
-        if tbytes == lastterm and fieldname == lastfield:
-            records.append(postings)
-            continue
-        if records:
-            out.write_term(lastterm, records)
-        if fieldname != lastfield:
-            if lastfield is not None:
-                fieldwriter.finish_field()
-            fieldwriter.start_field(fieldname, schema[fieldname])
-            out.start_field(fieldwriter, _length_lookup(lengths, fieldname))
-            lastfield = fieldname
-        lastterm, records = tbytes, [postings]
-    if records:
-        out.write_term(lastterm, records)
+        if tbytes != lastterm or fieldname != lastfield:
+            if lastterm is not None:
+                out.finish_term()
+            if fieldname != lastfield:
+                if lastfield is not None:
+                    fieldwriter.finish_field()
+                fieldwriter.start_field(fieldname, schema[fieldname])
+                out.start_field(fieldwriter, _length_lookup(lengths, fieldname))
+                lastfield = fieldname
+            out.start_term(tbytes)
+            lastterm = tbytes
+        out.add(postings)
+    if lastterm is not None:
+        out.finish_term()
     if lastfield is not None:
         fieldwriter.finish_field()
 
@@ -123,51 +122,66 @@ class TermWriter:
         else:
             self._mini_values = lambda values: b"".join(filter(None, values))
 
-    def write_term(self, tbytes: bytes, records: list) -> None:
-        postings = records[0] if len(records) == 1 else list(chain.from_iterable(records))
-        size, count = self._blocklimit, len(postings)
+    def start_term(self, tbytes: bytes) -> None:
+        self._key = self._fieldkey + tbytes
+        self._start = self._offset
+        self._pending = []  # at most a block of postings not written yet
         # W3TermInfo's statistics, updated block by block as its add_block does.
-        weight = df = maxlength = maxweight = 0
-        minlength = minid = maxid = None
-        chunks = [WHOOSH3_HEADER_MAGIC]
-        for start in range(0, count, size):
-            block = postings[start : start + size] if count > size else postings
-            ids, blockweight, blockmin, blockmax, topweight, data = self._encode_block(block)
-            weight += blockweight
-            df += len(ids)
-            minlength = blockmin if minlength is None else min(minlength, blockmin)
-            maxlength = max(maxlength, blockmax)
-            maxweight = max(maxweight, topweight)
-            if minid is None:
-                minid = ids[0]
-            maxid = ids[-1]
-            last = start + size >= count
-            info = dumps(
-                (
-                    len(ids),
-                    maxid,
-                    topweight,
-                    self._compression,
-                    length_to_byte(blockmin),
-                    length_to_byte(blockmax),
-                ),
-                2,
-            )
-            chunks += (pack_int(-(len(info) + len(data)) if last else len(info) + len(data)), info, data)
-        written = b"".join(chunks)
-        self._postfile.write(written)
+        self._weight = self._df = self._maxlength = self._maxweight = 0
+        self._minlength = self._minid = self._maxid = None
+
+    def add(self, postings: list) -> None:
+        """Add postings to the term's list, writing every block that is full and followed by another posting."""
+        pending = self._pending + postings if self._pending else postings
+        size, start = self._blocklimit, 0
+        while len(pending) - start > size:  # add_posting writes a full block when the next posting comes
+            self._write_block(pending[start : start + size], last=False)
+            start += size
+        self._pending = pending[start:] if start else pending
+
+    def finish_term(self) -> None:
+        """Write the term's last block, then its info (statistics and extent) to the terms table."""
+        self._write_block(self._pending, last=True)
         info = W3TermInfo._struct.pack(
-            0,
-            weight,
-            df,
-            0 if minlength is None else length_to_byte(minlength),
-            length_to_byte(maxlength),
-            maxweight,
-            NO_ID if minid is None else minid,
-            NO_ID if maxid is None else maxid,
+            0,  # not inlined
+            self._weight,
+            self._df,
+            0 if self._minlength is None else length_to_byte(self._minlength),
+            length_to_byte(self._maxlength),
+            self._maxweight,
+            NO_ID if self._minid is None else self._minid,
+            NO_ID if self._maxid is None else self._maxid,
         )
-        self._add_info(self._fieldkey + tbytes, info + pack_long(self._offset) + pack_int(len(written)))
-        self._offset += len(written)
+        self._add_info(self._key, info + pack_long(self._start) + pack_int(self._offset - self._start))
+
+    def _write_block(self, block: list, last: bool) -> None:
+        """Write a block as W3PostingsWriter._write_block, and add its statistics to the term's as W3TermInfo.add_block."""
+        ids, blockweight, minlength, maxlength, maxweight, data = self._encode_block(block)
+        self._weight += blockweight
+        self._df += len(ids)
+        self._minlength = minlength if self._minlength is None else min(self._minlength, minlength)
+        self._maxlength = max(self._maxlength, maxlength)
+        self._maxweight = max(self._maxweight, maxweight)
+        if self._minid is None:
+            self._minid = ids[0]
+        self._maxid = ids[-1]
+        info = dumps(
+            (
+                len(ids),
+                ids[-1],
+                maxweight,
+                self._compression,
+                length_to_byte(minlength),
+                length_to_byte(maxlength),
+            ),
+            2,
+        )
+        length = len(info) + len(data)
+        header = pack_int(-length if last else length)
+        if self._offset == self._start:  # the term's first block
+            header = WHOOSH3_HEADER_MAGIC + header
+        self._postfile.write(b"".join((header, info, data)))
+        self._offset += len(header) + length
 
     def _encode_block(self, block: list):
         """(ids, sum of weights, min length, max length, max weight, data bytes) of a block of postings,
