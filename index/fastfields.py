@@ -14,6 +14,7 @@ index is untouched.
 
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
+from functools import lru_cache
 
 from whoosh.formats import Characters, Frequency, Positions
 from whoosh.system import pack_uint
@@ -46,8 +47,8 @@ def french_terms(value: str, fmt) -> list[tuple]:
                 seen[form] = [pos]
             else:
                 places.append(pos)
-    boost, encode = fmt.field_boost, fmt.encode
-    return [(w.encode("utf-8"), len(p), float(len(p)) * boost, encode(p)) for w, p in seen.items()]
+    weight, encode = weights(fmt.field_boost), fmt.encode
+    return [(w.encode("utf-8"), len(p), weight[len(p)], encode(p)) for w, p in seen.items()]
 
 
 def _french_terms_with_chars(value: str, fmt) -> list[tuple]:
@@ -65,8 +66,8 @@ def _french_terms_with_chars(value: str, fmt) -> list[tuple]:
                 seen[form] = [item]
             else:
                 places.append(item)
-    boost, encode = fmt.field_boost, fmt.encode
-    return [(w.encode("utf-8"), len(p), float(len(p)) * boost, encode(p)) for w, p in seen.items()]
+    weight, encode = weights(fmt.field_boost), fmt.encode
+    return [(w.encode("utf-8"), len(p), weight[len(p)], encode(p)) for w, p in seen.items()]
 
 
 def spelling_terms(value: str, fmt) -> list[tuple]:
@@ -78,8 +79,29 @@ def spelling_terms(value: str, fmt) -> list[tuple]:
             continue
         for form in _spelling_forms(word):
             freqs[form] = freqs.get(form, 0) + count
-    boost = fmt.field_boost
-    return [(w.encode("utf-8"), f, float(f) * boost, pack_uint(f)) for w, f in freqs.items()]
+    weight = weights(fmt.field_boost)
+    return [(w.encode("utf-8"), f, weight[f], pack_uint(f)) for w, f in freqs.items()]
+
+
+class _Weights(dict):
+    """frequency -> frequency x boost, one float object per value: a rebuild holds millions of
+    postings whose weights are a few small numbers (index.postingpool counts them once)."""
+
+    def __init__(self, boost: float):
+        super().__init__()
+        self.boost = boost
+
+    def __missing__(self, frequency: int) -> float:
+        weight = float(frequency) * self.boost
+        if len(self) < 4_096:
+            self[frequency] = weight
+        return weight
+
+
+@lru_cache(maxsize=64)
+def weights(boost: float) -> _Weights:
+    """The shared weights of a field boost."""
+    return _Weights(boost)
 
 
 def _lowercase_words(value: str) -> list[str]:
