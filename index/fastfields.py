@@ -15,6 +15,7 @@ index is untouched.
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
+from pickle import dumps
 
 from whoosh.formats import Characters, Frequency, Positions
 from whoosh.system import pack_uint
@@ -59,15 +60,31 @@ def _french_terms_with_chars(value: str, fmt) -> list[tuple]:
         if word in STOP_WORDS:
             continue
         pos = n if pos is None else pos + 1
-        item = (pos, match.start(), match.end())
+        item = (pos, match.span())
         for form in _index_forms(word):
             places = seen.get(form)
             if places is None:
                 seen[form] = [item]
             else:
                 places.append(item)
-    weight, encode = weights(fmt.field_boost), fmt.encode
-    return [(w.encode("utf-8"), len(p), weight[len(p)], encode(p)) for w, p in seen.items()]
+    weight = weights(fmt.field_boost)
+    return [(w.encode("utf-8"), len(p), weight[len(p)], _encode_characters(p)) for w, p in seen.items()]
+
+
+_ONE = pack_uint(1)
+
+
+def _encode_characters(places: list) -> bytes:
+    """Characters.encode of [(position, (start, end)), …]: the same bytes."""
+    if len(places) == 1:  # most terms of a document
+        pos, (start, end) = places[0]
+        return _ONE + dumps([(pos, start, end - start)], 2)
+    deltas = []
+    posbase = charbase = 0
+    for pos, (start, end) in places:
+        deltas.append((pos - posbase, start - charbase, end - start))
+        posbase, charbase = pos, end
+    return pack_uint(len(deltas)) + dumps(deltas, 2)
 
 
 def spelling_terms(value: str, fmt) -> list[tuple]:
