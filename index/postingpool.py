@@ -162,36 +162,31 @@ class TermPool(PostingPool):
             self._remove_run(path)
 
     def iter_terms(self):
-        """(field name, term bytes, postings in document order), sorted by field and term.
+        """(field name, term bytes, flat postings in document order), sorted by field and term.
 
         A term held by several runs comes as several records in a row, one per run, in document order.
         """
         if not self.runs:
             records = self._sorted_records()
             self.terms = {}
-            return ((fieldname, tbytes, _postings(flat)) for fieldname, tbytes, flat in records)
+            return iter(records)
         self.save()
         runs, self.runs = self.runs, []
         # Equal terms come out of the runs in run order, that is in document order.
         merged = heapq.merge(*(self._read_run(path, n) for n, path in enumerate(runs)))
-        return ((fieldname, tbytes, _postings(flat)) for fieldname, tbytes, _run, flat in merged)
+        return ((fieldname, tbytes, flat) for fieldname, tbytes, _run, flat in merged)
 
     def items(self, maxfiles=128):
         """Every posting, sorted by field, term, then document (the order Whoosh's pool gives)."""
         return (
             (fieldname, tbytes, docnum, weight, vbytes)
-            for fieldname, tbytes, postings in self.iter_terms()
-            for docnum, weight, vbytes in postings
+            for fieldname, tbytes, flat in self.iter_terms()
+            for docnum, weight, vbytes in zip(flat[0::3], flat[1::3], flat[2::3], strict=True)
         )
 
     def cleanup(self):
         self.terms = {}
         super().cleanup()
-
-
-def _postings(flat: list) -> list[tuple]:
-    """[(docnum, weight, value), …] of a flat posting list."""
-    return list(zip(flat[0::3], flat[1::3], flat[2::3], strict=True))
 
 
 def add_document(writer, fields: dict, terms: dict) -> None:

@@ -43,7 +43,8 @@ def use_term_blocks(writer) -> None:
 
 
 def write_terms(fieldwriter, schema, lengths, terms) -> None:
-    """Write (field name, term bytes, [(docnum, weight, value), …]) records in sorted order, as Whoosh's add_postings.
+    """Write (field name, term bytes, [docnum, weight, value, docnum, weight, value, …]) records in
+    sorted order, as Whoosh's add_postings (the postings flat, as the term pool holds them).
 
     A term may come in several records in a row (one per run of the pool): they are one posting list.
     """
@@ -83,7 +84,11 @@ def _encodes_like_whoosh(fieldwriter) -> bool:
 
 
 def _write_through_whoosh(fieldwriter, schema, lengths, terms) -> None:
-    items = ((f, t, docnum, weight, value) for f, t, postings in terms for docnum, weight, value in postings)
+    items = (
+        (f, t, docnum, weight, value)
+        for f, t, flat in terms
+        for docnum, weight, value in zip(flat[0::3], flat[1::3], flat[2::3], strict=True)
+    )
     fieldwriter.add_postings(schema, lengths, items)
 
 
@@ -125,15 +130,15 @@ class TermWriter:
     def start_term(self, tbytes: bytes) -> None:
         self._key = self._fieldkey + tbytes
         self._start = self._offset
-        self._pending = []  # at most a block of postings not written yet
+        self._pending = []  # at most a block of postings not written yet (flat)
         # W3TermInfo's statistics, updated block by block as its add_block does.
         self._weight = self._df = self._maxlength = self._maxweight = 0
         self._minlength = self._minid = self._maxid = None
 
     def add(self, postings: list) -> None:
-        """Add postings to the term's list, writing every block that is full and followed by another posting."""
+        """Add flat postings to the term's list, writing every block that is full and followed by another posting."""
         pending = self._pending + postings if self._pending else postings
-        size, start = self._blocklimit, 0
+        size, start = 3 * self._blocklimit, 0
         while len(pending) - start > size:  # add_posting writes a full block when the next posting comes
             self._write_block(pending[start : start + size], last=False)
             start += size
@@ -186,7 +191,7 @@ class TermWriter:
     def _encode_block(self, block: list):
         """(ids, sum of weights, min length, max length, max weight, data bytes) of a block of postings,
         as W3PostingsWriter.add_posting and _write_block compute them."""
-        ids, weights, values = zip(*block, strict=True)
+        ids, weights, values = block[0::3], block[1::3], block[2::3]
         stored = array("f", weights)  # Whoosh keeps the weights as 32-bit floats
         count = len(ids)
         if stored.count(1.0) == count:

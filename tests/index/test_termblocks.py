@@ -133,7 +133,10 @@ def both_ways(tmp_path, codec, recs, lengths) -> tuple[dict, dict]:
         fieldwriter.add_postings(SCHEMA, lengths, items)
 
     expected = segment_files(tmp_path / "whoosh", codec, whoosh)
-    actual = segment_files(tmp_path / "ours", codec, lambda fw: write_terms(fw, SCHEMA, lengths, iter(recs)))
+    flat = [
+        (f, t, [x for posting in plist for x in posting]) for f, t, plist in recs
+    ]  # as the pool holds them
+    actual = segment_files(tmp_path / "ours", codec, lambda fw: write_terms(fw, SCHEMA, lengths, iter(flat)))
     return expected, actual
 
 
