@@ -103,5 +103,7 @@ def test_reindex_shows_a_progress_bar_on_a_terminal_and_nothing_under_cron(data)
     code, _, shown = catalogue(data, "reindex", terminal=True)
     assert code == 0, shown
     assert "Indexation" in shown
+    # The three resources have no themes: their suggestion has its own bar, ended before the index's.
+    assert "Thèmes suggérés" in shown and shown.index("Thèmes suggérés") < shown.index("Indexation")
     code, _, cron = catalogue(data, "reindex", terminal=False)
-    assert (code, "Indexation" in cron) == (0, False)
+    assert (code, "Indexation" in cron, "Thèmes" in cron) == (0, False, False)

@@ -244,9 +244,23 @@ def register(group) -> None:
         Utile seulement après un changement du schéma de l'index : tout autre changement arrive
         dans l'index de lui-même."""
         with Store.open(ctx.settings) as store:
-            with Progress(ctx.interactive, "Indexation") as bar:
-                progress = bar.update if ctx.interactive else None
-                stats = rebuild_index(store, ctx.settings, progress=progress, procs=procs)
+            with (
+                Progress(ctx.interactive, "Thèmes suggérés") as themes,
+                Progress(ctx.interactive, "Indexation") as bar,
+            ):
+
+                def themes_progress(done: int, total: int) -> None:
+                    themes.update(done, total)
+                    if done >= total:
+                        themes.close()  # its line ends before the index's bar starts
+
+                stats = rebuild_index(
+                    store,
+                    ctx.settings,
+                    progress=bar.update if ctx.interactive else None,
+                    themes_progress=themes_progress if ctx.interactive else None,
+                    procs=procs,
+                )
         if not ctx.quiet:
             click.echo(
                 f"Index reconstruit : {plural(stats['documents'], 'ressource', 'ressources')} "

@@ -72,11 +72,12 @@ def command_actor(*words: str) -> Actor:
     return Actor.system(shlex.join([*path, *words]))
 
 
-def rebuild_index(store, settings, *, progress=None, procs: int | None = None) -> dict:
-    """Recompute every suggested theme, then rebuild the whole index (stats, with "suggested")."""
+def rebuild_index(store, settings, *, progress=None, procs: int | None = None, themes_progress=None) -> dict:
+    """Recompute every suggested theme, then rebuild the whole index (stats, with "suggested");
+    `themes_progress(done, total)` and `progress(done, total)` follow each step."""
     from index.build import rebuild
 
-    suggested = suggest.apply(store)
+    suggested = suggest.apply(store, progress=themes_progress)
     stats = rebuild(store, settings.index_path, progress=progress, procs=procs)
     stats["suggested"] = suggested
     return stats
