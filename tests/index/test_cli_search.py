@@ -1,11 +1,14 @@
 """`catalogue search` and `catalogue reindex` through click, on the seed catalogue."""
 
 import json
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from whoosh import index as whoosh_index
 
 from catalogue.cli import cli
+from index.generations import current_generation
 
 
 @pytest.fixture
@@ -92,3 +95,18 @@ def test_reindex_rebuilds_quietly(seeded):
 def test_search_without_index_says_to_run_reindex(tmp_path):
     result = run(str(tmp_path / "empty"), "search", "x")
     assert result.exit_code == 2 and "catalogue reindex" in result.output
+
+
+def test_reindex_in_parts_gives_the_same_results(seeded):
+    before = json.loads(run(seeded, "search", "evaluation", "--json").output)
+    result = run(seeded, "reindex", "--procs", "2")
+    assert result.exit_code == 0, result.output
+    assert "Index reconstruit" in result.output
+    ix = whoosh_index.open_dir(str(current_generation(Path(seeded) / "index")))
+    try:
+        assert len(ix._segments()) == 2
+    finally:
+        ix.close()
+    assert json.loads(run(seeded, "search", "evaluation", "--json").output) == before
+    refused = run(seeded, "reindex", "--procs", "0")
+    assert refused.exit_code == 2 and "--procs" in refused.output
