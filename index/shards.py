@@ -25,6 +25,7 @@ import gc
 import logging
 import multiprocessing
 import os
+import time
 from collections.abc import Callable
 from contextlib import contextmanager
 from multiprocessing.connection import wait
@@ -38,6 +39,7 @@ from catalogue.documents import iter_documents
 from catalogue.forkpool import cores, end_with_parent
 from catalogue.store import Store
 from index.fastfields import analysed
+from index.generations import IndexBuildError
 from index.postingpool import add_document, use_term_pool
 from index.schema import document_fields
 from index.termblocks import use_term_blocks
@@ -53,7 +55,7 @@ BATCH = 500
 POLL = 0.5
 
 
-class ShardFailed(RuntimeError):
+class ShardFailed(IndexBuildError):
     """A process writing a part of the rebuild ended without its segment."""
 
 
@@ -193,8 +195,12 @@ def _write_shards(writer, store, folder, parts_ids, progress) -> list:
             if progress and own % 100 == 0:
                 progress(own + sum(done))
 
+        started = time.monotonic()
         fill(writer, store, parts_ids[0], tick)
         segments = [writer._finalize_segment()] if writer._added else [writer._close_segment()]
+        log.info(
+            "part 1 of %d written in %.1f s (%d resources)", len(parts_ids), time.monotonic() - started, own
+        )
         pending = list(children)
         while pending:
             ready = wait([c.connection for c in pending] + [c.process.sentinel for c in pending], POLL)
@@ -202,6 +208,12 @@ def _write_shards(writer, store, folder, parts_ids, progress) -> list:
                 if child.connection in ready or child.process.sentinel in ready:
                     child.receive()
                     pending.remove(child)
+                    log.info(
+                        "part %d of %d written after %.1f s",
+                        child.number,
+                        len(parts_ids),
+                        time.monotonic() - started,
+                    )
             if progress:
                 progress(own + sum(done))
     except BaseException:
@@ -226,6 +238,7 @@ class _Child:
             daemon=True,
         )
         self._theirs = theirs
+        self.number = done[1] + 2  # the part's number, from 1 (the rebuild's own part)
         self.segment = None
 
     def start(self) -> None:
@@ -239,7 +252,8 @@ class _Child:
         except (EOFError, OSError):
             self.process.join()
             raise ShardFailed(
-                f"un processus d'indexation s'est arrêté sans finir sa part (code {self.process.exitcode})"
+                "la reconstruction de l'index a échoué : un processus d'indexation s'est arrêté "
+                f"sans finir sa part (code {self.process.exitcode})"
             ) from None
         self.process.join()
         if outcome == "error":

@@ -163,7 +163,7 @@ def test_a_part_whose_process_dies_fails_the_rebuild_and_leaves_the_live_index(s
         return real(*args)
 
     monkeypatch.setattr(shards, "add_document", dying)
-    with pytest.raises(shards.ShardFailed, match="processus d'indexation"):
+    with pytest.raises(shards.ShardFailed, match="processus d.indexation s.est arrêté sans finir sa part"):
         build.rebuild(store, settings.index_path, procs=2)
     assert build.current_generation(settings.index_path).name == live
     assert sorted(p.name for p in settings.index_path.iterdir() if p.name.startswith(build.PREFIX)) == [live]
