@@ -274,6 +274,17 @@ class Store:
             r[0] for r in self._conn.execute(f"SELECT id FROM resources WHERE {LISTED} ORDER BY added_at, id")
         ]
 
+    def text_sizes(self) -> list[tuple[str, int]]:
+        """(id, characters of its title, description, text and extracted text) of every listed
+        resource, in the order of ids(): how much text each one gives to analyse."""
+        rows = self._conn.execute(
+            "SELECT r.id, length(r.title) + length(r.description) + length(r.text)"
+            " + coalesce(length(e.text), 0) FROM resources AS r"
+            " LEFT JOIN extractions AS e ON e.resource_id = r.id"
+            f" WHERE r.{LISTED} ORDER BY r.added_at, r.id"
+        )
+        return [(rid, size) for rid, size in rows]
+
     def latest_additions(self, limit: int) -> list[Resource]:
         """The last resources added to the public catalogue, newest first."""
         rows = self._conn.execute(

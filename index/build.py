@@ -163,7 +163,8 @@ def _rebuild(store, index_path: Path, progress, procs, started: float) -> dict:
 
 def _write_generation(store, folder: Path, procs: int | None, progress) -> tuple[int, int, int]:
     """Write every resource of the store into a new Whoosh index in `folder`; (documents, segments, processes)."""
-    ids = store.ids()
+    sizes = store.text_sizes()
+    ids = [rid for rid, _ in sizes]
     total = len(ids)
     processes = shard_count(total, procs)
     ix = whoosh_index.create_in(str(folder), build_schema())
@@ -179,7 +180,9 @@ def _write_generation(store, folder: Path, procs: int | None, progress) -> tuple
 
     try:
         prepare(writer)
-        segments = write_shards(writer, store, folder, parts(ids, processes), report)
+        segments = write_shards(
+            writer, store, folder, parts(ids, processes, [size for _, size in sizes]), report
+        )
     except BaseException:
         writer.cancel()
         raise

@@ -3,8 +3,10 @@
 import pytest
 
 from catalogue.errors import CatalogueError, NotFound, StoreError, UnknownField, VocabularyError
+from catalogue.extractions import save_extraction
 from catalogue.models import Resource
 from catalogue.store import Store, connect, migrate, migrations
+from catalogue.withdrawal import withdraw
 from tests.rawdb import raw_database
 
 
@@ -184,3 +186,13 @@ def test_the_migration_files_are_read_once_per_process(settings):
     Store.open(settings).close()
     Store.open(settings).close()
     assert migrations() is first
+
+
+def test_text_sizes_count_the_text_to_analyse_of_each_listed_resource_in_listing_order(store):
+    a, _ = store.upsert(make("https://ex.org/a", title="Abc", description="de", text="fghij"))
+    b, _ = store.upsert(make("https://ex.org/b", title="Klm"))
+    gone, _ = store.upsert(make("https://ex.org/c", title="Retiré"))
+    save_extraction(store, b.id, {"kind": "pdf", "text": "x" * 1_000})
+    withdraw(store, gone.id, "doublon", "test")
+    assert store.text_sizes() == [(rid, {a.id: 3 + 2 + 5, b.id: 3 + 1_000}[rid]) for rid in store.ids()]
+    assert [rid for rid, _ in store.text_sizes()] == store.ids() == [a.id, b.id]

@@ -129,6 +129,15 @@ def test_a_catalogue_is_cut_into_consecutive_parts_one_per_core_from_a_size():
     ids = [str(n) for n in range(10)]
     assert shards.parts(ids, 3) == [ids[0:4], ids[4:7], ids[7:10]]
     assert shards.parts([], 1) == [[]]
+    # By the work: a crawl's long PDFs listed together do not all fall to one process.
+    long, short = 20 * shards.DOCUMENT_WEIGHT, 0
+    sizes = [long] * 100 + [short] * 900
+    cut = [len(p) for p in shards.parts([str(n) for n in range(1_000)], 2, sizes)]
+    assert sum(cut) == 1_000
+    work = [size + shards.DOCUMENT_WEIGHT for size in sizes]
+    first, second = sum(work[: cut[0]]), sum(work[cut[0] :])
+    assert cut[0] < 100 and abs(first - second) <= 2 * (long + shards.DOCUMENT_WEIGHT)  # within a resource
+    assert shards.parts(ids, 3, [1] * 10) == [ids[0:4], ids[4:7], ids[7:10]]
     assert shards.shard_count(shards.SHARDS_FROM - 1) == 1
     assert shards.shard_count(shards.SHARDS_FROM) == cores()
     assert shards.shard_count(3, 8) == 1  # never parts of fewer than two resources
