@@ -53,7 +53,7 @@ from index.generations import (
     schema_of,
 )
 from index.schema import SCHEMA_VERSION, build_schema, document_fields
-from index.shards import parts, prepare, shard_count, write_shards
+from index.shards import BATCH, parts, prepare, shard_count, write_shards
 
 __all__ = [
     "CURRENT",
@@ -79,8 +79,6 @@ WRITER_LIMIT_MB = 256
 # by copying each of its parts into memory (measured: 0.9 GB of a 100,000-resource index).
 # How long a command waits for another process applying changes before leaving its own to it.
 WRITER_TIMEOUT = 60.0
-# Resources read from the store at a time: the whole catalogue never sits in memory.
-BATCH = 500
 
 
 def index_current(index_path: str | Path) -> bool:

@@ -51,7 +51,7 @@ log = logging.getLogger(__name__)
 # From this many resources a rebuild is written by one process per core (starting one costs
 # well under a second; below, one process is as fast).
 SHARDS_FROM = 2_000
-# Resources read from the store at a time: a part never sits in memory whole.
+# Resources read from the store at a time (a rebuild's part, a catch-up): never the whole catalogue.
 BATCH = 500
 # What a resource costs besides its text, in characters of text (reading it, its stored fields
 # and columns: about 0.3 ms, the analysis of some 2,000 characters).

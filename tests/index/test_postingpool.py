@@ -101,57 +101,53 @@ def test_a_small_limit_writes_several_runs_of_several_blocks_and_the_same_segmen
     assert plain["files"] == ours["files"]
 
 
-def test_the_pool_counts_the_memory_its_postings_take(tmp_path):
-    """The size that decides when a run is written is the memory the held postings really take."""
+def held_and_counted(tmp_path, add) -> tuple[int, int, int, int]:
+    """(postings held, runs written, bytes the pool counted, bytes it really holds) after
+    `add(pool, schema, docs)` on a fresh pool with room for all of 150 documents."""
     ix = whoosh_index.create_in(str(tmp_path), build_schema())
     writer = ix.writer(limitmb=512)
     use_term_pool(writer)
     pool = writer.pool
-    schema = writer.schema
     docs = documents(150)
     tracemalloc.start()
     try:
         before = tracemalloc.get_traced_memory()[0]
+        add(pool, writer.schema, docs)
+        held = tracemalloc.get_traced_memory()[0] - before
+        postings = sum(len(flat) // 3 for terms in pool.terms.values() for flat in terms.values())
+        return postings, len(pool.runs), pool.currentsize, held
+    finally:
+        tracemalloc.stop()
+        writer.cancel()
+        ix.close()
+
+
+def test_the_pool_counts_the_memory_its_postings_take(tmp_path):
+    """The size that decides when a run is written is the memory the held postings really take."""
+
+    def one_at_a_time(pool, schema, docs):
         for docnum, fields in enumerate(docs):
             for name in ("title", "body", "spell", "topics", "f_publisher"):
                 if name in fields:
                     for tbytes, _freq, weight, vbytes in schema[name].index(fields[name]):
                         pool.add((name, tbytes, docnum, weight * 1.0, vbytes))
-        held = tracemalloc.get_traced_memory()[0] - before
-        postings = sum(len(p) for terms in pool.terms.values() for p in terms.values())
-        runs, counted = len(pool.runs), pool.currentsize
-    finally:
-        tracemalloc.stop()
-        writer.cancel()
-        ix.close()
+
+    postings, runs, counted, held = held_and_counted(tmp_path, one_at_a_time)
     assert runs == 0
     assert postings > 20_000
-    print(counted / held)
     assert 0.85 * held < counted < 1.15 * held
 
 
 def test_the_pool_counts_the_memory_of_whole_fields_added_at_once(tmp_path):
     """add_field counts a new term's text as an average length: the count stays the memory held."""
-    ix = whoosh_index.create_in(str(tmp_path), build_schema())
-    writer = ix.writer(limitmb=512)
-    use_term_pool(writer)
-    pool = writer.pool
-    docs = documents(150)
-    tracemalloc.start()
-    try:
-        before = tracemalloc.get_traced_memory()[0]
+
+    def field_by_field(pool, schema, docs):
         # Analysed one at a time, as a rebuild does: what the pool keeps of the terms is its own.
-        for docnum, (_fields, terms) in enumerate(analysed(docs, writer.schema)):
+        for docnum, (_fields, terms) in enumerate(analysed(docs, schema)):
             for name, items in terms.items():
                 pool.add_field(name, docnum, items, 1.0)
-        del terms
-        held = tracemalloc.get_traced_memory()[0] - before
-        postings = sum(len(p) for terms in pool.terms.values() for p in terms.values())
-        runs, counted = len(pool.runs), pool.currentsize
-    finally:
-        tracemalloc.stop()
-        writer.cancel()
-        ix.close()
+
+    postings, runs, counted, held = held_and_counted(tmp_path, field_by_field)
     assert runs == 0
     assert postings > 20_000
     assert 0.85 * held < counted < 1.15 * held
